@@ -1,0 +1,51 @@
+"""Bangfu Market (帮扶集市): the application factory."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from shop.config import load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error pages and CLI. Nothing else."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(app.instance_path, config))
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from shop.cli import register_commands
+    from shop.errors import register_error_handlers
+    from shop.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from shop.extensions import babel, csrf, db, migrate
+    from shop.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    # Models must be imported for Alembic and relationship strings to see every table.
+    from shop import models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from shop.catalog.views import bp as catalog_bp
+    from shop.cooperatives.views import bp as cooperatives_bp
+    from shop.health import bp as health_bp
+    from shop.i18n import bp as i18n_bp
+
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(cooperatives_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(i18n_bp)

@@ -1,0 +1,1 @@
+"""The product catalogue: categories, products, photos; browsing, search and county pages."""

@@ -1,0 +1,111 @@
+"""Category, Product and Photo."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import get_locale
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.cooperatives.models import Cooperative
+from shop.database import UTCDateTime, utcnow
+from shop.extensions import db
+from shop.regions.models import Region
+
+
+class Category(db.Model):
+    """A product category, named in Chinese and English."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(40))
+    name_en: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<Category {self.slug}>"
+
+    @property
+    def name(self) -> str:
+        """The name in the request's language."""
+        locale = get_locale()
+        return self.name_en if locale is not None and locale.language == "en" else self.name_zh
+
+
+class Product(db.Model):
+    """A listing of one cooperative: what it is, where it grows, how it is sold and at what price."""
+
+    __tablename__ = "products"
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "sku"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("price_fen > 0", name="price_positive"),
+        CheckConstraint("net_weight_g > 0", name="net_weight_positive"),
+        # The catalogue lists active products newest first or by price; these keep each sort an index scan.
+        Index("ix_products_active_created", "is_active", "created_at"),
+        Index("ix_products_active_price", "is_active", "price_fen"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id"), index=True)
+    origin_county_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(String(16))  # 箱, 袋, 罐 ...
+    spec: Mapped[str] = mapped_column(String(64))  # "5 kg/箱"
+    net_weight_g: Mapped[int]
+    price_fen: Mapped[int]
+    stock: Mapped[int] = mapped_column(default=0)
+    certificate_type: Mapped[str | None] = mapped_column(String(40))
+    certificate_number: Mapped[str | None] = mapped_column(String(64))
+    certificate_issuer: Mapped[str | None] = mapped_column(String(120))
+    certificate_valid_until: Mapped[date | None]
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    cooperative: Mapped[Cooperative] = relationship()
+    origin_county: Mapped[Region] = relationship()
+    category: Mapped[Category] = relationship()
+    photos: Mapped[list[Photo]] = relationship(
+        back_populates="product", order_by="Photo.position", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Product {self.id} {self.sku}>"
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    @property
+    def main_photo(self) -> Photo | None:
+        return self.photos[0] if self.photos else None
+
+    def certificate_valid_on(self, day: date) -> bool:
+        """Whether the product has a certificate in force on `day`."""
+        if not self.certificate_number:
+            return False
+        return self.certificate_valid_until is None or self.certificate_valid_until >= day
+
+
+class Photo(db.Model):
+    """A product photo, stored re-encoded under server-generated file names."""
+
+    __tablename__ = "photos"
+    __table_args__ = (Index("ix_photos_product_position", "product_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    filename: Mapped[str] = mapped_column(String(64), unique=True)
+    thumb_filename: Mapped[str] = mapped_column(String(64), unique=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    product: Mapped[Product] = relationship(back_populates="photos")

@@ -1,0 +1,81 @@
+"""Storefront pages: home, catalogue and search, product, county, and the photo files."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+
+from shop.catalog import queries
+from shop.catalog.forms import SORT_CHOICES, ProductSearchForm
+from shop.catalog.queries import ProductFilters
+from shop.cooperatives.queries import verified_cooperatives_in
+from shop.timezones import today_in_china
+
+bp = Blueprint("catalog", __name__)
+
+HOME_PRODUCTS = 8
+COUNTY_PRODUCTS = 12
+
+
+@bp.get("/")
+def home():
+    return render_template(
+        "catalog/home.html",
+        products=queries.newest_products(HOME_PRODUCTS),
+        paired=queries.paired_counties(),
+        categories=queries.categories(),
+        today=today_in_china(),
+    )
+
+
+@bp.get("/products")
+def product_list():
+    form = ProductSearchForm(formdata=request.args)
+    if not form.validate():
+        abort(400, description="; ".join(form.error_messages()))
+    filters = form.to_filters()
+    page = queries.search_products(filters, form.page.data or 1, current_app.config["PRODUCTS_PER_PAGE"])
+    return render_template(
+        "catalog/products.html",
+        sort_choices=SORT_CHOICES,
+        filters=filters,
+        page=page,
+        categories=queries.categories(),
+        choices=queries.filter_choices(),
+    )
+
+
+@bp.get("/products/<int:product_id>")
+def product_detail(product_id: int):
+    product = queries.get_visible_product(product_id)
+    if product is None:
+        abort(404)
+    return render_template(
+        "catalog/product.html",
+        product=product,
+        pairings=queries.pairings_of(product.origin_county_code),
+        today=today_in_china(),
+    )
+
+
+@bp.get("/counties/<code>")
+def county_detail(code: str):
+    county = queries.get_county(code) if code.isdigit() and len(code) == 6 else None
+    if county is None:
+        abort(404)
+    filters = ProductFilters(county=code)
+    page = queries.search_products(filters, 1, COUNTY_PRODUCTS)
+    return render_template(
+        "catalog/county.html",
+        county=county,
+        pairings=queries.pairings_of(code),
+        cooperatives=verified_cooperatives_in(code),
+        page=page,
+        today=today_in_china(),
+    )
+
+
+@bp.get("/media/<name>")
+def media(name: str):
+    """A stored photo; names are server-generated, so they never change and can be cached for long."""
+    response = send_from_directory(current_app.config["UPLOAD_FOLDER"], name, max_age=31536000)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,1 @@
+"""Cooperatives and other suppliers selling products from paired counties."""

@@ -1,0 +1,78 @@
+"""The Cooperative (supplier) model."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from shop import credit_code
+from shop.database import UTCDateTime, utcnow
+from shop.extensions import db
+from shop.regions.models import Region
+
+
+class CooperativeKind(enum.StrEnum):
+    COOPERATIVE = "cooperative"  # 农民专业合作社
+    ENTERPRISE = "enterprise"  # 企业
+    FAMILY_FARM = "family_farm"  # 家庭农场
+    AGENT = "agent"  # 代销机构
+
+
+class VerificationStatus(enum.StrEnum):
+    APPLIED = "applied"
+    VERIFIED = "verified"
+    SUSPENDED = "suspended"
+    REJECTED = "rejected"
+
+
+KIND_LABELS = {
+    CooperativeKind.COOPERATIVE: _l("Farmers' cooperative"),
+    CooperativeKind.ENTERPRISE: _l("Enterprise"),
+    CooperativeKind.FAMILY_FARM: _l("Family farm"),
+    CooperativeKind.AGENT: _l("Sales agent"),
+}
+
+
+def _enum(cls, length):
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class Cooperative(db.Model):
+    """A supplier in a paired county, verified by staff before its products are shown."""
+
+    __tablename__ = "cooperatives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    county_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    kind: Mapped[CooperativeKind] = mapped_column(_enum(CooperativeKind, 16))
+    status: Mapped[VerificationStatus] = mapped_column(
+        _enum(VerificationStatus, 16), default=VerificationStatus.APPLIED, index=True
+    )
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    county: Mapped[Region] = relationship(lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<Cooperative {self.id} {self.name}>"
+
+    @validates("credit_code")
+    def _check_credit_code(self, key, value: str) -> str:
+        value = credit_code.normalize(value)
+        error = credit_code.validation_error(value)
+        if error:
+            raise ValueError(f"credit code {value!r}: {error}")
+        return value
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS[self.kind])
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == VerificationStatus.VERIFIED

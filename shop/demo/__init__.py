@@ -1,0 +1,1 @@
+"""Demo data: real paired counties, plausible cooperatives and products, and generated catalogues."""

@@ -1,0 +1,159 @@
+"""Load the demo data (idempotent) and generate large catalogues for benchmarks."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, insert, select
+
+from shop import credit_code
+from shop.catalog.images import store_image
+from shop.catalog.models import Category, Photo, Product
+from shop.cooperatives.models import Cooperative, CooperativeKind, VerificationStatus
+from shop.database import utcnow
+from shop.demo import data
+from shop.extensions import db
+from shop.regions.loaders import SHIPPED_TABLE, import_region_file
+from shop.regions.models import Pairing
+
+IMAGES = Path(__file__).parent / "images"
+GENERATED_SKU_PREFIX = "GEN-"
+
+
+@dataclass
+class SeedReport:
+    regions_created: int = 0
+    pairings_created: int = 0
+    cooperatives_created: int = 0
+    products_created: int = 0
+    photos_created: int = 0
+    generated_products: int = 0
+
+
+def demo_credit_code(county_code: str, org_part: str) -> str:
+    """A well-formed code for a demo farmers' cooperative (registration type 93)."""
+    return credit_code.complete("93" + county_code + org_part)
+
+
+def _get_or_create(model, lookup: dict, values: dict):
+    instance = db.session.scalar(select(model).filter_by(**lookup))
+    if instance is not None:
+        return instance, False
+    instance = model(**lookup, **values)
+    db.session.add(instance)
+    return instance, True
+
+
+def seed_demo(extra_products: int = 0) -> SeedReport:
+    """Load regions, pairings, cooperatives, products and photos; running it again changes nothing."""
+    report = SeedReport()
+    report.regions_created, _ = import_region_file(SHIPPED_TABLE)
+    written_files: list[str] = []
+    try:
+        _seed_catalog(report, written_files)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        _remove_files(written_files)
+        raise
+    if extra_products:
+        report.generated_products = generate_products(extra_products)
+    return report
+
+
+def _seed_catalog(report: SeedReport, written_files: list[str]) -> None:
+    for position, (slug, name_zh, name_en) in enumerate(data.CATEGORIES):
+        values = {"name_zh": name_zh, "name_en": name_en, "position": position}
+        _get_or_create(Category, {"slug": slug}, values)
+    for helper, recipient, kind, starts_on, ends_on in data.PAIRINGS:
+        _, created = _get_or_create(
+            Pairing,
+            {"helper_code": helper, "recipient_code": recipient, "kind": kind, "starts_on": starts_on},
+            {"ends_on": ends_on},
+        )
+        report.pairings_created += created
+    db.session.flush()
+
+    cooperatives = {}
+    for key, name, county, kind, org_part, description in data.COOPERATIVES:
+        coop, created = _get_or_create(
+            Cooperative,
+            {"credit_code": demo_credit_code(county, org_part)},
+            {"name": name, "county_code": county, "kind": CooperativeKind(kind),
+             "status": VerificationStatus.VERIFIED, "description": description},
+        )
+        cooperatives[key] = coop
+        report.cooperatives_created += created
+    db.session.flush()
+
+    categories = {c.slug: c for c in db.session.scalars(select(Category))}
+    upload_folder = current_app.config["UPLOAD_FOLDER"]
+    for index, row in enumerate(data.PRODUCTS):
+        coop_key, sku, name, category, unit, spec, weight, price, stock, certificate, description = row
+        coop = cooperatives[coop_key]
+        cert_type, cert_number, cert_issuer, cert_until = certificate or (None, None, None, None)
+        product, created = _get_or_create(
+            Product,
+            {"cooperative_id": coop.id, "sku": sku},
+            {"name": name, "category": categories[category], "origin_county_code": coop.county_code,
+             "unit": unit, "spec": spec, "net_weight_g": weight, "price_fen": price, "stock": stock,
+             "certificate_type": cert_type, "certificate_number": cert_number,
+             "certificate_issuer": cert_issuer, "certificate_valid_until": cert_until,
+             "description": description,
+             # Spread listing dates so "newest" has a meaningful order.
+             "created_at": utcnow() - timedelta(days=len(data.PRODUCTS) - index)},
+        )
+        report.products_created += created
+        image = IMAGES / f"{sku.lower()}.jpg"
+        if not product.photos and image.exists():
+            stored = store_image(image.read_bytes(), upload_folder)
+            written_files += [stored.filename, stored.thumb_filename]
+            product.photos.append(Photo(filename=stored.filename, thumb_filename=stored.thumb_filename,
+                                        width=stored.width, height=stored.height))
+            report.photos_created += 1
+
+
+def _remove_files(names: list[str]) -> None:
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    for name in names:
+        (folder / name).unlink(missing_ok=True)
+
+
+def generate_products(total: int, seed: int = 2260) -> int:
+    """Top the catalogue up to `total` generated variants of the demo products; return how many were added."""
+    existing = db.session.scalar(
+        select(func.count()).select_from(Product).where(Product.sku.startswith(GENERATED_SKU_PREFIX))
+    ) or 0
+    templates = list(db.session.scalars(
+        select(Product).where(~Product.sku.startswith(GENERATED_SKU_PREFIX)).order_by(Product.id)
+    ))
+    if not templates:
+        raise RuntimeError("load the demo data before generating products")
+    rng = random.Random(seed + existing)
+    now = utcnow()
+    rows = []
+    for n in range(existing + 1, total + 1):
+        base = templates[n % len(templates)]
+        rows.append({
+            "cooperative_id": base.cooperative_id,
+            "origin_county_code": base.origin_county_code,
+            "category_id": base.category_id,
+            "sku": f"{GENERATED_SKU_PREFIX}{n:06d}",
+            "name": f"{base.name} {n}号",
+            "description": base.description,
+            "unit": base.unit,
+            "spec": base.spec,
+            "net_weight_g": base.net_weight_g,
+            "price_fen": max(100, base.price_fen + rng.randint(-20, 40) * 100),
+            "stock": rng.choice([0, 5, 20, 50, 100, 300]),
+            "is_active": True,
+            "created_at": now - timedelta(minutes=rng.randint(60, 60 * 24 * 365)),
+            "updated_at": now,
+        })
+    for start in range(0, len(rows), 1000):
+        db.session.execute(insert(Product), rows[start:start + 1000])
+    db.session.commit()
+    return len(rows)

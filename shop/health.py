@@ -1,0 +1,31 @@
+"""Liveness and readiness endpoints for load balancers and benchmarks."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from shop.extensions import db
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 with the database reachable, 503 without."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        current_app.logger.warning("health check: database unreachable: %s", exc)
+        database = "unreachable"
+    status = 200 if database == "ok" else 503
+    body = {"status": "ok" if status == 200 else "degraded", "database": database}
+    return jsonify(body), status, {"Cache-Control": "no-store"}
+
+
+@bp.get("/ping")
+def ping():
+    """A fixed short answer: the bare route benchmarks compare pages against."""
+    return "pong", 200, {"Content-Type": "text/plain; charset=utf-8"}

@@ -1,0 +1,1 @@
+"""Cart, checkout, orders and order lines (built in the checkout issue)."""

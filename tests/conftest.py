@@ -1,0 +1,109 @@
+"""Shared fixtures: one database per test session (SQLite file, or PostgreSQL from TEST_DATABASE_URL),
+built by the real migrations and emptied after every test."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from shop import create_app
+from shop.extensions import db
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "shop" / "translations"
+
+
+def pytest_sessionstart(session):
+    """Compile the message catalogues when they are missing or stale, so plain `pytest` works too."""
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            with open(po_path, "rb") as po_file:
+                catalog = read_po(po_file)
+            with open(mo_path, "wb") as mo_file:
+                write_mo(mo_file, catalog)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    """The app on a database built from empty by the migrations."""
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+    })
+    with app.app_context():
+        _drop_everything()
+        upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _drop_everything() -> None:
+    """Start from an empty database, even if an earlier run was interrupted."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request):
+    """Every test starts with empty tables (rows only; the schema stays)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def app_ctx(app):
+    """An application context for tests that call services and queries directly."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def dialect(app) -> str:
+    with app.app_context():
+        return db.engine.dialect.name

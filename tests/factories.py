@@ -1,0 +1,113 @@
+"""Test data builders. Call them inside an application context; each commits what it makes."""
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta, timezone
+
+from shop import credit_code
+from shop.catalog.models import Category, Product
+from shop.cooperatives.models import Cooperative, CooperativeKind, VerificationStatus
+from shop.extensions import db
+from shop.regions.loaders import level_of
+from shop.regions.models import Pairing, PairingKind, Region, RegionLevel
+
+_counter = itertools.count(1)
+
+PLACE_NAMES = {
+    "650000": "新疆维吾尔自治区", "652900": "阿克苏地区", "652929": "柯坪县", "652927": "乌什县",
+    "520000": "贵州省", "522600": "黔东南苗族侗族自治州", "522633": "从江县", "522632": "榕江县",
+    "522300": "黔西南布依族苗族自治州", "522324": "晴隆县",
+    "330000": "浙江省", "330100": "杭州市", "330110": "余杭区", "330500": "湖州市", "330200": "宁波市",
+    "330226": "宁海县",
+}
+
+
+def make_region(code: str, name: str | None = None, **flags) -> Region:
+    """A region with its province and prefecture created as needed."""
+    region = db.session.get(Region, code)
+    if region is not None:
+        return region
+    level = level_of(code)
+    province = code[:2] + "0000"
+    prefecture = code[:4] + "00"
+    parent = None
+    if level == RegionLevel.PREFECTURE:
+        parent = make_region(province).code
+    elif level == RegionLevel.COUNTY:
+        parent = make_region(prefecture).code
+    region = Region(
+        code=code,
+        name=name or PLACE_NAMES.get(code, f"地区{code}"),
+        level=level,
+        parent_code=parent,
+        province_code=province,
+        prefecture_code=prefecture if level != RegionLevel.PROVINCE else None,
+        **flags,
+    )
+    db.session.add(region)
+    db.session.commit()
+    return region
+
+
+def make_pairing(helper: str = "330500", recipient: str = "652929", kind=PairingKind.COUNTERPART_SUPPORT,
+                 starts_on: date = date(2010, 7, 1), ends_on: date | None = None) -> Pairing:
+    make_region(helper)
+    make_region(recipient)
+    pairing = Pairing(helper_code=helper, recipient_code=recipient, kind=kind,
+                      starts_on=starts_on, ends_on=ends_on)
+    db.session.add(pairing)
+    db.session.commit()
+    return pairing
+
+
+def new_credit_code(county: str = "652929") -> str:
+    return credit_code.complete(f"93{county}MA{next(_counter):07d}")
+
+
+def make_cooperative(county: str = "652929", name: str | None = None,
+                     status=VerificationStatus.VERIFIED, kind=CooperativeKind.COOPERATIVE) -> Cooperative:
+    make_region(county)
+    coop = Cooperative(
+        name=name or f"测试合作社{next(_counter)}",
+        credit_code=new_credit_code(county),
+        county_code=county,
+        kind=kind,
+        status=status,
+    )
+    db.session.add(coop)
+    db.session.commit()
+    return coop
+
+
+def make_category(slug: str = "nuts", name_zh: str = "干果坚果", name_en: str = "Nuts") -> Category:
+    category = db.session.query(Category).filter_by(slug=slug).one_or_none()
+    if category is None:
+        category = Category(slug=slug, name_zh=name_zh, name_en=name_en)
+        db.session.add(category)
+        db.session.commit()
+    return category
+
+
+def make_product(cooperative: Cooperative | None = None, category: Category | None = None,
+                 age: timedelta | None = None, **values) -> Product:
+    """A product; `age` sets how long ago it was listed."""
+    cooperative = cooperative or make_cooperative()
+    category = category or make_category()
+    n = next(_counter)
+    fields = {
+        "sku": f"SKU-{n}",
+        "name": f"商品{n}",
+        "unit": "袋",
+        "spec": "1 kg/袋",
+        "net_weight_g": 1000,
+        "price_fen": 4580,
+        "stock": 10,
+        "origin_county_code": cooperative.county_code,
+    }
+    fields.update(values)
+    if age is not None:
+        fields["created_at"] = datetime.now(timezone.utc) - age
+    product = Product(cooperative=cooperative, category=category, **fields)
+    db.session.add(product)
+    db.session.commit()
+    return product

@@ -1,0 +1,46 @@
+"""Configuration from the environment, and production's refusals."""
+import pytest
+
+from shop import create_app
+from shop.config import ConfigError, load_config
+
+STRONG = "x" * 40
+
+
+def test_defaults_to_sqlite_under_instance(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    config = load_config(str(tmp_path))
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'bangfu.sqlite3'}"
+
+
+def test_database_url_switches_database(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://shop@localhost/shop")
+    assert load_config(str(tmp_path))["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+
+
+@pytest.mark.parametrize("secret", [None, "short", "dev-only-not-secret"])
+def test_production_refuses_a_weak_secret(monkeypatch, tmp_path, secret):
+    monkeypatch.setenv("SHOP_ENV", "production")
+    if secret is None:
+        monkeypatch.delenv("SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("SECRET_KEY", secret)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_config(str(tmp_path))
+
+
+def test_production_refuses_debug(monkeypatch, tmp_path):
+    monkeypatch.setenv("SHOP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    with pytest.raises(ConfigError, match="DEBUG"):
+        load_config(str(tmp_path))
+
+
+def test_production_starts_with_a_real_secret(monkeypatch, tmp_path):
+    monkeypatch.setenv("SHOP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert not app.debug

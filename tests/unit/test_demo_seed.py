@@ -1,0 +1,61 @@
+"""The demo data loads, is idempotent, and the generator tops a catalogue up."""
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from shop.catalog.models import Photo, Product
+from shop.cooperatives.models import Cooperative
+from shop.demo import data
+from shop.demo.seed import IMAGES, generate_products, seed_demo
+from shop.extensions import db
+from shop.regions.models import Pairing
+
+pytestmark = pytest.mark.usefixtures("app_ctx")
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_every_demo_product_has_an_image_file():
+    for row in data.PRODUCTS:
+        assert (IMAGES / f"{row[1].lower()}.jpg").is_file(), row[1]
+
+
+def test_seed_demo_is_idempotent(app):
+    first = seed_demo()
+    assert first.pairings_created == 10 and first.cooperatives_created >= 10 and first.products_created >= 30
+    assert first.photos_created == first.products_created
+    second = seed_demo()
+    assert (second.regions_created, second.pairings_created, second.cooperatives_created,
+            second.products_created, second.photos_created) == (0, 0, 0, 0, 0)
+    assert count(Product) == len(data.PRODUCTS)
+    assert count(Photo) == len(data.PRODUCTS)
+    assert count(Pairing) == 10
+    uploads = Path(app.config["UPLOAD_FOLDER"])
+    for photo in db.session.scalars(select(Photo)):
+        assert (uploads / photo.filename).is_file() and (uploads / photo.thumb_filename).is_file()
+
+
+def test_demo_pairings_have_their_real_dates():
+    seed_demo()
+    pairing = db.session.scalar(select(Pairing).where(Pairing.recipient_code == "522326"))
+    assert pairing.helper.name == "宁波市" and pairing.ends_on.year == 2020
+    litang = db.session.scalar(select(Pairing).where(Pairing.recipient_code == "513334"))
+    assert litang.helper.name == "钱塘区" and litang.starts_on.year == 2021 and litang.ends_on is None
+
+
+def test_demo_cooperatives_have_valid_credit_codes():
+    seed_demo()
+    from shop.credit_code import is_valid
+
+    assert all(is_valid(c.credit_code) for c in db.session.scalars(select(Cooperative)))
+
+
+def test_generate_products_tops_up():
+    seed_demo()
+    assert generate_products(50) == 50
+    assert generate_products(50) == 0
+    assert generate_products(80) == 30
+    assert count(Product) == len(data.PRODUCTS) + 80
