@@ -1,0 +1,363 @@
+"""Catalogue throughput benchmark: how much the catalogue and search pages cost next to a bare route.
+
+It builds a throwaway database (SQLite in a temp dir, or the PostgreSQL database given with
+--database-url), loads the demo data plus 10,000 generated products, starts gunicorn on a free
+loopback port and measures each target with wrk. The figures that matter are ratios, which travel
+between machines better than raw requests per second:
+
+    catalog/bare    /products against /ping            target >= 0.12
+    search/catalog  /products?q=红枣 against /products  target >= 0.8
+
+Usage: python bench/catalog.py [--database-url URL] [--duration 10] [--connections 16]
+                               [--workers 2] [--threads 2] [--products 10000]
+
+The exit status is non-zero when the set-up, the server or wrk fails (including non-2xx answers
+or socket errors); missing a target only prints MISS. Results are also written as JSON to
+bench/results/catalog-<timestamp>.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = REPO_ROOT / "bench" / "results"
+HOST = "127.0.0.1"
+SEARCH = quote("红枣")
+
+# (name, path): the first is the bare route the others are compared against.
+TARGETS = [
+    ("bare", "/ping"),
+    ("catalog", "/products"),
+    ("catalog p50", "/products?page=50"),
+    ("search", f"/products?q={SEARCH}"),
+    ("search+filter", f"/products?q={SEARCH}&sort=price_asc&in_stock=y"),
+]
+# (label, numerator, denominator, minimum ratio of requests/sec)
+CHECKS = [
+    ("catalog/bare", "catalog", "bare", 0.12),
+    ("search/catalog", "search", "catalog", 0.8),
+]
+WARM_UP_SECONDS = 2
+STARTUP_TIMEOUT = 30
+TIME_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+class BenchError(RuntimeError):
+    """The benchmark could not produce trustworthy numbers."""
+
+
+@dataclass
+class Result:
+    name: str
+    path: str
+    requests_per_sec: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    non_2xx_3xx: int = 0
+    socket_errors: dict = field(default_factory=dict)
+
+    @property
+    def failures(self) -> list[str]:
+        problems = [f"{self.non_2xx_3xx} non-2xx/3xx responses"] if self.non_2xx_3xx else []
+        problems += [f"{n} socket {kind} errors" for kind, n in self.socket_errors.items() if n]
+        return problems
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url",
+                        help="e.g. postgresql+psycopg://user:pass@host/db (default: SQLite in a temp dir)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per target (default 10)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--products", type=int, default=10_000, help="generated products (default 10000)")
+    args = parser.parse_args(argv)
+    for name in ("duration", "connections", "threads", "workers"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be at least 1")
+    if args.connections < args.threads:
+        parser.error("--connections must be at least --threads (wrk needs one connection per thread)")
+    return args
+
+
+def bench_env(tmp: Path, database_url: str | None) -> dict[str, str]:
+    """The environment of the flask commands and of gunicorn: everything throwaway, debugger off.
+
+    SHOP_ENV=development so that production's start-up checks (public URL, mail) need no settings;
+    it only changes cookie flags, not the work a page does.
+    """
+    uploads = tmp / "uploads"
+    uploads.mkdir()
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": database_url or f"sqlite:///{tmp / 'bench.sqlite3'}",
+        "UPLOAD_FOLDER": str(uploads),
+        "SECRET_KEY": secrets.token_hex(32),
+        "SHOP_ENV": "development",
+        "FLASK_DEBUG": "0",
+        "MAIL_BACKEND": "outbox",
+        "MAIL_OUTBOX": str(tmp / "outbox"),
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+def run_flask(env: dict[str, str], *args: str) -> None:
+    """`flask --app wsgi <args>` with this interpreter; output shown only on failure."""
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", *args]
+    done = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BenchError(f"`flask {' '.join(args)}` failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    if done.stdout.strip():
+        print(f"  {done.stdout.strip()}")
+
+
+def prepare_database(env: dict[str, str], products: int) -> float:
+    """Build the schema and load the data; return how long seeding took, in seconds."""
+    started = time.perf_counter()
+    run_flask(env, "db", "upgrade")
+    print(f"schema built in {time.perf_counter() - started:.1f}s")
+    started = time.perf_counter()
+    run_flask(env, "seed-demo", "--products", str(products))
+    seconds = time.perf_counter() - started
+    print(f"seeded demo data + {products} products in {seconds:.1f}s")
+    return seconds
+
+
+def warn_if_untranslated() -> None:
+    if not list((REPO_ROOT / "shop" / "translations").glob("*/LC_MESSAGES/messages.mo")):
+        print("warning: no compiled translations (run `make translations`): pages render untranslated")
+
+
+def load_average() -> float | None:
+    """The 1-minute load average where the OS has one (the figures mean little on a busy machine)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
+def warn_if_busy() -> float | None:
+    """Warn when the machine is already busy; return the load average for the record."""
+    load, cpus = load_average(), os.cpu_count() or 1
+    if load is not None and load > cpus / 2:
+        print(f"warning: load average {load} on {cpus} CPUs: other work will skew the figures")
+    return load
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_extra_options() -> list[str]:
+    """Newer gunicorns open a control socket at a fixed per-user path; keep ours from taking it over."""
+    done = subprocess.run([sys.executable, "-m", "gunicorn", "--help"], capture_output=True, text=True)
+    return ["--no-control-socket"] if "--no-control-socket" in done.stdout else []
+
+
+def start_server(env: dict[str, str], workers: int, port: int, log) -> subprocess.Popen:
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", str(workers),
+               *gunicorn_extra_options(), "wsgi:app"]
+    return subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def fetch_status(url: str, timeout: float = 10) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def wait_until_up(server: subprocess.Popen, base: str) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise BenchError(f"gunicorn exited with status {server.returncode} while starting")
+        try:
+            if fetch_status(base + "/ping", timeout=1) == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise BenchError(f"gunicorn did not answer /ping within {STARTUP_TIMEOUT}s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def run_wrk(wrk: str, url: str, args: argparse.Namespace, duration: int) -> str:
+    command = [wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--latency", url]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60)
+    except subprocess.TimeoutExpired as exc:
+        raise BenchError(f"wrk did not finish: {' '.join(command)}") from exc
+    if done.returncode != 0:
+        raise BenchError(f"wrk failed ({done.returncode}) on {url}:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def to_ms(value: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value)
+    if not match:
+        raise BenchError(f"unexpected wrk time value: {value!r}")
+    return float(match.group(1)) * TIME_UNITS[match.group(2)]
+
+
+def parse_wrk(name: str, path: str, output: str) -> Result:
+    """Requests/sec, the 50% and 99% latencies and any errors from `wrk --latency` output."""
+    def find(pattern: str) -> re.Match | None:
+        return re.search(pattern, output, re.MULTILINE)
+
+    rate, p50, p99 = find(r"^Requests/sec:\s+([\d.]+)"), find(r"^\s+50%\s+(\S+)"), find(r"^\s+99%\s+(\S+)")
+    count = find(r"^\s+(\d+) requests in")
+    if not (rate and p50 and p99 and count):
+        raise BenchError(f"could not read wrk output for {path}:\n{output}")
+    non_2xx = find(r"^\s+Non-2xx or 3xx responses:\s+(\d+)")
+    errors = find(r"^\s+Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+    socket_errors = {}
+    if errors:
+        socket_errors = dict(zip(("connect", "read", "write", "timeout"), map(int, errors.groups())))
+    return Result(name=name, path=path, requests_per_sec=float(rate.group(1)), p50_ms=to_ms(p50.group(1)),
+                  p99_ms=to_ms(p99.group(1)), requests=int(count.group(1)),
+                  non_2xx_3xx=int(non_2xx.group(1)) if non_2xx else 0, socket_errors=socket_errors)
+
+
+def measure(wrk: str, server: subprocess.Popen, base: str, name: str, path: str,
+            args: argparse.Namespace) -> Result:
+    url = base + path
+    status = fetch_status(url)
+    if status != 200:
+        raise BenchError(f"{path} answered {status}, not 200")
+    run_wrk(wrk, url, args, WARM_UP_SECONDS)
+    result = parse_wrk(name, path, run_wrk(wrk, url, args, args.duration))
+    if server.poll() is not None:
+        raise BenchError(f"gunicorn exited with status {server.returncode} while measuring {path}")
+    print(f"  {name:<14} {result.requests_per_sec:>9.1f} req/s")
+    return result
+
+
+def ratios(results: dict[str, Result]) -> list[dict]:
+    rows = []
+    for label, top, bottom, target in CHECKS:
+        ratio = results[top].requests_per_sec / results[bottom].requests_per_sec
+        rows.append({"ratio": label, "value": round(ratio, 3), "target": target, "met": ratio >= target})
+    return rows
+
+
+def print_report(results: dict[str, Result], checks: list[dict]) -> None:
+    bare = results["bare"].requests_per_sec
+    print(f"\n{'target':<14} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'/bare':>7}  path")
+    for r in results.values():
+        print(f"{r.name:<14} {r.requests_per_sec:>9.1f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} "
+              f"{r.requests_per_sec / bare:>7.3f}  {r.path}")
+    print()
+    for check in checks:
+        verdict = "PASS" if check["met"] else "MISS"
+        print(f"{check['ratio']:<15} {check['value']:>6.3f}  (target >= {check['target']})  {verdict}")
+
+
+def write_json(args: argparse.Namespace, results: dict[str, Result], checks: list[dict],
+               context: dict) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"catalog-{stamp}.json"
+    database = args.database_url.split(":", 1)[0] if args.database_url else "sqlite"
+    bare = results["bare"].requests_per_sec
+    document = {
+        "timestamp": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "database": database,
+        "products": args.products,
+        **context,
+        "wrk": {"threads": args.threads, "connections": args.connections, "duration_s": args.duration},
+        "gunicorn_workers": args.workers,
+        "cpus": os.cpu_count(),
+        "results": [{**asdict(r), "ratio_to_bare": round(r.requests_per_sec / bare, 4)}
+                    for r in results.values()],
+        "checks": checks,
+    }
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def benchmark(args: argparse.Namespace, wrk: str, tmp: Path) -> int:
+    env = bench_env(tmp, args.database_url)
+    warn_if_untranslated()
+    load = warn_if_busy()
+    seed_seconds = prepare_database(env, args.products)
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+    log_path = tmp / "gunicorn.log"
+    with open(log_path, "wb") as log:
+        server = start_server(env, args.workers, port, log)
+        try:
+            wait_until_up(server, base)
+            print(f"gunicorn: {args.workers} workers on {base}; wrk: {args.threads} threads, "
+                  f"{args.connections} connections, {args.duration}s per target")
+            results = {name: measure(wrk, server, base, name, path, args) for name, path in TARGETS}
+        except BenchError:
+            stop_server(server)
+            print(f"--- gunicorn log (last 40 lines) ---\n{tail(log_path, 40)}", file=sys.stderr)
+            raise
+        finally:
+            stop_server(server)
+    checks = ratios(results)
+    print_report(results, checks)
+    saved = write_json(args, results, checks, {"seed_seconds": round(seed_seconds, 2), "load_average": load})
+    print(f"\nresults written to {saved.relative_to(REPO_ROOT)}")
+    failures = [f"{r.path}: {problem}" for r in results.values() for problem in r.failures]
+    for failure in failures:
+        print(f"error: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def tail(path: Path, lines: int) -> str:
+    return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        print("error: wrk is not installed (Debian/Ubuntu: apt-get install wrk)", file=sys.stderr)
+        return 2
+    tmp = Path(tempfile.mkdtemp(prefix="bangfu-bench-"))
+    try:
+        return benchmark(args, wrk, tmp)
+    except BenchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
