@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from shop.demo.seed import seed_demo
+from shop.orders import lifecycle
+from shop.organizations import services as organizations
+from shop.organizations.exceptions import OrganizationError
+from shop.organizations.models import OrganizationKind
 from shop.regions.loaders import RegionTableError, import_region_file
 
 
@@ -41,7 +45,61 @@ def import_regions_command(path: str) -> None:
     click.echo(f"regions created: {created}, updated: {updated}")
 
 
+@click.command("expire-orders")
+@with_appcontext
+def expire_orders_command() -> None:
+    """Cancel unpaid orders past their payment time and give their stock back (run it every minute)."""
+    numbers = lifecycle.expire_due_orders()
+    click.echo(f"expired {len(numbers)} order(s)" + (": " + ", ".join(numbers) if numbers else ""))
+
+
+@click.command("complete-orders")
+@with_appcontext
+def complete_orders_command() -> None:
+    """Complete orders received longer ago than ORDER_COMPLETE_DAYS."""
+    numbers = lifecycle.complete_due_orders(current_app.config["ORDER_COMPLETE_DAYS"])
+    click.echo(f"completed {len(numbers)} order(s)")
+
+
+@click.command("create-organization")
+@click.option("--name", required=True)
+@click.option("--kind", required=True, type=click.Choice([k.value for k in OrganizationKind]))
+@click.option("--credit-code", required=True, help="18-character unified social credit code")
+@click.option("--region", "region_code", required=True, help="6-digit region code")
+@click.option("--invoice-title", default=None, help="defaults to the name")
+@click.option("--tax-number", default=None, help="defaults to the credit code")
+@with_appcontext
+def create_organization_command(name, kind, credit_code, region_code, invoice_title, tax_number) -> None:
+    """Register a buying organization."""
+    try:
+        organization = organizations.create_organization(
+            None, name=name, kind=kind, code=credit_code, region_code=region_code,
+            invoice_title=invoice_title or name, tax_number=tax_number or credit_code)
+    except OrganizationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"organization {organization.id}: {organization.name}")
+
+
+@click.command("add-member")
+@click.argument("organization")
+@click.argument("who")
+@with_appcontext
+def add_member_command(organization: str, who: str) -> None:
+    """Add the user WHO (email or mobile) to ORGANIZATION (its id or credit code)."""
+    found = organizations.find_organization(organization)
+    if found is None:
+        raise click.ClickException(f"no organization {organization!r}")
+    try:
+        organizations.add_member(None, found.id, who)
+    except OrganizationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{who} is a member of {found.name}")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the shop's commands to `flask`."""
-    for command in (seed_demo_command, import_regions_command):
+    from shop.accounts.cli import create_staff_command
+
+    for command in (seed_demo_command, import_regions_command, expire_orders_command, complete_orders_command,
+                    create_organization_command, add_member_command, create_staff_command):
         app.cli.add_command(command)

@@ -37,6 +37,22 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": shop_env == "production",
         "WTF_CSRF_TIME_LIMIT": None,
+        # The shop's public address, for links in emails (never taken from a request's Host header).
+        "SITE_URL": (env.get("SITE_URL") or ("" if shop_env == "production" else "http://127.0.0.1:8000")).rstrip("/"),
+        # Mail: "outbox" writes .eml files under instance/outbox (the demo); "smtp" sends them.
+        "MAIL_BACKEND": env.get("MAIL_BACKEND", "outbox"),
+        "MAIL_OUTBOX": env.get("MAIL_OUTBOX") or str(Path(instance_path) / "outbox"),
+        "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(env.get("MAIL_PORT", 25)),
+        "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "帮扶集市 <noreply@bangfu.invalid>"),
+        "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", 10)),
+        "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", 3600)),
+        # Orders: how long an unpaid order holds its stock, and how long after receipt it completes.
+        "ORDER_PAYMENT_MINUTES": int(env.get("ORDER_PAYMENT_MINUTES", 30)),
+        "ORDER_COMPLETE_DAYS": int(env.get("ORDER_COMPLETE_DAYS", 7)),
     }
     if overrides:
         config.update(overrides)
@@ -52,3 +68,5 @@ def check_production(config: dict) -> None:
         raise ConfigError("SHOP_ENV=production needs SECRET_KEY set to a random value of 32+ characters")
     if config.get("DEBUG"):
         raise ConfigError("SHOP_ENV=production refuses to start with FLASK_DEBUG on")
+    if not str(config.get("SITE_URL", "")).startswith("https://"):
+        raise ConfigError("SHOP_ENV=production needs SITE_URL, the shop's public https:// address, for emailed links")

@@ -1,11 +1,12 @@
 """The declarative base, shared column types and database-specific connection settings."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names, so Alembic can alter them on every database.
@@ -66,3 +67,37 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
+    # Let SQLAlchemy, not the driver, say when transactions begin (see _begin_sqlite).
+    dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(conn):
+    """BEGIN on SQLite, IMMEDIATE for transactions opened by write_transaction()."""
+    if conn.dialect.name != "sqlite":
+        return
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@contextmanager
+def write_transaction(session: Session | scoped_session):
+    """One transaction for a service's writes: committed at the end, rolled back on any error.
+
+    On SQLite it starts with BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout;
+    a read transaction upgraded to a write fails at once with "database is locked" instead.
+    Any read-only transaction the request had open is ended first; unsaved changes are a bug.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("write_transaction() started with unsaved changes in the session")
+    if session.in_transaction():
+        session.rollback()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

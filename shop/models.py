@@ -1,4 +1,22 @@
 """Every model, imported so the metadata is complete (Alembic, relationship strings)."""
+from shop.accounts.models import (  # noqa: F401
+    CooperativeMembership,
+    LoginSession,
+    OrganizationMembership,
+    User,
+)
+from shop.audit.models import AuditEntry  # noqa: F401
 from shop.catalog.models import Category, Photo, Product  # noqa: F401
 from shop.cooperatives.models import Cooperative  # noqa: F401
+from shop.orders.models import (  # noqa: F401
+    Address,
+    Cart,
+    CartLine,
+    Order,
+    OrderCounter,
+    OrderEvent,
+    OrderLine,
+    Shipment,
+)
+from shop.organizations.models import Organization  # noqa: F401
 from shop.regions.models import Pairing, Region  # noqa: F401

@@ -1,4 +1,4 @@
-"""Jinja filters and globals shared by every template, and the headers every response carries."""
+"""Jinja filters and globals shared by every template."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
 
+from shop.mail import absolute_url
 from shop.money import format_fen
 
 
@@ -39,18 +40,7 @@ def register_template_helpers(app: Flask) -> None:
         lambda d: format_datetime(d, "medium") if isinstance(d, datetime) else ""
     )
     app.jinja_env.globals["url_with"] = _url_with
+    app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "zh_CN")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'",
-        )
-        return response

@@ -14,6 +14,8 @@ from sqlalchemy import text
 from shop import create_app
 from shop.extensions import db
 
+pytest_plugins = ["tests.smtp"]
+
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "shop" / "translations"
 
 
@@ -44,6 +46,7 @@ def app(database_url, tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+        "MAIL_OUTBOX": str(tmp_path_factory.mktemp("outbox")),
     })
     with app.app_context():
         _drop_everything()

@@ -4,14 +4,20 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime, timedelta, timezone
 
+from werkzeug.security import generate_password_hash
+
 from shop import credit_code
+from shop.accounts.models import CooperativeMembership, OrganizationMembership, User
 from shop.catalog.models import Category, Product
 from shop.cooperatives.models import Cooperative, CooperativeKind, VerificationStatus
 from shop.extensions import db
+from shop.organizations.models import Organization, OrganizationKind
 from shop.regions.loaders import level_of
 from shop.regions.models import Pairing, PairingKind, Region, RegionLevel
 
 _counter = itertools.count(1)
+
+PASSWORD = "correct horse battery"
 
 PLACE_NAMES = {
     "650000": "新疆维吾尔自治区", "652900": "阿克苏地区", "652929": "柯坪县", "652927": "乌什县",
@@ -111,3 +117,44 @@ def make_product(cooperative: Cooperative | None = None, category: Category | No
     db.session.add(product)
     db.session.commit()
     return product
+
+
+def make_user(email: str | None = None, mobile: str | None = None, name: str = "测试用户",
+              password: str = PASSWORD, **values) -> User:
+    """A user with a known password; an email address is made up when neither login name is given."""
+    if email is None and mobile is None:
+        email = f"user{next(_counter)}@example.cn"
+    user = User(email=email, mobile=mobile, name=name, **values)
+    user.set_password(password)
+    # A cheap hash keeps the tests fast; the app itself always uses scrypt (see User.set_password).
+    user.password_hash = generate_password_hash(password, method="pbkdf2:sha256:1")
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_organization(name: str | None = None, region: str = "330500",
+                      kind: OrganizationKind = OrganizationKind.BUDGET_UNIT, **values) -> Organization:
+    """A buying organization registered in `region`."""
+    make_region(region)
+    n = next(_counter)
+    code = credit_code.complete(f"11{region}MB{n:07d}")
+    org = Organization(name=name or f"测试单位{n}", kind=kind, credit_code=code, region_code=region,
+                       invoice_title=name or f"测试单位{n}", tax_number=code, **values)
+    db.session.add(org)
+    db.session.commit()
+    return org
+
+
+def add_to_organization(user: User, organization: Organization) -> OrganizationMembership:
+    membership = OrganizationMembership(user_id=user.id, organization_id=organization.id)
+    db.session.add(membership)
+    db.session.commit()
+    return membership
+
+
+def add_to_cooperative(user: User, cooperative: Cooperative) -> CooperativeMembership:
+    membership = CooperativeMembership(user_id=user.id, cooperative_id=cooperative.id)
+    db.session.add(membership)
+    db.session.commit()
+    return membership

@@ -1,8 +1,7 @@
 """Read-side queries of the storefront: the visible catalogue, search, county and home page data."""
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, func, or_, select
@@ -11,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from shop.catalog.models import Category, Product
 from shop.cooperatives.models import Cooperative, VerificationStatus
 from shop.extensions import db
+from shop.pagination import Page, paginate
 from shop.regions.models import Pairing, Region
 
 SORTS = {
@@ -33,26 +33,6 @@ class ProductFilters:
     cooperative: int | None = None
     in_stock: bool = False
     sort: str = DEFAULT_SORT
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-    pages: int = field(init=False)
-
-    def __post_init__(self):
-        self.pages = max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def visible_products() -> Select:
@@ -109,11 +89,8 @@ def filtered_products(filters: ProductFilters) -> Select:
 
 def search_products(filters: ProductFilters, page: int, per_page: int) -> Page:
     """One page of the filtered catalogue and the total count: three queries plus the card loaders."""
-    stmt = filtered_products(filters)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    ordered = _with_display_data(stmt.order_by(*SORTS[filters.sort]))
-    items = list(db.session.scalars(ordered.limit(per_page).offset((page - 1) * per_page)))
-    return Page(items=items, total=total or 0, page=page, per_page=per_page)
+    ordered = _with_display_data(filtered_products(filters).order_by(*SORTS[filters.sort]))
+    return paginate(ordered, page, per_page)
 
 
 def get_visible_product(product_id: int) -> Product | None:

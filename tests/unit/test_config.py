@@ -29,6 +29,18 @@ def test_production_refuses_a_weak_secret(monkeypatch, tmp_path, secret):
         load_config(str(tmp_path))
 
 
+def test_production_needs_an_https_site_url(monkeypatch, tmp_path):
+    monkeypatch.setenv("SHOP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    monkeypatch.delenv("SITE_URL", raising=False)
+    with pytest.raises(ConfigError, match="SITE_URL"):
+        load_config(str(tmp_path))
+    monkeypatch.setenv("SITE_URL", "http://shop.example.cn")
+    with pytest.raises(ConfigError, match="SITE_URL"):
+        load_config(str(tmp_path))
+
+
 def test_production_refuses_debug(monkeypatch, tmp_path):
     monkeypatch.setenv("SHOP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", STRONG)
@@ -40,6 +52,7 @@ def test_production_refuses_debug(monkeypatch, tmp_path):
 def test_production_starts_with_a_real_secret(monkeypatch, tmp_path):
     monkeypatch.setenv("SHOP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", STRONG)
+    monkeypatch.setenv("SITE_URL", "https://shop.example.cn")
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
     assert app.config["SESSION_COOKIE_SECURE"] is True

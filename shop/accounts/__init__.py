@@ -1,0 +1,1 @@
+"""People: users, their login sessions, memberships of organizations and cooperatives, and roles."""

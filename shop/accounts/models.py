@@ -1,0 +1,124 @@
+"""User, LoginSession and the memberships that give a user the org-member and coop-member roles."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from shop.database import UTCDateTime, utcnow
+from shop.extensions import db
+
+
+class User(db.Model):
+    """A person with an account. Everyone is a buyer; memberships and is_staff add roles."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("email IS NOT NULL OR mobile IS NOT NULL", name="has_login_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)  # stored lower-case
+    mobile: Mapped[str | None] = mapped_column(String(11), unique=True)
+    name: Mapped[str] = mapped_column(String(60), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_staff: Mapped[bool] = mapped_column(default=False)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organization_memberships: Mapped[list[OrganizationMembership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+    cooperative_memberships: Mapped[list[CooperativeMembership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    # Flask-Login: the id kept in the cookie is the login session's token, not the user id,
+    # so ending a LoginSession on the server ends every copy of that cookie.
+    login_token = None  # set on the instance by shop.accounts.sessions
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email or self.mobile}>"
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)  # scrypt by default
+        self.password_changed_at = utcnow()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email or self.mobile or ""
+
+    # Flask-Login's user protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str | None:
+        return self.login_token
+
+
+class LoginSession(db.Model):
+    """One login: the server's record that a session cookie is valid until logout or revocation."""
+
+    __tablename__ = "login_sessions"
+    __table_args__ = (Index("ix_login_sessions_user_active", "user_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the cookie's token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class MemberRole(enum.StrEnum):
+    MEMBER = "member"
+    ADMIN = "admin"
+
+
+def _role_enum():
+    return Enum(MemberRole, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+
+
+class OrganizationMembership(db.Model):
+    """A user acting for an organization (budget unit, union, company, charity, social organization)."""
+
+    __tablename__ = "organization_memberships"
+    __table_args__ = (UniqueConstraint("organization_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[MemberRole] = mapped_column(_role_enum(), default=MemberRole.MEMBER)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="organization_memberships")
+    organization: Mapped["Organization"] = relationship(lazy="joined", back_populates="memberships")  # noqa: F821
+
+
+class CooperativeMembership(db.Model):
+    """A user acting for a cooperative (supplier)."""
+
+    __tablename__ = "cooperative_memberships"
+    __table_args__ = (UniqueConstraint("cooperative_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[MemberRole] = mapped_column(_role_enum(), default=MemberRole.MEMBER)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="cooperative_memberships")
+    cooperative: Mapped["Cooperative"] = relationship(lazy="joined")  # noqa: F821

@@ -1,0 +1,87 @@
+"""Outgoing email: plain-text templates rendered in the current locale, sent by SMTP or kept in an outbox."""
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+import uuid
+from collections.abc import Iterable
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app, render_template
+
+from shop.database import utcnow
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A full link for an email, always under SITE_URL: never the request's Host header, which can be forged.
+
+    Built from the URL map alone, so it works outside requests too (commands, background jobs).
+    """
+    path = current_app.url_map.bind("site.invalid").build(endpoint, values)
+    return current_app.config["SITE_URL"].rstrip("/") + path
+
+
+def build_message(to: str | Iterable[str], subject: str, template: str, **context) -> EmailMessage:
+    """The message for templates/email/<template>.txt, addressed and dated."""
+    config = current_app.config
+    body = render_template(f"email/{template}.txt", **context)
+    message = EmailMessage()
+    message["Subject"] = str(subject)
+    message["From"] = config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to if isinstance(to, str) else ", ".join(to)
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(domain=message["From"].addresses[0].domain or "localhost")
+    # base64 is safe through any relay; outbox files stay readable as 8bit UTF-8.
+    cte = "base64" if config["MAIL_BACKEND"] == "smtp" else "8bit"
+    message.set_content(body, charset="utf-8", cte=cte)
+    return message
+
+
+def send_mail(to: str | Iterable[str], subject: str, template: str, **context) -> EmailMessage:
+    """Render and send a message with the configured backend ("smtp" or "outbox"); errors propagate."""
+    message = build_message(to, subject, template, **context)
+    backend = current_app.config["MAIL_BACKEND"]
+    if backend == "smtp":
+        _send_smtp(message)
+    elif backend == "outbox":
+        _write_outbox(message)
+    else:
+        raise ValueError(f"unknown MAIL_BACKEND {backend!r}")
+    return message
+
+
+def send_mail_safely(to: str | Iterable[str], subject: str, template: str, **context) -> bool:
+    """send_mail that logs a delivery failure and returns False; call it after the data is committed."""
+    try:
+        send_mail(to, subject, template, **context)
+    except (smtplib.SMTPException, OSError):
+        current_app.logger.exception("sending the %r email failed", template)
+        return False
+    return True
+
+
+def _send_smtp(message: EmailMessage) -> None:
+    config = current_app.config
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls(context=ssl.create_default_context())
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(message)
+
+
+def _write_outbox(message: EmailMessage) -> None:
+    outbox = current_app.config["MAIL_OUTBOX"]
+    os.makedirs(outbox, exist_ok=True)
+    name = f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex}.eml"
+    temporary = os.path.join(outbox, f".{name}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(message.as_bytes())
+        os.replace(temporary, os.path.join(outbox, name))  # readers never see a half-written file
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise

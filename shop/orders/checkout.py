@@ -1,0 +1,187 @@
+"""Placing an order: one transaction that prices from the database, takes stock safely and snapshots lines."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from shop.accounts.models import OrganizationMembership
+from shop.catalog.models import Product
+from shop.cooperatives.models import VerificationStatus
+from shop.database import utcnow, write_transaction
+from shop.extensions import db
+from shop.orders.cart import clear_lines
+from shop.orders.emails import notify
+from shop.orders.exceptions import EmptyCart, NotAMember, OutOfStock, PriceChanged
+from shop.orders.models import (
+    Address,
+    BuyerClass,
+    Cart,
+    CartLine,
+    Order,
+    OrderCounter,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+)
+from shop.timezones import china_date
+
+
+@dataclass(frozen=True)
+class DeliveryAddress:
+    recipient: str
+    mobile: str
+    province: str
+    city: str
+    district: str
+    street: str
+
+
+def find_order_by_token(user_id: int, checkout_token: str) -> Order | None:
+    """The order a checkout form already produced (a double click or a resubmitted tab)."""
+    return db.session.scalar(select(Order).where(Order.checkout_token == checkout_token, Order.user_id == user_id))
+
+
+def place_order(user_id: int, address: DeliveryAddress, checkout_token: str, *,
+                organization_id: int | None = None, expected_total_fen: int | None = None,
+                payment_minutes: int = 30, now: datetime | None = None) -> Order:
+    """Turn the user's cart into an order, all or nothing; the same checkout token always gives the same order.
+
+    Prices come from the products, not from the form; `expected_total_fen` (what the checkout page showed)
+    is only compared, so a buyer never pays a total they did not see.
+    """
+    existing = find_order_by_token(user_id, checkout_token)
+    if existing is not None:
+        return existing
+    now = now or utcnow()
+    try:
+        with write_transaction(db.session):
+            order, created = _place(user_id, address, checkout_token, organization_id, expected_total_fen,
+                                    payment_minutes, now)
+    except IntegrityError:
+        # Two submits of one form raced: the other one committed first and owns the token.
+        existing = find_order_by_token(user_id, checkout_token)
+        if existing is None:
+            raise
+        return existing
+    if created:
+        notify(order, "placed")
+    return order
+
+
+def _place(user_id, address, checkout_token, organization_id, expected_total_fen, payment_minutes,
+           now) -> tuple[Order, bool]:
+    """The order and whether this call created it."""
+    # Checked again inside the transaction: a concurrent submit of the same form may have just committed.
+    existing = find_order_by_token(user_id, checkout_token)
+    if existing is not None:
+        return existing, False
+    cart = db.session.scalar(select(Cart).where(Cart.user_id == user_id))
+    cart_lines = [] if cart is None else list(db.session.scalars(
+        select(CartLine).where(CartLine.cart_id == cart.id).order_by(CartLine.product_id)
+    ))
+    if not cart_lines:
+        raise EmptyCart(_("Your cart is empty."))
+    buyer_class, invoice_title, tax_number = _buyer(user_id, organization_id)
+
+    products = {p.id: p for p in db.session.scalars(
+        select(Product).where(Product.id.in_([line.product_id for line in cart_lines]))
+        .options(selectinload(Product.cooperative), selectinload(Product.origin_county))
+    )}
+    lines = []
+    # Lines are taken in product-id order so that two checkouts lock rows in the same order (no deadlock).
+    for cart_line in cart_lines:
+        product = products[cart_line.product_id]
+        if not product.is_active or product.cooperative.status != VerificationStatus.VERIFIED:
+            raise OutOfStock(_("“%(name)s” is no longer on sale.", name=product.name), product.id, product.name)
+        price = _take_stock(product, cart_line.quantity)
+        lines.append(OrderLine(
+            product_id=product.id, cooperative_id=product.cooperative_id, cooperative_name=product.cooperative.name,
+            sku=product.sku, product_name=product.name, spec=product.spec, unit=product.unit,
+            unit_price_fen=price, quantity=cart_line.quantity, line_total_fen=price * cart_line.quantity,
+            net_weight_g=product.net_weight_g, origin_county_code=product.origin_county_code,
+            origin_county_name=product.origin_county.name,
+        ))
+    total = sum(line.line_total_fen for line in lines)
+    if expected_total_fen is not None and expected_total_fen != total:
+        raise PriceChanged(_("Prices changed since you opened this page. Please check the new total."))
+
+    order = Order(
+        number=_next_number(china_date(now)), checkout_token=checkout_token, user_id=user_id,
+        organization_id=organization_id, buyer_class=buyer_class, status=OrderStatus.PENDING_PAYMENT,
+        total_fen=total, item_count=sum(line.quantity for line in lines),
+        recipient=address.recipient, mobile=address.mobile, province=address.province, city=address.city,
+        district=address.district, street=address.street, invoice_title=invoice_title, tax_number=tax_number,
+        created_at=now, expires_at=now + timedelta(minutes=payment_minutes), lines=lines,
+    )
+    db.session.add(order)
+    db.session.flush()
+    db.session.add(OrderEvent(order_id=order.id, at=now, from_status=None, to_status=OrderStatus.PENDING_PAYMENT,
+                              actor_id=user_id))
+    clear_lines(cart.id, [line.product_id for line in lines])
+    _remember_address(user_id, address)
+    return order, True
+
+
+def _remember_address(user_id: int, address: DeliveryAddress) -> None:
+    """Save the delivery address for next time, unless the user already has it."""
+    fields = vars(address)
+    known = db.session.scalar(select(Address.id).filter_by(user_id=user_id, **fields))
+    if known is None:
+        db.session.add(Address(user_id=user_id, **fields))
+
+
+def saved_addresses(user_id: int) -> list[Address]:
+    """The user's addresses, most recently added first."""
+    return list(db.session.scalars(
+        select(Address).where(Address.user_id == user_id).order_by(Address.id.desc()).limit(10)))
+
+
+def _take_stock(product: Product, quantity: int) -> int:
+    """Decrement stock only if enough is left (safe on SQLite and PostgreSQL); return the price charged."""
+    row = db.session.execute(
+        update(Product)
+        .where(Product.id == product.id, Product.stock >= quantity, Product.is_active.is_(True))
+        .values(stock=Product.stock - quantity)
+        .returning(Product.price_fen, Product.stock)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
+        left = db.session.scalar(select(Product.stock).where(Product.id == product.id)) or 0
+        if left == 0:
+            message = _("“%(name)s” is sold out.", name=product.name)
+        else:
+            message = _("Only %(left)d of “%(name)s” left.", left=left, name=product.name)
+        raise OutOfStock(message, product.id, product.name)
+    return row.price_fen
+
+
+def _buyer(user_id: int, organization_id: int | None) -> tuple[BuyerClass, str | None, str | None]:
+    """The buyer class and invoice details: the public, or the organization the user acts for."""
+    if organization_id is None:
+        return BuyerClass.PUBLIC, None, None
+    membership = db.session.scalar(select(OrganizationMembership).filter_by(
+        organization_id=organization_id, user_id=user_id))
+    if membership is None or not membership.organization.is_active:
+        raise NotAMember(_("You cannot order for that organization."))
+    organization = membership.organization
+    return BuyerClass(organization.kind.value), organization.invoice_title, organization.tax_number
+
+
+def _next_number(day: date) -> str:
+    """BF20261127-000123: the day's counter, bumped in one statement inside the order's transaction."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(OrderCounter).values(day=day, last=1)
+        .on_conflict_do_update(index_elements=[OrderCounter.day], set_={"last": OrderCounter.last + 1})
+        .returning(OrderCounter.last)
+    )
+    sequence = db.session.execute(statement).scalar_one()
+    return f"BF{day:%Y%m%d}-{sequence:06d}"

@@ -1,0 +1,59 @@
+"""Cart, checkout and order forms; all POST forms carry a CSRF token."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+
+from shop.orders.models import MAX_QUANTITY
+
+MOBILE = Regexp(r"^1[3-9]\d{9}$", message=_l("Enter an 11-digit mainland China mobile number."))
+QUANTITY_MESSAGE = _l("Quantity must be a whole number from 1 to %(max)d.", max=MAX_QUANTITY)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class QuantityField(IntegerField):
+    """An integer quantity whose parse error says what a buyer can act on."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(QUANTITY_MESSAGE)) from exc
+
+
+class AddToCartForm(FlaskForm):
+    product_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
+    quantity = QuantityField(_l("Quantity"), default=1, validators=[
+        InputRequired(message=QUANTITY_MESSAGE), NumberRange(min=1, max=MAX_QUANTITY, message=QUANTITY_MESSAGE)])
+
+
+class QuantityForm(FlaskForm):
+    quantity = QuantityField(_l("Quantity"), validators=[
+        InputRequired(message=QUANTITY_MESSAGE), NumberRange(min=1, max=MAX_QUANTITY, message=QUANTITY_MESSAGE)])
+
+
+class CheckoutForm(FlaskForm):
+    """Delivery address in the Chinese format, who the order is for, and the page's checkout token."""
+
+    recipient = StringField(_l("Recipient"), filters=[_strip], validators=[DataRequired(), Length(max=40)])
+    mobile = StringField(_l("Mobile number"), filters=[_strip], validators=[DataRequired(), MOBILE])
+    province = StringField(_l("Province"), filters=[_strip], validators=[DataRequired(), Length(max=40)])
+    city = StringField(_l("City"), filters=[_strip], validators=[DataRequired(), Length(max=40)])
+    district = StringField(_l("District / county"), filters=[_strip], validators=[DataRequired(), Length(max=40)])
+    street = StringField(_l("Street address"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
+    buy_for = RadioField(_l("Buying for"), default="self", validate_choice=True)
+    checkout_token = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
+    expected_total = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,15}$")])
+
+
+class CancelForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
+
+
+class ConfirmForm(FlaskForm):
+    """A bare POST form: the CSRF token is all it carries."""

@@ -1,0 +1,179 @@
+"""The order state machine: every step is checked against the allowed transitions and timestamped.
+
+    pending_payment ──paid──▶ paid ──all cooperatives shipped──▶ shipped ──▶ received ──▶ completed
+          │                     │
+          └──▶ cancelled ◀──────┘ (paid orders: staff only; refunds come with payments)
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from shop.audit.services import record
+from shop.catalog.models import Product
+from shop.database import utcnow, write_transaction
+from shop.extensions import db
+from shop.orders.exceptions import IllegalTransition, OrderError
+from shop.orders.models import STATUS_LABELS, Order, OrderEvent, OrderLine, OrderStatus, Shipment
+
+S = OrderStatus
+TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
+    S.PENDING_PAYMENT: {S.PAID, S.CANCELLED},
+    S.PAID: {S.SHIPPED, S.CANCELLED},
+    S.SHIPPED: {S.RECEIVED},
+    S.RECEIVED: {S.COMPLETED},
+    S.COMPLETED: set(),
+    S.CANCELLED: set(),
+}
+TIMESTAMPS = {S.PAID: "paid_at", S.SHIPPED: "shipped_at", S.RECEIVED: "received_at",
+              S.COMPLETED: "completed_at", S.CANCELLED: "cancelled_at"}
+EXPIRED_NOTE = "payment time ran out"
+
+
+def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
+    return target in TRANSITIONS[current]
+
+
+def _transition(order: Order, target: OrderStatus, actor_id: int | None, now: datetime, note: str = "") -> None:
+    """Move `order` to `target` inside the caller's transaction, guarded against a concurrent change."""
+    current = order.status
+    if not can_transition(current, target):
+        raise IllegalTransition(_("An order that is “%(current)s” cannot become “%(target)s”.",
+                                  current=order.status_label, target=STATUS_LABELS[target]))
+    # Compare-and-set: if another request moved the order meanwhile, this updates nothing.
+    values = {"status": target, TIMESTAMPS[target]: now}
+    result = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.status == current).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise IllegalTransition(_("The order changed meanwhile; please reload the page."))
+    db.session.add(OrderEvent(order_id=order.id, at=now, from_status=current, to_status=target,
+                              actor_id=actor_id, note=note[:200]))
+    db.session.expire(order)
+
+
+def _restock(order: Order) -> None:
+    """Give the order's quantities back to stock, products locked in id order like checkout does."""
+    for line in sorted(order.lines, key=lambda line: line.product_id):
+        db.session.execute(
+            update(Product).where(Product.id == line.product_id)
+            .values(stock=Product.stock + line.quantity).execution_options(synchronize_session=False)
+        )
+
+
+def _load(order_id: int) -> Order:
+    order = db.session.get(Order, order_id, populate_existing=True)
+    if order is None:
+        raise OrderError(_("No such order."))
+    return order
+
+
+def cancel_order(order_id: int, actor_id: int | None, reason: str, *, by_staff: bool = False,
+                 now: datetime | None = None) -> Order:
+    """Cancel an order and give its stock back; buyers may cancel only before payment."""
+    now = now or utcnow()
+    with write_transaction(db.session):
+        order = _load(order_id)
+        if order.status != S.PENDING_PAYMENT and not by_staff:
+            raise IllegalTransition(_("Only an unpaid order can be cancelled here; contact us for a paid one."))
+        before = order.status
+        _transition(order, S.CANCELLED, actor_id, now, reason)
+        db.session.execute(update(Order).where(Order.id == order.id).values(cancel_reason=reason[:200]))
+        _restock(order)
+        if by_staff:
+            record(actor_id, "order.cancel", "order", order.number,
+                   before={"status": before.value}, after={"status": S.CANCELLED.value}, note=reason)
+    return _load(order_id)
+
+
+def expire_due_orders(now: datetime | None = None) -> list[str]:
+    """Cancel unpaid orders whose payment time has run out, restocking them; return their numbers."""
+    now = now or utcnow()
+    due = list(db.session.scalars(
+        select(Order.id).where(Order.status == S.PENDING_PAYMENT, Order.expires_at <= now).order_by(Order.id)
+    ))
+    expired = []
+    for order_id in due:
+        order = expire_if_due(order_id, now)
+        if order is not None:
+            expired.append(order.number)
+    return expired
+
+
+def expire_if_due(order_id: int, now: datetime | None = None) -> Order | None:
+    """Cancel one order if it is unpaid past its deadline; None when nothing was due."""
+    now = now or utcnow()
+    with write_transaction(db.session):
+        order = _load(order_id)
+        if order.status != S.PENDING_PAYMENT or order.expires_at > now:
+            return None
+        _transition(order, S.CANCELLED, None, now, EXPIRED_NOTE)
+        db.session.execute(update(Order).where(Order.id == order.id).values(cancel_reason=EXPIRED_NOTE))
+        _restock(order)
+    return _load(order_id)
+
+
+def mark_paid(order_id: int, now: datetime | None = None, actor_id: int | None = None, note: str = "") -> Order:
+    """Record payment of a pending order (called by the payments module once money is confirmed)."""
+    with write_transaction(db.session):
+        _transition(_load(order_id), S.PAID, actor_id, now or utcnow(), note)
+    return _load(order_id)
+
+
+def ship(order_id: int, cooperative_id: int, carrier: str, tracking_number: str, actor_id: int | None,
+         now: datetime | None = None) -> Shipment:
+    """Record one cooperative's shipment; the order is shipped once every cooperative in it has shipped."""
+    now = now or utcnow()
+    carrier, tracking_number = carrier.strip(), tracking_number.strip()
+    if not carrier or not tracking_number:
+        raise OrderError(_("Carrier and tracking number are required."))
+    with write_transaction(db.session):
+        order = _load(order_id)
+        if order.status != S.PAID:
+            raise IllegalTransition(_("Only a paid order can be shipped."))
+        lines = [line for line in order.lines if line.cooperative_id == cooperative_id]
+        if not lines:
+            raise OrderError(_("This order has nothing from that cooperative."))
+        if any(line.shipment_id for line in lines):
+            raise IllegalTransition(_("These lines have already been shipped."))
+        shipment = Shipment(order_id=order.id, cooperative_id=cooperative_id, carrier=carrier[:40],
+                            tracking_number=tracking_number[:64], shipped_at=now, shipped_by=actor_id)
+        db.session.add(shipment)
+        db.session.flush()
+        db.session.execute(
+            update(OrderLine).where(OrderLine.order_id == order.id, OrderLine.cooperative_id == cooperative_id)
+            .values(shipment_id=shipment.id).execution_options(synchronize_session=False)
+        )
+        unshipped = db.session.scalar(
+            select(OrderLine.id).where(OrderLine.order_id == order.id, OrderLine.shipment_id.is_(None)).limit(1)
+        )
+        if unshipped is None:
+            _transition(order, S.SHIPPED, actor_id, now)
+    return shipment
+
+
+def confirm_receipt(order_id: int, user_id: int, now: datetime | None = None) -> Order:
+    """The buyer says the goods arrived."""
+    with write_transaction(db.session):
+        _transition(_load(order_id), S.RECEIVED, user_id, now or utcnow())
+    return _load(order_id)
+
+
+def complete_due_orders(days: int, now: datetime | None = None) -> list[str]:
+    """Complete orders received more than `days` ago (the after-sales window has closed)."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=days)
+    due = list(db.session.scalars(
+        select(Order.id).where(Order.status == S.RECEIVED, Order.received_at <= cutoff).order_by(Order.id)
+    ))
+    done = []
+    for order_id in due:
+        with write_transaction(db.session):
+            order = _load(order_id)
+            if order.status == S.RECEIVED:
+                _transition(order, S.COMPLETED, None, now)
+                done.append(order.number)
+    return done

@@ -1,0 +1,259 @@
+"""Carts, addresses, orders, order lines (with what reports need), shipments and order events."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.accounts.models import User
+from shop.catalog.models import Product
+from shop.database import UTCDateTime, utcnow
+from shop.extensions import db
+from shop.organizations.models import Organization
+
+MAX_QUANTITY = 9999
+
+
+def _enum(cls, length):
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class OrderStatus(enum.StrEnum):
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    SHIPPED = "shipped"
+    RECEIVED = "received"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+STATUS_LABELS = {
+    OrderStatus.PENDING_PAYMENT: _l("Awaiting payment"),
+    OrderStatus.PAID: _l("Paid, awaiting shipment"),
+    OrderStatus.SHIPPED: _l("Shipped"),
+    OrderStatus.RECEIVED: _l("Received"),
+    OrderStatus.COMPLETED: _l("Completed"),
+    OrderStatus.CANCELLED: _l("Cancelled"),
+}
+
+
+class BuyerClass(enum.StrEnum):
+    """Who bought: the public, or an organization of one of these kinds (mirrors OrganizationKind)."""
+
+    PUBLIC = "public"
+    BUDGET_UNIT = "budget_unit"
+    UNION = "union"
+    COMPANY = "company"
+    CHARITY = "charity"
+    SOCIAL_ORGANIZATION = "social_organization"
+
+
+BUYER_CLASS_LABELS = {
+    BuyerClass.PUBLIC: _l("Public"),
+    BuyerClass.BUDGET_UNIT: _l("Budget unit"),
+    BuyerClass.UNION: _l("Trade union"),
+    BuyerClass.COMPANY: _l("Company"),
+    BuyerClass.CHARITY: _l("Charity"),
+    BuyerClass.SOCIAL_ORGANIZATION: _l("Social organization"),
+}
+
+
+class Cart(db.Model):
+    """A visitor's cart (found by a token in their session) or a user's cart."""
+
+    __tablename__ = "carts"
+    __table_args__ = (CheckConstraint("token IS NOT NULL OR user_id IS NOT NULL", name="has_owner"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    lines: Mapped[list[CartLine]] = relationship(back_populates="cart", cascade="all, delete-orphan",
+                                                 order_by="CartLine.id")
+
+
+class CartLine(db.Model):
+    """A product and quantity in a cart, with the price the buyer saw when adding it."""
+
+    __tablename__ = "cart_lines"
+    __table_args__ = (
+        UniqueConstraint("cart_id", "product_id"),
+        CheckConstraint(f"quantity > 0 AND quantity <= {MAX_QUANTITY}", name="quantity_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cart_id: Mapped[int] = mapped_column(ForeignKey("carts.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    quantity: Mapped[int]
+    price_seen_fen: Mapped[int]
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cart: Mapped[Cart] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship()
+
+
+class Address(db.Model):
+    """A saved delivery address in the Chinese format."""
+
+    __tablename__ = "addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    recipient: Mapped[str] = mapped_column(String(40))
+    mobile: Mapped[str] = mapped_column(String(11))
+    province: Mapped[str] = mapped_column(String(40))
+    city: Mapped[str] = mapped_column(String(40))
+    district: Mapped[str] = mapped_column(String(40))
+    street: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def one_line(self) -> str:
+        return f"{self.province} {self.city} {self.district} {self.street}"
+
+
+class Order(db.Model):
+    """An order: who bought, for whom, where it goes, and where it is in its lifecycle."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("total_fen >= 0", name="total_not_negative"),
+        Index("ix_orders_status_expires", "status", "expires_at"),
+        Index("ix_orders_user_created", "user_id", "created_at"),
+        Index("ix_orders_organization_created", "organization_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    checkout_token: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    buyer_class: Mapped[BuyerClass] = mapped_column(_enum(BuyerClass, 24), index=True)
+    status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus, 24), default=OrderStatus.PENDING_PAYMENT)
+    total_fen: Mapped[int]
+    item_count: Mapped[int]
+    # Delivery address and invoice details as they were when the order was placed.
+    recipient: Mapped[str] = mapped_column(String(40))
+    mobile: Mapped[str] = mapped_column(String(11))
+    province: Mapped[str] = mapped_column(String(40))
+    city: Mapped[str] = mapped_column(String(40))
+    district: Mapped[str] = mapped_column(String(40))
+    street: Mapped[str] = mapped_column(String(200))
+    invoice_title: Mapped[str | None] = mapped_column(String(120))
+    tax_number: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
+
+    user: Mapped[User] = relationship()
+    organization: Mapped[Organization | None] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(back_populates="order", order_by="OrderLine.id",
+                                                  cascade="all, delete-orphan")
+    shipments: Mapped[list[Shipment]] = relationship(back_populates="order", order_by="Shipment.id")
+    events: Mapped[list[OrderEvent]] = relationship(back_populates="order", order_by="OrderEvent.id")
+
+    def __repr__(self) -> str:
+        return f"<Order {self.number} {self.status}>"
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def buyer_class_label(self) -> str:
+        return str(BUYER_CLASS_LABELS[self.buyer_class])
+
+    @property
+    def address_line(self) -> str:
+        return f"{self.province} {self.city} {self.district} {self.street}"
+
+    @property
+    def cooperative_ids(self) -> list[int]:
+        return sorted({line.cooperative_id for line in self.lines})
+
+
+class OrderLine(db.Model):
+    """One product of an order, with a snapshot of everything reports count, taken at purchase time."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        CheckConstraint(f"quantity > 0 AND quantity <= {MAX_QUANTITY}", name="quantity_range"),
+        CheckConstraint("unit_price_fen > 0", name="unit_price_positive"),
+        CheckConstraint("line_total_fen = unit_price_fen * quantity", name="line_total_consistent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id"), index=True)
+    cooperative_name: Mapped[str] = mapped_column(String(120))
+    sku: Mapped[str] = mapped_column(String(64))
+    product_name: Mapped[str] = mapped_column(String(120))
+    spec: Mapped[str] = mapped_column(String(64))
+    unit: Mapped[str] = mapped_column(String(16))
+    unit_price_fen: Mapped[int]
+    quantity: Mapped[int]
+    line_total_fen: Mapped[int]
+    net_weight_g: Mapped[int]  # per unit
+    origin_county_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    origin_county_name: Mapped[str] = mapped_column(String(64))
+    shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"))
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    shipment: Mapped[Shipment | None] = relationship()
+
+
+class Shipment(db.Model):
+    """A cooperative's parcel for its lines of an order."""
+
+    __tablename__ = "shipments"
+    __table_args__ = (UniqueConstraint("order_id", "cooperative_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id"), index=True)
+    carrier: Mapped[str] = mapped_column(String(40))
+    tracking_number: Mapped[str] = mapped_column(String(64))
+    shipped_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    shipped_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    order: Mapped[Order] = relationship(back_populates="shipments")
+
+
+class OrderEvent(db.Model):
+    """A timestamped step of an order's lifecycle: the order's timeline."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    from_status: Mapped[OrderStatus | None] = mapped_column(_enum(OrderStatus, 24))
+    to_status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus, 24))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+    order: Mapped[Order] = relationship(back_populates="events")
+
+    @property
+    def to_label(self) -> str:
+        return str(STATUS_LABELS[self.to_status])
+
+
+class OrderCounter(db.Model):
+    """The last order number used on a calendar day (China time): BF20261127-000123."""
+
+    __tablename__ = "order_counters"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    last: Mapped[int]

@@ -1,0 +1,51 @@
+"""The staff order desk: every order, filtered and paged; open one; cancel with a reason."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from shop.accounts.decorators import staff_required
+from shop.orders import lifecycle, queries
+from shop.orders.exceptions import OrderError
+from shop.orders.forms import CancelForm
+from shop.orders.staff_forms import StaffOrderFilterForm
+
+bp = Blueprint("staff_orders", __name__, url_prefix="/staff/orders")
+
+
+@bp.get("/")
+@staff_required
+def order_list():
+    form = StaffOrderFilterForm(formdata=request.args)
+    if not form.validate():
+        abort(400, description="; ".join(f"{form[k].label.text}: {v[0]}" for k, v in form.errors.items()))
+    page = queries.staff_orders(form.to_filters(), form.page.data or 1)
+    return render_template("staff/orders.html", form=form, page=page)
+
+
+@bp.get("/<number>")
+@staff_required
+def order_detail(number: str):
+    order = queries.order_by_number(number)
+    if order is None:
+        abort(404)
+    return render_template("staff/order.html", order=order, form=CancelForm())
+
+
+@bp.post("/<number>/cancel")
+@staff_required
+def order_cancel(number: str):
+    order = queries.order_by_number(number)
+    if order is None:
+        abort(404)
+    form = CancelForm()
+    if not form.validate():
+        flash(_("Give a reason for cancelling."), "error")
+        return render_template("staff/order.html", order=order, form=form), 400
+    try:
+        lifecycle.cancel_order(order.id, current_user.id, form.reason.data, by_staff=True)
+        flash(_("Order %(number)s cancelled; its stock was given back.", number=number), "success")
+    except OrderError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("staff_orders.order_detail", number=number))

@@ -1,0 +1,203 @@
+"""Buyer pages: cart, checkout, the order list with its tabs, and an order with its timeline."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from shop.accounts.acting import acting_organization_id
+from shop.orders import cart as carts
+from shop.orders import lifecycle, queries
+from shop.orders.checkout import DeliveryAddress, place_order, saved_addresses
+from shop.orders.exceptions import EmptyCart, OrderError, OutOfStock, PriceChanged
+from shop.orders.forms import AddToCartForm, CheckoutForm, ConfirmForm, QuantityForm
+from shop.orders.models import OrderStatus
+from shop.orders.signals import CART_TOKEN
+
+bp = Blueprint("orders", __name__)
+
+ADDRESS_FIELDS = ("recipient", "mobile", "province", "city", "district", "street")
+
+
+def cart_owner(create: bool = False) -> carts.CartOwner:
+    """The signed-in user's cart, or the visitor's (a token kept in their session)."""
+    if current_user.is_authenticated:
+        return carts.CartOwner(user_id=current_user.id)
+    token = session.get(CART_TOKEN)
+    if token is None and create:
+        token = session[CART_TOKEN] = secrets.token_urlsafe(24)
+    return carts.CartOwner(token=token)
+
+
+def _first_error(form) -> str:
+    return next(iter(form.errors.values()))[0]
+
+
+@bp.get("/cart")
+def cart():
+    rows = carts.cart_rows(cart_owner())
+    total = sum(row.subtotal_fen for row in rows if row.available)
+    return render_template("orders/cart.html", rows=rows, total=total, form=ConfirmForm())
+
+
+@bp.post("/cart/add")
+def cart_add():
+    form = AddToCartForm()
+    if not form.validate():
+        flash(_first_error(form), "error")
+        return redirect(url_for("orders.cart"))
+    try:
+        carts.add_to_cart(cart_owner(create=True), form.product_id.data, form.quantity.data)
+    except OrderError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("catalog.product_detail", product_id=form.product_id.data))
+    flash(_("Added to your cart."), "success")
+    return redirect(url_for("orders.cart"))
+
+
+@bp.post("/cart/<int:product_id>")
+def cart_update(product_id: int):
+    form = QuantityForm()
+    if not form.validate():
+        flash(_first_error(form), "error")
+    else:
+        try:
+            carts.set_quantity(cart_owner(), product_id, form.quantity.data)
+        except OrderError as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("orders.cart"))
+
+
+@bp.post("/cart/<int:product_id>/remove")
+def cart_remove(product_id: int):
+    form = ConfirmForm()
+    if form.validate():
+        try:
+            carts.remove_line(cart_owner(), product_id)
+        except OrderError as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("orders.cart"))
+
+
+def _checkout_form(formdata=None) -> CheckoutForm:
+    form = CheckoutForm(formdata=formdata)
+    choices = [SelectChoice("self", _("Myself (public buyer)"))]
+    choices += [SelectChoice(f"org:{m.organization_id}", m.organization.name)
+                for m in current_user.organization_memberships if m.organization.is_active]
+    form.buy_for.choices = choices
+    return form
+
+
+def _render_checkout(form: CheckoutForm, status: int = 200):
+    rows = carts.cart_rows(cart_owner())
+    total = sum(row.subtotal_fen for row in rows if row.available)
+    form.expected_total.data = str(total)
+    form.checkout_token.data = form.checkout_token.data or secrets.token_urlsafe(24)
+    return render_template("orders/checkout.html", form=form, rows=rows, total=total,
+                           addresses=saved_addresses(current_user.id)), status
+
+
+@bp.get("/checkout")
+@login_required
+def checkout():
+    if not carts.cart_rows(cart_owner()):
+        flash(_("Your cart is empty."), "error")
+        return redirect(url_for("orders.cart"))
+    form = _checkout_form(formdata=None)
+    addresses = saved_addresses(current_user.id)
+    wanted = request.args.get("address")
+    chosen = next((a for a in addresses if str(a.id) == wanted), addresses[0] if addresses else None)
+    if chosen is not None:
+        for field in ADDRESS_FIELDS:
+            form[field].data = getattr(chosen, field)
+    organization_id = acting_organization_id()
+    form.buy_for.data = f"org:{organization_id}" if organization_id else "self"
+    form.checkout_token.data = None
+    return _render_checkout(form)
+
+
+@bp.post("/checkout")
+@login_required
+def checkout_submit():
+    form = _checkout_form(formdata=request.form)
+    if not form.validate():
+        return _render_checkout(form, 400)
+    address = DeliveryAddress(**{name: form[name].data for name in ADDRESS_FIELDS})
+    buy_for = form.buy_for.data
+    organization_id = int(buy_for.split(":", 1)[1]) if buy_for.startswith("org:") else None
+    try:
+        order = place_order(current_user.id, address, form.checkout_token.data,
+                            organization_id=organization_id, expected_total_fen=int(form.expected_total.data),
+                            payment_minutes=current_app.config["ORDER_PAYMENT_MINUTES"])
+    except EmptyCart as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("orders.order_list"))
+    except OutOfStock as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("orders.cart"))
+    except PriceChanged as exc:
+        flash(str(exc), "error")
+        form.checkout_token.data = None
+        return _render_checkout(form, 409)
+    except OrderError as exc:
+        flash(str(exc), "error")
+        return _render_checkout(form, 400)
+    return redirect(url_for("orders.order_detail", number=order.number))
+
+
+@bp.get("/orders")
+@login_required
+def order_list():
+    tab = request.args.get("tab")
+    if tab is not None and tab not in queries.TABS:
+        abort(400, description=_("Unknown tab"))
+    page_number = request.args.get("page", "1")
+    if not page_number.isdigit() or not 1 <= int(page_number) <= 10_000:
+        abort(400, description=_("Page must be between 1 and 10000"))
+    page = queries.buyer_orders(current_user.id, acting_organization_id(), tab, int(page_number))
+    return render_template("orders/list.html", page=page, tab=tab, tabs=queries.TABS)
+
+
+def _viewable_order(number: str):
+    order = queries.order_for_viewer(number, current_user.id)
+    if order is None:
+        abort(404)
+    return order
+
+
+@bp.get("/orders/<number>")
+@login_required
+def order_detail(number: str):
+    order = _viewable_order(number)
+    if order.status == OrderStatus.PENDING_PAYMENT and lifecycle.expire_if_due(order.id) is not None:
+        order = _viewable_order(number)
+    return render_template("orders/detail.html", order=order, form=ConfirmForm(), S=OrderStatus)
+
+
+@bp.post("/orders/<number>/cancel")
+@login_required
+def order_cancel(number: str):
+    order = _viewable_order(number)
+    if ConfirmForm().validate():
+        try:
+            lifecycle.cancel_order(order.id, current_user.id, _("cancelled by the buyer"))
+            flash(_("The order was cancelled."), "success")
+        except OrderError as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("orders.order_detail", number=number))
+
+
+@bp.post("/orders/<number>/receive")
+@login_required
+def order_receive(number: str):
+    order = _viewable_order(number)
+    if ConfirmForm().validate():
+        try:
+            lifecycle.confirm_receipt(order.id, current_user.id)
+            flash(_("Thank you! Receipt confirmed."), "success")
+        except OrderError as exc:
+            flash(str(exc), "error")
+    return redirect(url_for("orders.order_detail", number=number))

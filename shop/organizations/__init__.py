@@ -1,0 +1,1 @@
+"""Buying organizations: budget units, unions, companies, charities and social organizations."""

@@ -1,0 +1,34 @@
+"""Staff forms for organizations and their members."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Regexp
+
+from shop.organizations.models import KIND_LABELS
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=120)])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()])
+    credit_code = StringField(_l("Unified social credit code"), filters=[_strip],
+                              validators=[DataRequired(), Length(max=24)])
+    region_code = StringField(_l("Region code"), filters=[_strip], validators=[
+        DataRequired(), Regexp(r"^\d{6}$", message=_l("must be a 6-digit region code"))])
+    invoice_title = StringField(_l("Invoice title"), filters=[_strip], validators=[DataRequired(), Length(max=120)])
+    tax_number = StringField(_l("Tax number"), filters=[_strip], validators=[DataRequired(), Length(max=24)])
+
+
+class MemberForm(FlaskForm):
+    identifier = StringField(_l("Email or mobile number"), filters=[_strip],
+                             validators=[DataRequired(), Length(max=254)])
+
+
+class RemoveMemberForm(FlaskForm):
+    """The CSRF token is all a removal needs."""
