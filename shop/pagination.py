@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func
 
 from shop.extensions import db
 
@@ -29,8 +30,17 @@ class Page:
         return self.page < self.pages
 
 
-def paginate(stmt: Select, page: int, per_page: int) -> Page:
-    """Count the rows of `stmt`, then load one page of it (with `stmt`'s loader options)."""
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
+def paginate(stmt: Select, page: int, per_page: int, *, rows: Select | None = None,
+             row: Callable | None = None) -> Page:
+    """Count what `stmt` selects, then load one page of it.
+
+    With `rows` (the same query narrowed to other columns) and `row` (turning one result row into an
+    item), the page is read as plain rows instead of ORM objects.
+    """
+    total = db.session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)) or 0
+    offset = (page - 1) * per_page
+    if rows is None:
+        items = list(db.session.scalars(stmt.limit(per_page).offset(offset)))
+    else:
+        items = [row(r) for r in db.session.execute(rows.limit(per_page).offset(offset))]
     return Page(items=items, total=total, page=page, per_page=per_page)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from urllib.parse import urlencode
 
-from flask import Flask, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask import Flask, g, request
+from flask_babel import format_date, format_datetime, get_locale, get_translations
 
 from shop.mail import absolute_url
 from shop.money import format_fen
@@ -31,6 +31,28 @@ def _url_with(**changes) -> str:
     return request.path + (f"?{query}" if query else "")
 
 
+def _translations():
+    """The request's catalogue, looked up once per request rather than on every _() in a template.
+
+    Flask-Babel resolves domain, locale and catalogue on each call; a catalogue page has ~100 calls,
+    about a tenth of its rendering time.
+    """
+    translations = g.get("_shop_translations")
+    if translations is None:
+        translations = g._shop_translations = get_translations()
+    return translations
+
+
+def _install_gettext(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
 def register_template_helpers(app: Flask) -> None:
     """Filters: money, weight, date, datetime; globals: url_with, current_locale."""
     app.jinja_env.filters["money"] = format_fen
@@ -42,5 +64,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["url_with"] = _url_with
     app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "zh_CN")
+    _install_gettext(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -90,6 +90,7 @@ def upgrade():
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('unit', sa.String(length=16), nullable=False),
     sa.Column('spec', sa.String(length=64), nullable=False),
+    sa.Column('search_text', sa.String(length=200), sa.Computed("lower(name || ' ' || spec)", persisted=True), nullable=False),
     sa.Column('net_weight_g', sa.Integer(), nullable=False),
     sa.Column('price_fen', sa.Integer(), nullable=False),
     sa.Column('stock', sa.Integer(), nullable=False),
@@ -113,6 +114,7 @@ def upgrade():
         batch_op.create_index('ix_products_active_created', ['is_active', 'created_at'], unique=False)
         batch_op.create_index('ix_products_active_price', ['is_active', 'price_fen'], unique=False)
         batch_op.create_index(batch_op.f('ix_products_category_id'), ['category_id'], unique=False)
+        batch_op.create_index('ix_products_listing', ['is_active', 'cooperative_id', 'search_text'], unique=False)
         batch_op.create_index(batch_op.f('ix_products_cooperative_id'), ['cooperative_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_products_origin_county_code'), ['origin_county_code'], unique=False)
 
@@ -142,6 +144,7 @@ def downgrade():
 
     op.drop_table('photos')
     with op.batch_alter_table('products', schema=None) as batch_op:
+        batch_op.drop_index('ix_products_listing')
         batch_op.drop_index(batch_op.f('ix_products_origin_county_code'))
         batch_op.drop_index(batch_op.f('ix_products_cooperative_id'))
         batch_op.drop_index(batch_op.f('ix_products_category_id'))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import get_locale
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Computed, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.cooperatives.models import Cooperative
@@ -46,6 +46,8 @@ class Product(db.Model):
         # The catalogue lists active products newest first or by price; these keep each sort an index scan.
         Index("ix_products_active_created", "is_active", "created_at"),
         Index("ix_products_active_price", "is_active", "price_fen"),
+        # Covers the catalogue's count and its search, so neither reads the wide table rows.
+        Index("ix_products_listing", "is_active", "cooperative_id", "search_text"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,6 +59,8 @@ class Product(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     unit: Mapped[str] = mapped_column(String(16))  # 箱, 袋, 罐 ...
     spec: Mapped[str] = mapped_column(String(64))  # "5 kg/箱"
+    # What the search box matches: kept by the database itself, on SQLite and PostgreSQL alike.
+    search_text: Mapped[str] = mapped_column(String(200), Computed("lower(name || ' ' || spec)", persisted=True))
     net_weight_g: Mapped[int]
     price_fen: Mapped[int]
     stock: Mapped[int] = mapped_column(default=0)

@@ -1,13 +1,14 @@
 """Read-side queries of the storefront: the visible catalogue, search, county and home page data."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
-from shop.catalog.models import Category, Product
+from shop.catalog.models import Category, Photo, Product
 from shop.cooperatives.models import Cooperative, VerificationStatus
 from shop.extensions import db
 from shop.pagination import Page, paginate
@@ -35,22 +36,65 @@ class ProductFilters:
     sort: str = DEFAULT_SORT
 
 
+_VERIFIED_COOPERATIVES = select(Cooperative.id).where(Cooperative.status == VerificationStatus.VERIFIED)
+
+
 def visible_products() -> Select:
     """Active products of verified cooperatives: what the store shows."""
+    # IN rather than a join: SQLite then counts straight from ix_products_listing (twice as fast).
+    return select(Product).where(
+        Product.is_active == True, Product.cooperative_id.in_(_VERIFIED_COOPERATIVES))  # noqa: E712
+
+
+@dataclass(frozen=True)
+class ProductCard:
+    """What a product card in a list shows, read as plain rows: one query for a whole page of cards."""
+
+    id: int
+    name: str
+    spec: str
+    price_fen: int
+    stock: int
+    certificate_type: str | None
+    certificate_number: str | None
+    county_name: str
+    cooperative_name: str
+    thumb: str | None  # the first photo's thumbnail file
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+
+@functools.cache
+def _card_parts():
+    """The county alias and card columns, built once (on first use, when every model is mapped):
+    constructing them per request was a measurable share of a catalogue page's time."""
+    county = aliased(Region, name="card_county")
+    thumb = (
+        select(Photo.thumb_filename).where(Photo.product_id == Product.id)
+        .order_by(Photo.position, Photo.id).limit(1).correlate(Product).scalar_subquery().label("thumb")
+    )
+    columns = (
+        Product.id, Product.name, Product.spec, Product.price_fen, Product.stock, Product.certificate_type,
+        Product.certificate_number, county.name.label("county_name"),
+        Cooperative.name.label("cooperative_name"), thumb,
+    )
+    return county, columns
+
+
+def _as_cards(stmt: Select) -> Select:
+    """Narrow a visible_products() statement to the columns of ProductCard."""
+    county, columns = _card_parts()
     return (
-        select(Product)
-        .join(Cooperative, Product.cooperative_id == Cooperative.id)
-        .where(Product.is_active.is_(True), Cooperative.status == VerificationStatus.VERIFIED)
+        stmt.join(Cooperative, Cooperative.id == Product.cooperative_id)
+        .join(county, county.code == Product.origin_county_code)
+        .with_only_columns(*columns)
     )
 
 
-def _with_display_data(stmt: Select) -> Select:
-    """Load what a product card shows in a fixed number of queries, however many cards."""
-    return stmt.options(
-        selectinload(Product.photos),
-        selectinload(Product.origin_county),
-        selectinload(Product.cooperative),
-    )
+def _card(row) -> ProductCard:
+    return ProductCard(**row._mapping)
 
 
 def _helper_counties(helper_code: str) -> Select:
@@ -67,10 +111,8 @@ def filtered_products(filters: ProductFilters) -> Select:
     """The visible catalogue narrowed by `filters`, unsorted."""
     stmt = visible_products()
     if filters.q:
-        stmt = stmt.where(
-            or_(Product.name.icontains(filters.q, autoescape=True),
-                Product.spec.icontains(filters.q, autoescape=True))
-        )
+        # search_text is already lower-case, so one plain LIKE is a case-insensitive match on both databases.
+        stmt = stmt.where(Product.search_text.contains(filters.q.lower(), autoescape=True))
     if filters.category:
         stmt = stmt.where(Product.category.has(Category.slug == filters.category))
     if filters.county:
@@ -88,21 +130,22 @@ def filtered_products(filters: ProductFilters) -> Select:
 
 
 def search_products(filters: ProductFilters, page: int, per_page: int) -> Page:
-    """One page of the filtered catalogue and the total count: three queries plus the card loaders."""
-    ordered = _with_display_data(filtered_products(filters).order_by(*SORTS[filters.sort]))
-    return paginate(ordered, page, per_page)
+    """One page of cards of the filtered catalogue and the total count: two queries."""
+    stmt = filtered_products(filters)
+    return paginate(stmt, page, per_page, rows=_as_cards(stmt.order_by(*SORTS[filters.sort])), row=_card)
 
 
 def get_visible_product(product_id: int) -> Product | None:
     """A product the store shows, with its photos, county and cooperative; None otherwise."""
-    stmt = _with_display_data(visible_products().where(Product.id == product_id))
+    stmt = visible_products().where(Product.id == product_id).options(
+        selectinload(Product.photos), selectinload(Product.origin_county), selectinload(Product.cooperative))
     return db.session.scalar(stmt)
 
 
-def newest_products(limit: int) -> list[Product]:
+def newest_products(limit: int) -> list[ProductCard]:
     """The latest listings that are in stock, for the home page."""
-    stmt = _with_display_data(filtered_products(ProductFilters(in_stock=True)).order_by(*SORTS["newest"]))
-    return list(db.session.scalars(stmt.limit(limit)))
+    stmt = _as_cards(filtered_products(ProductFilters(in_stock=True)).order_by(*SORTS["newest"]))
+    return [_card(row) for row in db.session.execute(stmt.limit(limit))]
 
 
 def categories() -> list[Category]:
@@ -145,18 +188,16 @@ def paired_counties() -> list[PairedCounty]:
     ]
 
 
-def filter_choices() -> dict[str, list[Region]]:
-    """Provinces, counties and helper regions that appear in pairings, for the catalogue's filter menus."""
-    counties = list(db.session.scalars(
-        select(Region).where(Region.code.in_(select(Pairing.recipient_code))).order_by(Region.code)
-    ))
-    provinces = list(db.session.scalars(
-        select(Region).where(Region.code.in_({c.province_code for c in counties})).order_by(Region.code)
-    ))
-    helpers = list(db.session.scalars(
-        select(Region).where(Region.code.in_(select(Pairing.helper_code))).order_by(Region.code)
-    ))
-    return {"provinces": provinces, "counties": counties, "helpers": helpers}
+def filter_choices() -> dict[str, list]:
+    """Provinces, counties and helper regions that appear in pairings, as (code, name) rows for the menus."""
+    def options(codes):
+        return db.session.execute(
+            select(Region.code, Region.name).where(Region.code.in_(codes)).order_by(Region.code)).all()
+
+    counties = select(Pairing.recipient_code)
+    provinces = select(Region.province_code).where(Region.code.in_(counties))
+    return {"provinces": options(provinces), "counties": options(counties),
+            "helpers": options(select(Pairing.helper_code))}
 
 
 def get_county(code: str) -> Region | None:

@@ -1,0 +1,120 @@
+"""What every benchmark needs: a throwaway environment, the flask commands, and gunicorn on loopback."""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = REPO_ROOT / "bench" / "results"
+HOST = "127.0.0.1"
+STARTUP_TIMEOUT = 30
+
+
+class BenchError(RuntimeError):
+    """The benchmark could not produce trustworthy numbers."""
+
+
+def bench_env(tmp: Path, database_url: str | None) -> dict[str, str]:
+    """The environment of the flask commands and of gunicorn: everything throwaway, debugger off.
+
+    SHOP_ENV=development so that production's start-up checks (public URL, mail) need no settings;
+    it only changes cookie flags, not the work a page does.
+    """
+    uploads = tmp / "uploads"
+    uploads.mkdir()
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": database_url or f"sqlite:///{tmp / 'bench.sqlite3'}",
+        "UPLOAD_FOLDER": str(uploads),
+        "SECRET_KEY": secrets.token_hex(32),
+        "SHOP_ENV": "development",
+        "FLASK_DEBUG": "0",
+        "MAIL_BACKEND": "outbox",
+        "MAIL_OUTBOX": str(tmp / "outbox"),
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+def run_flask(env: dict[str, str], *args: str) -> None:
+    """`flask --app wsgi <args>` with this interpreter; output shown only on failure."""
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", *args]
+    done = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BenchError(f"`flask {' '.join(args)}` failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    if done.stdout.strip():
+        print(f"  {done.stdout.strip()}")
+
+
+def load_average() -> float | None:
+    """The 1-minute load average where the OS has one (the figures mean little on a busy machine)."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
+def warn_if_busy() -> float | None:
+    """Warn when the machine is already busy; return the load average for the record."""
+    load, cpus = load_average(), os.cpu_count() or 1
+    if load is not None and load > cpus / 2:
+        print(f"warning: load average {load} on {cpus} CPUs: other work will skew the figures")
+    return load
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_extra_options() -> list[str]:
+    """Newer gunicorns open a control socket at a fixed per-user path; keep ours from taking it over."""
+    done = subprocess.run([sys.executable, "-m", "gunicorn", "--help"], capture_output=True, text=True)
+    return ["--no-control-socket"] if "--no-control-socket" in done.stdout else []
+
+
+def start_server(env: dict[str, str], workers: int, port: int, log) -> subprocess.Popen:
+    command = [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", str(workers),
+               *gunicorn_extra_options(), "wsgi:app"]
+    return subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def fetch_status(url: str, timeout: float = 10) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def wait_until_up(server: subprocess.Popen, base: str) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise BenchError(f"gunicorn exited with status {server.returncode} while starting")
+        try:
+            if fetch_status(base + "/ping", timeout=1) == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise BenchError(f"gunicorn did not answer /ping within {STARTUP_TIMEOUT}s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
