@@ -21,10 +21,13 @@ install: $(VENV)/.installed
 translations: install
 	$(BIN)/pybabel compile --statistics -d shop/translations
 
+# The job runner (order expiry, queued mail) runs beside gunicorn and stops with it.
 run: install translations
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi seed-demo
 	@echo "Bangfu Market on http://$(HOST):$(PORT)/"
+	trap 'kill 0' EXIT; \
+	$(BIN)/flask --app wsgi run-jobs & \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
 
 test: install translations

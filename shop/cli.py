@@ -1,10 +1,13 @@
 """Flask commands: `flask --app wsgi <command>`."""
 from __future__ import annotations
 
+import time
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from shop import jobs
 from shop.demo.seed import seed_demo
 from shop.orders import lifecycle
 from shop.organizations import services as organizations
@@ -96,10 +99,26 @@ def add_member_command(organization: str, who: str) -> None:
     click.echo(f"{who} is a member of {found.name}")
 
 
+@click.command("run-jobs")
+@click.option("--once", is_flag=True, help="Run every job once and exit (for cron).")
+@click.option("--interval", type=click.FloatRange(min=0.5), default=10.0, show_default=True,
+              help="Seconds between rounds when running continuously.")
+@with_appcontext
+def run_jobs_command(once: bool, interval: float) -> None:
+    """The background work: expire unpaid orders, complete received ones, send queued mail."""
+    while True:
+        report = jobs.run_once()
+        if once or any(report.values()):
+            click.echo(" ".join(f"{name}={count}" for name, count in report.items()))
+        if once:
+            return
+        time.sleep(interval)
+
+
 def register_commands(app: Flask) -> None:
     """Attach the shop's commands to `flask`."""
     from shop.accounts.cli import create_staff_command
 
     for command in (seed_demo_command, import_regions_command, expire_orders_command, complete_orders_command,
-                    create_organization_command, add_member_command, create_staff_command):
+                    create_organization_command, add_member_command, create_staff_command, run_jobs_command):
         app.cli.add_command(command)

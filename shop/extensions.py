@@ -7,7 +7,9 @@ from flask_wtf.csrf import CSRFProtect
 
 from shop.database import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay loaded after a commit: a request that commits and then renders must not reload
+# everything it already has (services reload what they changed, with populate_existing).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -1,4 +1,8 @@
-"""Outgoing email: plain-text templates rendered in the current locale, sent by SMTP or kept in an outbox."""
+"""Outgoing email: plain-text templates rendered in the current locale, sent by SMTP or kept in an outbox.
+
+Mail about orders goes through shop.notifications (queued with the change, sent by the job runner);
+send_mail is for what the person waits for on the page, such as a password reset link.
+"""
 from __future__ import annotations
 
 import os
@@ -25,8 +29,11 @@ def absolute_url(endpoint: str, **values) -> str:
 
 def build_message(to: str | Iterable[str], subject: str, template: str, **context) -> EmailMessage:
     """The message for templates/email/<template>.txt, addressed and dated."""
+    return _compose(to, subject, render_template(f"email/{template}.txt", **context))
+
+
+def _compose(to: str | Iterable[str], subject: str, body: str) -> EmailMessage:
     config = current_app.config
-    body = render_template(f"email/{template}.txt", **context)
     message = EmailMessage()
     message["Subject"] = str(subject)
     message["From"] = config["MAIL_DEFAULT_SENDER"]
@@ -42,6 +49,18 @@ def build_message(to: str | Iterable[str], subject: str, template: str, **contex
 def send_mail(to: str | Iterable[str], subject: str, template: str, **context) -> EmailMessage:
     """Render and send a message with the configured backend ("smtp" or "outbox"); errors propagate."""
     message = build_message(to, subject, template, **context)
+    _send(message)
+    return message
+
+
+def deliver(to: str | Iterable[str], subject: str, body: str) -> EmailMessage:
+    """Send an already rendered body (the mail queue's messages); errors propagate."""
+    message = _compose(to, subject, body)
+    _send(message)
+    return message
+
+
+def _send(message: EmailMessage) -> None:
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "smtp":
         _send_smtp(message)
@@ -49,7 +68,6 @@ def send_mail(to: str | Iterable[str], subject: str, template: str, **context) -
         _write_outbox(message)
     else:
         raise ValueError(f"unknown MAIL_BACKEND {backend!r}")
-    return message
 
 
 def send_mail_safely(to: str | Iterable[str], subject: str, template: str, **context) -> bool:

@@ -139,7 +139,7 @@ def make_organization(name: str | None = None, region: str = "330500",
     make_region(region)
     n = next(_counter)
     code = credit_code.complete(f"11{region}MB{n:07d}")
-    org = Organization(name=name or f"测试单位{n}", kind=kind, credit_code=code, region_code=region,
+    org = Organization(name=name or f"测试单位{n}", kind=OrganizationKind(kind), credit_code=code, region_code=region,
                        invoice_title=name or f"测试单位{n}", tax_number=code, **values)
     db.session.add(org)
     db.session.commit()

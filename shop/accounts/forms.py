@@ -4,13 +4,13 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from shop.accounts.exceptions import AccountError
 from shop.accounts.identifiers import EMAIL_MAX, is_email, is_mobile, normalize_email, normalize_mobile
 from shop.accounts.services import NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
+from shop.forms import Form
 
 REQUIRED = DataRequired(message=_l("This field is required."))
 PASSWORD_LENGTH = Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
@@ -33,7 +33,7 @@ def _mobile_format(form, field) -> None:
         raise ValidationError(_l("Enter an 11-digit mainland China mobile number."))
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     """A form that can show an AccountError from a service next to the field it concerns."""
 
     def add_error(self, error: AccountError) -> None:
@@ -100,7 +100,7 @@ class ResetForm(AccountForm):
                             validators=[REQUIRED, EqualTo("password", SAME_PASSWORD)])
 
 
-class ActingForForm(FlaskForm):
+class ActingForForm(Form):
     """Whom to act for: "self", "organization:<id>" or "cooperative:<id>"."""
 
     choice = StringField(validators=[DataRequired(), Length(max=40)])

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import AnyOf, Length, NumberRange, Optional, Regexp
 
 from shop.catalog.queries import DEFAULT_SORT, ProductFilters
+from shop.forms import Form
 
 SORT_CHOICES = [
     ("newest", _l("Newest")),
@@ -21,7 +21,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ProductSearchForm(FlaskForm):
+class ProductSearchForm(Form):
     """Filters of /products, read from the query string (GET, so no CSRF token)."""
 
     class Meta:

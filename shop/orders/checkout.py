@@ -9,15 +9,14 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from shop.accounts.models import OrganizationMembership
 from shop.catalog.models import Product
-from shop.cooperatives.models import VerificationStatus
+from shop.cooperatives.models import Cooperative, VerificationStatus
 from shop.database import utcnow, write_transaction
 from shop.extensions import db
 from shop.orders.cart import clear_lines
-from shop.orders.emails import notify
+from shop.orders.emails import queue_order_mail
 from shop.orders.exceptions import EmptyCart, NotAMember, OutOfStock, PriceChanged
 from shop.orders.models import (
     Address,
@@ -30,6 +29,7 @@ from shop.orders.models import (
     OrderLine,
     OrderStatus,
 )
+from shop.regions.models import Region
 from shop.timezones import china_date
 
 
@@ -56,57 +56,56 @@ def place_order(user_id: int, address: DeliveryAddress, checkout_token: str, *,
     Prices come from the products, not from the form; `expected_total_fen` (what the checkout page showed)
     is only compared, so a buyer never pays a total they did not see.
     """
-    existing = find_order_by_token(user_id, checkout_token)
-    if existing is not None:
-        return existing
     now = now or utcnow()
     try:
         with write_transaction(db.session):
-            order, created = _place(user_id, address, checkout_token, organization_id, expected_total_fen,
-                                    payment_minutes, now)
+            order = _place(user_id, address, checkout_token, organization_id, expected_total_fen,
+                           payment_minutes, now)
     except IntegrityError:
         # Two submits of one form raced: the other one committed first and owns the token.
         existing = find_order_by_token(user_id, checkout_token)
         if existing is None:
             raise
         return existing
-    if created:
-        notify(order, "placed")
     return order
 
 
 def _place(user_id, address, checkout_token, organization_id, expected_total_fen, payment_minutes,
-           now) -> tuple[Order, bool]:
-    """The order and whether this call created it."""
-    # Checked again inside the transaction: a concurrent submit of the same form may have just committed.
+           now) -> Order:
+    # Checked inside the transaction: a concurrent submit of the same form may have just committed.
     existing = find_order_by_token(user_id, checkout_token)
     if existing is not None:
-        return existing, False
-    cart = db.session.scalar(select(Cart).where(Cart.user_id == user_id))
-    cart_lines = [] if cart is None else list(db.session.scalars(
-        select(CartLine).where(CartLine.cart_id == cart.id).order_by(CartLine.product_id)
-    ))
+        return existing
+    cart_lines = db.session.execute(
+        select(CartLine.cart_id, CartLine.product_id, CartLine.quantity)
+        .join(Cart, Cart.id == CartLine.cart_id).where(Cart.user_id == user_id).order_by(CartLine.product_id)
+    ).all()
     if not cart_lines:
         raise EmptyCart(_("Your cart is empty."))
     buyer_class, invoice_title, tax_number = _buyer(user_id, organization_id)
 
-    products = {p.id: p for p in db.session.scalars(
-        select(Product).where(Product.id.in_([line.product_id for line in cart_lines]))
-        .options(selectinload(Product.cooperative), selectinload(Product.origin_county))
+    products = {row.id: row for row in db.session.execute(
+        select(Product.id, Product.name, Product.sku, Product.spec, Product.unit, Product.net_weight_g,
+               Product.is_active, Product.cooperative_id, Product.origin_county_code,
+               Cooperative.name.label("cooperative_name"), Cooperative.status.label("cooperative_status"),
+               Region.name.label("county_name"))
+        .join(Cooperative, Cooperative.id == Product.cooperative_id)
+        .join(Region, Region.code == Product.origin_county_code)
+        .where(Product.id.in_([line.product_id for line in cart_lines]))
     )}
     lines = []
     # Lines are taken in product-id order so that two checkouts lock rows in the same order (no deadlock).
     for cart_line in cart_lines:
         product = products[cart_line.product_id]
-        if not product.is_active or product.cooperative.status != VerificationStatus.VERIFIED:
+        if not product.is_active or product.cooperative_status != VerificationStatus.VERIFIED:
             raise OutOfStock(_("“%(name)s” is no longer on sale.", name=product.name), product.id, product.name)
         price = _take_stock(product, cart_line.quantity)
         lines.append(OrderLine(
-            product_id=product.id, cooperative_id=product.cooperative_id, cooperative_name=product.cooperative.name,
+            product_id=product.id, cooperative_id=product.cooperative_id, cooperative_name=product.cooperative_name,
             sku=product.sku, product_name=product.name, spec=product.spec, unit=product.unit,
             unit_price_fen=price, quantity=cart_line.quantity, line_total_fen=price * cart_line.quantity,
             net_weight_g=product.net_weight_g, origin_county_code=product.origin_county_code,
-            origin_county_name=product.origin_county.name,
+            origin_county_name=product.county_name,
         ))
     total = sum(line.line_total_fen for line in lines)
     if expected_total_fen is not None and expected_total_fen != total:
@@ -124,9 +123,10 @@ def _place(user_id, address, checkout_token, organization_id, expected_total_fen
     db.session.flush()
     db.session.add(OrderEvent(order_id=order.id, at=now, from_status=None, to_status=OrderStatus.PENDING_PAYMENT,
                               actor_id=user_id))
-    clear_lines(cart.id, [line.product_id for line in lines])
+    clear_lines(cart_lines[0].cart_id, [line.product_id for line in lines])
     _remember_address(user_id, address)
-    return order, True
+    queue_order_mail(order, "placed")
+    return order
 
 
 def _remember_address(user_id: int, address: DeliveryAddress) -> None:
@@ -143,7 +143,7 @@ def saved_addresses(user_id: int) -> list[Address]:
         select(Address).where(Address.user_id == user_id).order_by(Address.id.desc()).limit(10)))
 
 
-def _take_stock(product: Product, quantity: int) -> int:
+def _take_stock(product, quantity: int) -> int:
     """Decrement stock only if enough is left (safe on SQLite and PostgreSQL); return the price charged."""
     row = db.session.execute(
         update(Product)
@@ -171,7 +171,7 @@ def _buyer(user_id: int, organization_id: int | None) -> tuple[BuyerClass, str |
     if membership is None or not membership.organization.is_active:
         raise NotAMember(_("You cannot order for that organization."))
     organization = membership.organization
-    return BuyerClass(organization.kind.value), organization.invoice_title, organization.tax_number
+    return BuyerClass(organization.kind), organization.invoice_title, organization.tax_number
 
 
 def _next_number(day: date) -> str:

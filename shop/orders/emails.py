@@ -1,21 +1,34 @@
-"""Order emails, sent after the order's transaction has committed; a failure is logged, never fatal."""
+"""Order emails: queued in the order's own transaction, rendered and sent by the job runner."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from shop.mail import send_mail_safely
+from shop.extensions import db
+from shop.notifications.services import message, queue_mail
 from shop.orders.models import Order
 
-TEMPLATES = {
-    "placed": ("order_placed", lambda o: _("Order %(number)s placed", number=o.number)),
-    "paid": ("order_paid", lambda o: _("Order %(number)s paid", number=o.number)),
-    "shipped": ("order_shipped", lambda o: _("Order %(number)s shipped", number=o.number)),
+SUBJECTS = {
+    "order_placed": lambda number: _("Order %(number)s placed", number=number),
+    "order_paid": lambda number: _("Order %(number)s paid", number=number),
+    "order_shipped": lambda number: _("Order %(number)s shipped", number=number),
 }
 
 
-def notify(order: Order, event: str) -> bool:
-    """Email the buyer about `event` ("placed", "paid", "shipped"); False when not sent."""
+def queue_order_mail(order: Order, event: str) -> bool:
+    """Queue the buyer's email about `event` ("placed", "paid", "shipped"); False when they have no email."""
     if not order.user.email:
         return False
-    template, subject = TEMPLATES[event]
-    return send_mail_safely(order.user.email, subject(order), template, order=order)
+    queue_mail(order.user.email, f"order_{event}", order_id=order.id)
+    return True
+
+
+def _order_message(name: str):
+    @message(name)
+    def build(order_id: int):
+        order = db.session.get(Order, order_id)
+        return SUBJECTS[name](order.number), {"order": order}
+    return build
+
+
+for _name in SUBJECTS:
+    _order_message(_name)

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
+from shop.forms import Form
 from shop.orders.models import MAX_QUANTITY
 
 MOBILE = Regexp(r"^1[3-9]\d{9}$", message=_l("Enter an 11-digit mainland China mobile number."))
@@ -26,18 +26,18 @@ class QuantityField(IntegerField):
             raise ValueError(str(QUANTITY_MESSAGE)) from exc
 
 
-class AddToCartForm(FlaskForm):
+class AddToCartForm(Form):
     product_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2**31 - 1)])
     quantity = QuantityField(_l("Quantity"), default=1, validators=[
         InputRequired(message=QUANTITY_MESSAGE), NumberRange(min=1, max=MAX_QUANTITY, message=QUANTITY_MESSAGE)])
 
 
-class QuantityForm(FlaskForm):
+class QuantityForm(Form):
     quantity = QuantityField(_l("Quantity"), validators=[
         InputRequired(message=QUANTITY_MESSAGE), NumberRange(min=1, max=MAX_QUANTITY, message=QUANTITY_MESSAGE)])
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(Form):
     """Delivery address in the Chinese format, who the order is for, and the page's checkout token."""
 
     recipient = StringField(_l("Recipient"), filters=[_strip], validators=[DataRequired(), Length(max=40)])
@@ -51,9 +51,9 @@ class CheckoutForm(FlaskForm):
     expected_total = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,15}$")])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(Form):
     reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A bare POST form: the CSRF token is all it carries."""

@@ -15,6 +15,7 @@ from shop.audit.services import record
 from shop.catalog.models import Product
 from shop.database import utcnow, write_transaction
 from shop.extensions import db
+from shop.orders.emails import queue_order_mail
 from shop.orders.exceptions import IllegalTransition, OrderError
 from shop.orders.models import STATUS_LABELS, Order, OrderEvent, OrderLine, OrderStatus, Shipment
 
@@ -120,6 +121,7 @@ def mark_paid(order_id: int, now: datetime | None = None, actor_id: int | None =
     """Record payment of a pending order (called by the payments module once money is confirmed)."""
     with write_transaction(db.session):
         _transition(_load(order_id), S.PAID, actor_id, now or utcnow(), note)
+        queue_order_mail(_load(order_id), "paid")
     return _load(order_id)
 
 
@@ -152,6 +154,7 @@ def ship(order_id: int, cooperative_id: int, carrier: str, tracking_number: str,
         )
         if unshipped is None:
             _transition(order, S.SHIPPED, actor_id, now)
+            queue_order_mail(_load(order_id), "shipped")
     return shipment
 
 

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, Regexp
 
+from shop.forms import Form
 from shop.orders.models import BUYER_CLASS_LABELS, STATUS_LABELS
 from shop.orders.queries import StaffOrderFilters
 
 
-class StaffOrderFilterForm(FlaskForm):
+class StaffOrderFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
+from shop.forms import Form
 from shop.organizations.models import KIND_LABELS
 
 
@@ -14,7 +14,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(Form):
     name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()])
     credit_code = StringField(_l("Unified social credit code"), filters=[_strip],
@@ -25,10 +25,10 @@ class OrganizationForm(FlaskForm):
     tax_number = StringField(_l("Tax number"), filters=[_strip], validators=[DataRequired(), Length(max=24)])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     identifier = StringField(_l("Email or mobile number"), filters=[_strip],
                              validators=[DataRequired(), Length(max=254)])
 
 
-class RemoveMemberForm(FlaskForm):
+class RemoveMemberForm(Form):
     """The CSRF token is all a removal needs."""

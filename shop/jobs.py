@@ -1,0 +1,15 @@
+"""The background jobs, run by `flask --app wsgi run-jobs` beside the web workers (or from cron with --once)."""
+from __future__ import annotations
+
+from flask import current_app
+
+from shop.notifications.services import deliver_queued
+from shop.orders import lifecycle
+
+
+def run_once() -> dict[str, int]:
+    """One round of every job; returns how much each did."""
+    expired = lifecycle.expire_due_orders()
+    completed = lifecycle.complete_due_orders(current_app.config["ORDER_COMPLETE_DAYS"])
+    sent, failed = deliver_queued()
+    return {"expired": len(expired), "completed": len(completed), "mail_sent": sent, "mail_failed": failed}
