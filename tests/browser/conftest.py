@@ -55,3 +55,13 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def buyer_account(app):
+    """A buyer who can log in with buyer@example.cn and the factories' password."""
+    from tests.factories import make_user
+
+    with app.app_context():
+        make_user(email="buyer@example.cn", name="李买家")
+    return "buyer@example.cn"
