@@ -34,6 +34,15 @@ def validation_error(code: str):
     return None
 
 
+def checked(code: str) -> str:
+    """The normalised code, or ValueError saying what is wrong (for model validators)."""
+    code = normalize(code)
+    error = validation_error(code)
+    if error:
+        raise ValueError(f"credit code {code!r}: {error}")
+    return code
+
+
 def is_valid(code: str) -> bool:
     """Whether `code` is a well-formed unified social credit code with a correct check character."""
     return validation_error(code) is None

@@ -10,7 +10,7 @@ try:
 except ImportError:  # Windows has no fcntl: writers there queue on the busy timeout alone
     fcntl = None
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import TypeDecorator
@@ -34,6 +34,11 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(timezone.utc)
+
+
+def string_enum(enum_class, length: int) -> Enum:
+    """A Python enum stored as its values in a VARCHAR with a CHECK, the same on every database."""
+    return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class UTCDateTime(TypeDecorator):

@@ -4,11 +4,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from shop.database import UTCDateTime, utcnow
+from shop.database import UTCDateTime, string_enum, utcnow
 from shop.extensions import db
 
 
@@ -88,10 +88,6 @@ class MemberRole(enum.StrEnum):
     ADMIN = "admin"
 
 
-def _role_enum():
-    return Enum(MemberRole, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
-
-
 class OrganizationMembership(db.Model):
     """A user acting for an organization (budget unit, union, company, charity, social organization)."""
 
@@ -101,7 +97,7 @@ class OrganizationMembership(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[MemberRole] = mapped_column(_role_enum(), default=MemberRole.MEMBER)
+    role: Mapped[MemberRole] = mapped_column(string_enum(MemberRole, 16), default=MemberRole.MEMBER)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="organization_memberships")
@@ -117,7 +113,7 @@ class CooperativeMembership(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[MemberRole] = mapped_column(_role_enum(), default=MemberRole.MEMBER)
+    role: Mapped[MemberRole] = mapped_column(string_enum(MemberRole, 16), default=MemberRole.MEMBER)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="cooperative_memberships")

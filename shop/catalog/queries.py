@@ -189,15 +189,19 @@ def paired_counties() -> list[PairedCounty]:
 
 
 def filter_choices() -> dict[str, list]:
-    """Provinces, counties and helper regions that appear in pairings, as (code, name) rows for the menus."""
-    def options(codes):
-        return db.session.execute(
-            select(Region.code, Region.name).where(Region.code.in_(codes)).order_by(Region.code)).all()
-
+    """Provinces, counties and helper regions that appear in pairings, as rows with .code and .name,
+    read in one query for the catalogue's filter menus."""
     counties = select(Pairing.recipient_code)
+    helpers = select(Pairing.helper_code)
     provinces = select(Region.province_code).where(Region.code.in_(counties))
-    return {"provinces": options(provinces), "counties": options(counties),
-            "helpers": options(select(Pairing.helper_code))}
+    rows = db.session.execute(
+        select(Region.code, Region.name, Region.code.in_(counties).label("is_county"),
+               Region.code.in_(helpers).label("is_helper"), Region.code.in_(provinces).label("is_province"))
+        .where(or_(Region.code.in_(counties), Region.code.in_(helpers), Region.code.in_(provinces)))
+        .order_by(Region.code)
+    ).all()
+    return {"provinces": [r for r in rows if r.is_province], "counties": [r for r in rows if r.is_county],
+            "helpers": [r for r in rows if r.is_helper]}
 
 
 def get_county(code: str) -> Region | None:

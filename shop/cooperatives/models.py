@@ -5,11 +5,11 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from shop import credit_code
-from shop.database import UTCDateTime, utcnow
+from shop.database import UTCDateTime, string_enum, utcnow
 from shop.extensions import db
 from shop.regions.models import Region
 
@@ -36,10 +36,6 @@ KIND_LABELS = {
 }
 
 
-def _enum(cls, length):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
-
-
 class Cooperative(db.Model):
     """A supplier in a paired county, verified by staff before its products are shown."""
 
@@ -49,9 +45,9 @@ class Cooperative(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     credit_code: Mapped[str] = mapped_column(String(18), unique=True)
     county_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
-    kind: Mapped[CooperativeKind] = mapped_column(_enum(CooperativeKind, 16))
+    kind: Mapped[CooperativeKind] = mapped_column(string_enum(CooperativeKind, 16))
     status: Mapped[VerificationStatus] = mapped_column(
-        _enum(VerificationStatus, 16), default=VerificationStatus.APPLIED, index=True
+        string_enum(VerificationStatus, 16), default=VerificationStatus.APPLIED, index=True
     )
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -63,11 +59,7 @@ class Cooperative(db.Model):
 
     @validates("credit_code")
     def _check_credit_code(self, key, value: str) -> str:
-        value = credit_code.normalize(value)
-        error = credit_code.validation_error(value)
-        if error:
-            raise ValueError(f"credit code {value!r}: {error}")
-        return value
+        return credit_code.checked(value)
 
     @property
     def kind_label(self) -> str:

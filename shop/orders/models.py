@@ -5,20 +5,16 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
 from shop.catalog.models import Product
-from shop.database import UTCDateTime, utcnow
+from shop.database import UTCDateTime, string_enum, utcnow
 from shop.extensions import db
 from shop.organizations.models import Organization
 
 MAX_QUANTITY = 9999
-
-
-def _enum(cls, length):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class OrderStatus(enum.StrEnum):
@@ -133,8 +129,8 @@ class Order(db.Model):
     checkout_token: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
-    buyer_class: Mapped[BuyerClass] = mapped_column(_enum(BuyerClass, 24), index=True)
-    status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus, 24), default=OrderStatus.PENDING_PAYMENT)
+    buyer_class: Mapped[BuyerClass] = mapped_column(string_enum(BuyerClass, 24), index=True)
+    status: Mapped[OrderStatus] = mapped_column(string_enum(OrderStatus, 24), default=OrderStatus.PENDING_PAYMENT)
     total_fen: Mapped[int]
     item_count: Mapped[int]
     # Delivery address and invoice details as they were when the order was placed.
@@ -238,8 +234,8 @@ class OrderEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    from_status: Mapped[OrderStatus | None] = mapped_column(_enum(OrderStatus, 24))
-    to_status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus, 24))
+    from_status: Mapped[OrderStatus | None] = mapped_column(string_enum(OrderStatus, 24))
+    to_status: Mapped[OrderStatus] = mapped_column(string_enum(OrderStatus, 24))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(String(200), default="")
 

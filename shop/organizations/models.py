@@ -5,12 +5,12 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from shop import credit_code
 from shop.accounts.models import OrganizationMembership
-from shop.database import UTCDateTime, utcnow
+from shop.database import UTCDateTime, string_enum, utcnow
 from shop.extensions import db
 from shop.regions.models import Region
 
@@ -39,9 +39,7 @@ class Organization(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[OrganizationKind] = mapped_column(
-        Enum(OrganizationKind, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
-    )
+    kind: Mapped[OrganizationKind] = mapped_column(string_enum(OrganizationKind, 24))
     credit_code: Mapped[str] = mapped_column(String(18), unique=True)
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
     invoice_title: Mapped[str] = mapped_column(String(120))
@@ -59,11 +57,7 @@ class Organization(db.Model):
 
     @validates("credit_code")
     def _check_credit_code(self, key, value: str) -> str:
-        value = credit_code.normalize(value)
-        error = credit_code.validation_error(value)
-        if error:
-            raise ValueError(f"credit code {value!r}: {error}")
-        return value
+        return credit_code.checked(value)
 
     @property
     def kind_label(self) -> str:

@@ -5,9 +5,10 @@ import enum
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint, and_, or_
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, and_, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shop.database import string_enum
 from shop.extensions import db
 
 
@@ -25,9 +26,7 @@ class Region(db.Model):
 
     code: Mapped[str] = mapped_column(String(6), primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
-    level: Mapped[RegionLevel] = mapped_column(
-        Enum(RegionLevel, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
-    )
+    level: Mapped[RegionLevel] = mapped_column(string_enum(RegionLevel, 16))
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
     # The path to the root, kept on the row so province and prefecture filters need no recursion.
     province_code: Mapped[str] = mapped_column(String(6), index=True)
@@ -89,9 +88,7 @@ class Pairing(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     helper_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
     recipient_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
-    kind: Mapped[PairingKind] = mapped_column(
-        Enum(PairingKind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
-    )
+    kind: Mapped[PairingKind] = mapped_column(string_enum(PairingKind, 32))
     starts_on: Mapped[date]
     ends_on: Mapped[date | None]
 
