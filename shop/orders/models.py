@@ -12,6 +12,7 @@ from shop.accounts.models import User
 from shop.catalog.models import Product
 from shop.database import UTCDateTime, string_enum, utcnow
 from shop.extensions import db
+from shop.organizations.models import KIND_LABELS as ORGANIZATION_KIND_LABELS
 from shop.organizations.models import Organization
 
 MAX_QUANTITY = 9999
@@ -47,14 +48,8 @@ class BuyerClass(enum.StrEnum):
     SOCIAL_ORGANIZATION = "social_organization"
 
 
-BUYER_CLASS_LABELS = {
-    BuyerClass.PUBLIC: _l("Public"),
-    BuyerClass.BUDGET_UNIT: _l("Budget unit"),
-    BuyerClass.UNION: _l("Trade union"),
-    BuyerClass.COMPANY: _l("Company"),
-    BuyerClass.CHARITY: _l("Charity"),
-    BuyerClass.SOCIAL_ORGANIZATION: _l("Social organization"),
-}
+BUYER_CLASS_LABELS = {BuyerClass.PUBLIC: _l("Public")} | {
+    BuyerClass(kind): label for kind, label in ORGANIZATION_KIND_LABELS.items()}
 
 
 class Cart(db.Model):
