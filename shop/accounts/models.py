@@ -88,33 +88,34 @@ class MemberRole(enum.StrEnum):
     ADMIN = "admin"
 
 
-class OrganizationMembership(db.Model):
+class _Membership:
+    """What every membership has: the member, their role in the party, and since when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[MemberRole] = mapped_column(string_enum(MemberRole, 16), default=MemberRole.MEMBER)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OrganizationMembership(_Membership, db.Model):
     """A user acting for an organization (budget unit, union, company, charity, social organization)."""
 
     __tablename__ = "organization_memberships"
     __table_args__ = (UniqueConstraint("organization_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[MemberRole] = mapped_column(string_enum(MemberRole, 16), default=MemberRole.MEMBER)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="organization_memberships")
     organization: Mapped["Organization"] = relationship(lazy="joined", back_populates="memberships")  # noqa: F821
 
 
-class CooperativeMembership(db.Model):
+class CooperativeMembership(_Membership, db.Model):
     """A user acting for a cooperative (supplier)."""
 
     __tablename__ = "cooperative_memberships"
     __table_args__ = (UniqueConstraint("cooperative_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[MemberRole] = mapped_column(string_enum(MemberRole, 16), default=MemberRole.MEMBER)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="cooperative_memberships")
     cooperative: Mapped["Cooperative"] = relationship(lazy="joined")  # noqa: F821

@@ -91,8 +91,8 @@ def _checkout_form(formdata=None) -> CheckoutForm:
     return form
 
 
-def _render_checkout(form: CheckoutForm, status: int = 200):
-    rows = carts.cart_rows(cart_owner())
+def _render_checkout(form: CheckoutForm, status: int = 200, rows=None):
+    rows = carts.cart_rows(cart_owner()) if rows is None else rows
     total = sum(row.subtotal_fen for row in rows if row.available)
     form.expected_total.data = str(total)
     form.checkout_token.data = form.checkout_token.data or secrets.token_urlsafe(24)
@@ -103,7 +103,8 @@ def _render_checkout(form: CheckoutForm, status: int = 200):
 @bp.get("/checkout")
 @login_required
 def checkout():
-    if not carts.cart_rows(cart_owner()):
+    rows = carts.cart_rows(cart_owner())
+    if not rows:
         flash(_("Your cart is empty."), "error")
         return redirect(url_for("orders.cart"))
     form = _checkout_form(formdata=None)
@@ -116,7 +117,7 @@ def checkout():
     organization_id = acting_organization_id()
     form.buy_for.data = f"org:{organization_id}" if organization_id else "self"
     form.checkout_token.data = None
-    return _render_checkout(form)
+    return _render_checkout(form, rows=rows)
 
 
 @bp.post("/checkout")
