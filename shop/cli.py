@@ -118,7 +118,9 @@ def run_jobs_command(once: bool, interval: float) -> None:
 def register_commands(app: Flask) -> None:
     """Attach the shop's commands to `flask`."""
     from shop.accounts.cli import create_staff_command
+    from shop.payments.cli import reconcile_payments_command
 
     for command in (seed_demo_command, import_regions_command, expire_orders_command, complete_orders_command,
-                    create_organization_command, add_member_command, create_staff_command, run_jobs_command):
+                    create_organization_command, add_member_command, create_staff_command, run_jobs_command,
+                    reconcile_payments_command):
         app.cli.add_command(command)

@@ -16,6 +16,10 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     """Build the Flask config from the environment; refuse unsafe production settings."""
     env = os.environ
@@ -53,9 +57,26 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Orders: how long an unpaid order holds its stock, and how long after receipt it completes.
         "ORDER_PAYMENT_MINUTES": int(env.get("ORDER_PAYMENT_MINUTES", 30)),
         "ORDER_COMPLETE_DAYS": int(env.get("ORDER_COMPLETE_DAYS", 7)),
+        # Stripe. STRIPE_API_BASE points at a local Stripe-API server (the demo, the tests); unset in production.
+        "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY"),
+        "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY"),
+        "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET"),
+        "STRIPE_API_BASE": env.get("STRIPE_API_BASE"),
+        "STRIPE_JS_URL": env.get("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
+        "STRIPE_TIMEOUT": float(env.get("STRIPE_TIMEOUT", 20)),
+        "STRIPE_NETWORK_RETRIES": int(env.get("STRIPE_NETWORK_RETRIES", 2)),
+        "PAYMENT_METHODS": _list(env.get("PAYMENT_METHODS", "card,alipay,wechat_pay")),
+        # The platform's account for bank transfers (对公转账) from organizations; unset = not offered.
+        "BANK_ACCOUNT_NAME": env.get("BANK_ACCOUNT_NAME"),
+        "BANK_NAME": env.get("BANK_NAME"),
+        "BANK_ACCOUNT_NUMBER": env.get("BANK_ACCOUNT_NUMBER"),
+        "BANK_TRANSFER_DAYS": int(env.get("BANK_TRANSFER_DAYS", 5)),
     }
     if overrides:
         config.update(overrides)
+    unknown = set(config.get("PAYMENT_METHODS", [])) - {"card", "alipay", "wechat_pay"}
+    if unknown:
+        raise ConfigError(f"PAYMENT_METHODS has unknown methods: {', '.join(sorted(unknown))}")
     if config["SHOP_ENV"] == "production":
         check_production(config)
     return config
@@ -70,3 +91,7 @@ def check_production(config: dict) -> None:
         raise ConfigError("SHOP_ENV=production refuses to start with FLASK_DEBUG on")
     if not str(config.get("SITE_URL", "")).startswith("https://"):
         raise ConfigError("SHOP_ENV=production needs SITE_URL, the shop's public https:// address, for emailed links")
+    if config.get("STRIPE_SECRET_KEY") and not config.get("STRIPE_WEBHOOK_SECRET"):
+        raise ConfigError("STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not: no payment could be confirmed")
+    if config.get("STRIPE_API_BASE"):
+        raise ConfigError("SHOP_ENV=production refuses STRIPE_API_BASE (a local Stripe-API server)")

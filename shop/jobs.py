@@ -5,11 +5,14 @@ from flask import current_app
 
 from shop.notifications.services import deliver_queued
 from shop.orders import lifecycle
+from shop.payments.refunds import submit_pending_refunds
 
 
 def run_once() -> dict[str, int]:
     """One round of every job; returns how much each did."""
     expired = lifecycle.expire_due_orders()
     completed = lifecycle.complete_due_orders(current_app.config["ORDER_COMPLETE_DAYS"])
+    refunds_sent = submit_pending_refunds()
     sent, failed = deliver_queued()
-    return {"expired": len(expired), "completed": len(completed), "mail_sent": sent, "mail_failed": failed}
+    return {"expired": len(expired), "completed": len(completed), "refunds_sent": refunds_sent,
+            "mail_sent": sent, "mail_failed": failed}

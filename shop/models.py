@@ -20,4 +20,12 @@ from shop.orders.models import (  # noqa: F401
     Shipment,
 )
 from shop.organizations.models import Organization  # noqa: F401
+from shop.payments.models import (  # noqa: F401
+    Payment,
+    PaymentAlert,
+    PaymentAttempt,
+    Refund,
+    RefundLine,
+    StripeEvent,
+)
 from shop.regions.models import Pairing, Region  # noqa: F401

@@ -2,7 +2,10 @@
 
     pending_payment ──paid──▶ paid ──all cooperatives shipped──▶ shipped ──▶ received ──▶ completed
           │                     │
-          └──▶ cancelled ◀──────┘ (paid orders: staff only; refunds come with payments)
+          └──▶ cancelled ◀──────┘ (a paid order only by a full refund: see shop.payments.refunds)
+
+The payments module moves orders to paid and, after a full refund, to cancelled, inside its own
+transactions through `record_paid` and `record_refunded_cancel`.
 """
 from __future__ import annotations
 
@@ -30,7 +33,7 @@ TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
 }
 TIMESTAMPS = {S.PAID: "paid_at", S.SHIPPED: "shipped_at", S.RECEIVED: "received_at",
               S.COMPLETED: "completed_at", S.CANCELLED: "cancelled_at"}
-EXPIRED_NOTE = "payment time ran out"
+EXPIRED_NOTE = "payment time ran out"  # shown translated: see EVENT_NOTE_LABELS
 
 
 def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
@@ -56,16 +59,24 @@ def _transition(order: Order, target: OrderStatus, actor_id: int | None, now: da
     db.session.expire(order)
 
 
-def _restock(order: Order) -> None:
-    """Give the order's quantities back to stock, products locked in id order like checkout does."""
-    for line in sorted(order.lines, key=lambda line: line.product_id):
+def give_back_stock(quantities: dict[int, int]) -> None:
+    """Add quantities back to products' stock (inside the caller's transaction), locking in id order
+    like checkout does."""
+    for product_id in sorted(quantities):
         db.session.execute(
-            update(Product).where(Product.id == line.product_id)
-            .values(stock=Product.stock + line.quantity).execution_options(synchronize_session=False)
+            update(Product).where(Product.id == product_id)
+            .values(stock=Product.stock + quantities[product_id]).execution_options(synchronize_session=False)
         )
 
 
-def _load(order_id: int) -> Order:
+def _restock(order: Order) -> None:
+    quantities: dict[int, int] = {}
+    for line in order.lines:
+        quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
+    give_back_stock(quantities)
+
+
+def load_order(order_id: int) -> Order:
     order = db.session.get(Order, order_id, populate_existing=True)
     if order is None:
         raise OrderError(_("No such order."))
@@ -74,10 +85,12 @@ def _load(order_id: int) -> Order:
 
 def cancel_order(order_id: int, actor_id: int | None, reason: str, *, by_staff: bool = False,
                  now: datetime | None = None) -> Order:
-    """Cancel an order and give its stock back; buyers may cancel only before payment."""
+    """Cancel an unpaid order and give its stock back (money taken is given back by a refund instead)."""
     now = now or utcnow()
     with write_transaction(db.session):
-        order = _load(order_id)
+        order = load_order(order_id)
+        if order.status == S.PAID and by_staff:
+            raise IllegalTransition(_("A paid order is cancelled by refunding it in full."))
         if order.status != S.PENDING_PAYMENT and not by_staff:
             raise IllegalTransition(_("Only an unpaid order can be cancelled here; contact us for a paid one."))
         before = order.status
@@ -87,7 +100,7 @@ def cancel_order(order_id: int, actor_id: int | None, reason: str, *, by_staff: 
         if by_staff:
             record(actor_id, "order.cancel", "order", order.number,
                    before={"status": before.value}, after={"status": S.CANCELLED.value}, note=reason)
-    return _load(order_id)
+    return load_order(order_id)
 
 
 def expire_due_orders(now: datetime | None = None) -> list[str]:
@@ -108,21 +121,33 @@ def expire_if_due(order_id: int, now: datetime | None = None) -> Order | None:
     """Cancel one order if it is unpaid past its deadline; None when nothing was due."""
     now = now or utcnow()
     with write_transaction(db.session):
-        order = _load(order_id)
+        order = load_order(order_id)
         if order.status != S.PENDING_PAYMENT or order.expires_at > now:
             return None
         _transition(order, S.CANCELLED, None, now, EXPIRED_NOTE)
         db.session.execute(update(Order).where(Order.id == order.id).values(cancel_reason=EXPIRED_NOTE))
         _restock(order)
-    return _load(order_id)
+    return load_order(order_id)
+
+
+def record_paid(order: Order, now: datetime, actor_id: int | None = None, note: str = "") -> None:
+    """Move a pending order to paid and queue the buyer's mail, inside the caller's write transaction."""
+    _transition(order, S.PAID, actor_id, now, note)
+    queue_order_mail(load_order(order.id), "paid")
 
 
 def mark_paid(order_id: int, now: datetime | None = None, actor_id: int | None = None, note: str = "") -> Order:
-    """Record payment of a pending order (called by the payments module once money is confirmed)."""
+    """Record payment of a pending order in a transaction of its own."""
     with write_transaction(db.session):
-        _transition(_load(order_id), S.PAID, actor_id, now or utcnow(), note)
-        queue_order_mail(_load(order_id), "paid")
-    return _load(order_id)
+        record_paid(load_order(order_id), now or utcnow(), actor_id, note)
+    return load_order(order_id)
+
+
+def record_refunded_cancel(order: Order, now: datetime, actor_id: int | None, reason: str) -> None:
+    """Cancel a paid, unshipped order whose money has all been refunded (inside the caller's transaction;
+    the refund decided about stock)."""
+    _transition(order, S.CANCELLED, actor_id, now, reason)
+    db.session.execute(update(Order).where(Order.id == order.id).values(cancel_reason=reason[:200]))
 
 
 def ship(order_id: int, cooperative_id: int, carrier: str, tracking_number: str, actor_id: int | None,
@@ -133,7 +158,7 @@ def ship(order_id: int, cooperative_id: int, carrier: str, tracking_number: str,
     if not carrier or not tracking_number:
         raise OrderError(_("Carrier and tracking number are required."))
     with write_transaction(db.session):
-        order = _load(order_id)
+        order = load_order(order_id)
         if order.status != S.PAID:
             raise IllegalTransition(_("Only a paid order can be shipped."))
         lines = [line for line in order.lines if line.cooperative_id == cooperative_id]
@@ -154,15 +179,15 @@ def ship(order_id: int, cooperative_id: int, carrier: str, tracking_number: str,
         )
         if unshipped is None:
             _transition(order, S.SHIPPED, actor_id, now)
-            queue_order_mail(_load(order_id), "shipped")
+            queue_order_mail(load_order(order_id), "shipped")
     return shipment
 
 
 def confirm_receipt(order_id: int, user_id: int, now: datetime | None = None) -> Order:
     """The buyer says the goods arrived."""
     with write_transaction(db.session):
-        _transition(_load(order_id), S.RECEIVED, user_id, now or utcnow())
-    return _load(order_id)
+        _transition(load_order(order_id), S.RECEIVED, user_id, now or utcnow())
+    return load_order(order_id)
 
 
 def complete_due_orders(days: int, now: datetime | None = None) -> list[str]:
@@ -175,7 +200,7 @@ def complete_due_orders(days: int, now: datetime | None = None) -> list[str]:
     done = []
     for order_id in due:
         with write_transaction(db.session):
-            order = _load(order_id)
+            order = load_order(order_id)
             if order.status == S.RECEIVED:
                 _transition(order, S.COMPLETED, None, now)
                 done.append(order.number)

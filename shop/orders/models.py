@@ -221,6 +221,11 @@ class Shipment(db.Model):
     order: Mapped[Order] = relationship(back_populates="shipments")
 
 
+# Notes recorded in a fixed form (e.g. the payment method's code), shown in the reader's language.
+# Other modules add theirs (shop.payments adds the payment methods).
+EVENT_NOTE_LABELS: dict[str, object] = {"payment time ran out": _l("payment time ran out")}
+
+
 class OrderEvent(db.Model):
     """A timestamped step of an order's lifecycle: the order's timeline."""
 
@@ -239,6 +244,10 @@ class OrderEvent(db.Model):
     @property
     def to_label(self) -> str:
         return str(STATUS_LABELS[self.to_status])
+
+    @property
+    def note_label(self) -> str:
+        return str(EVENT_NOTE_LABELS.get(self.note, self.note))
 
 
 class OrderCounter(db.Model):

@@ -1,0 +1,26 @@
+"""Alerts for staff about money that needs a person: kept on the staff payments page and mailed to staff."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from shop.accounts.models import User
+from shop.extensions import db
+from shop.notifications.services import message, queue_mail
+from shop.payments.models import PaymentAlert
+
+
+def raise_alert(order_id: int | None, kind: str, text: str, **details) -> PaymentAlert:
+    """Record an alert and queue a mail to every staff member, inside the caller's transaction."""
+    alert = PaymentAlert(order_id=order_id, kind=kind, message=text[:500], details=details or None)
+    db.session.add(alert)
+    db.session.flush()
+    for email in db.session.scalars(select(User.email).where(User.is_staff.is_(True), User.email.is_not(None))):
+        queue_mail(email, "payment_alert", alert_id=alert.id)
+    return alert
+
+
+@message("payment_alert")
+def _alert_mail(alert_id: int):
+    alert = db.session.get(PaymentAlert, alert_id)
+    return _("Payment alert: %(kind)s", kind=alert.kind_label), {"alert": alert}

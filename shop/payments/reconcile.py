@@ -1,0 +1,25 @@
+"""Reconciliation: ask Stripe for recent events and apply any the webhook missed (idempotently), then
+send refunds still waiting for Stripe."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+from shop.database import utcnow
+from shop.payments.events import apply_event
+from shop.payments.exceptions import PaymentError
+from shop.payments.gateway import get_gateway
+from shop.payments.refunds import submit_pending_refunds
+
+
+def reconcile_payments(hours: int = 72, now: datetime | None = None) -> Counter:
+    """Apply Stripe's events of the last `hours`; returns how many events had each outcome."""
+    gateway = get_gateway()
+    if gateway is None:
+        raise PaymentError("Stripe is not configured (STRIPE_SECRET_KEY)")
+    since = (now or utcnow()) - timedelta(hours=hours)
+    outcomes: Counter = Counter()
+    for event in gateway.recent_events(since):
+        outcomes[apply_event(event, source="reconcile")] += 1
+    outcomes["refunds_sent"] = submit_pending_refunds()
+    return outcomes

@@ -1,0 +1,66 @@
+"""Run localstripe (a stateful Stripe-API server from PyPI) on loopback for the demo and the tests.
+
+    python tools/localstripe_server.py --port 8420 \
+        --webhook-url http://127.0.0.1:8000/payments/stripe/webhook --webhook-secret whsec_...
+
+Compared with `python -m localstripe` it
+- listens on 127.0.0.1 only (localstripe itself binds every interface);
+- starts empty and keeps its data in memory (localstripe pickles it to a shared file after each write);
+- registers the shop's webhook at start, so signed events reach the shop without a separate step;
+- honours the Idempotency-Key header as Stripe documents it: a repeated POST with the same key gets
+  the first answer again instead of creating a second object. localstripe ignores the header, and
+  the shop relies on it to make a retry after a timeout safe.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+
+from aiohttp import web
+from localstripe import resources, server, webhooks
+
+
+def _idempotency_middleware():
+    replies: dict[tuple[str, str], tuple[int, bytes, str]] = {}
+
+    @web.middleware
+    async def idempotency(request: web.Request, handler):
+        key = request.headers.get("Idempotency-Key")
+        if request.method != "POST" or not key:
+            return await handler(request)
+        cache_key = (request.headers.get("Authorization", ""), key)
+        if cache_key in replies:
+            status, body, content_type = replies[cache_key]
+            return web.Response(status=status, body=body, content_type=content_type,
+                                headers={"Idempotent-Replayed": "true"})
+        response = await handler(request)
+        if response.status < 500 and isinstance(response.body, bytes):
+            replies[cache_key] = (response.status, response.body, response.content_type)
+        return response
+
+    return idempotency
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8420)
+    parser.add_argument("--webhook-url", help="where to deliver signed events")
+    parser.add_argument("--webhook-secret", help="the signing secret (whsec_...) the shop verifies")
+    parser.add_argument("--quiet", action="store_true", help="no access log")
+    args = parser.parse_args()
+
+    resources.store.clear()
+    resources.store.dump_to_disk = lambda: None  # in memory only
+    if args.webhook_url:
+        if not args.webhook_secret:
+            parser.error("--webhook-url needs --webhook-secret")
+        webhooks.register_webhook("shop", args.webhook_url, args.webhook_secret, None)
+
+    server.app.middlewares.append(_idempotency_middleware())
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO)
+    web.run_app(server.app, host="127.0.0.1", port=args.port, print=None,
+                access_log=None if args.quiet else logging.getLogger("aiohttp.access"))
+
+
+if __name__ == "__main__":
+    main()
