@@ -67,6 +67,8 @@ def _register_blueprints(app: Flask) -> None:
     from shop.orders.staff_views import bp as staff_orders_bp
     from shop.orders.views import bp as orders_bp
     from shop.organizations.views import bp as organizations_bp
+    from shop.payments.staff_views import bp as staff_payments_bp
+    from shop.payments.views import bp as payments_bp
     from shop.staff import bp as staff_bp
 
     app.register_blueprint(accounts_bp)
@@ -79,3 +81,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_orders_bp)
     app.register_blueprint(organizations_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(payments_bp)
+    app.register_blueprint(staff_payments_bp)

@@ -10,6 +10,7 @@ from shop.orders import lifecycle, queries
 from shop.orders.exceptions import OrderError
 from shop.orders.forms import CancelForm
 from shop.orders.staff_forms import StaffOrderFilterForm
+from shop.payments import refunds
 
 bp = Blueprint("staff_orders", __name__, url_prefix="/staff/orders")
 
@@ -30,7 +31,12 @@ def order_detail(number: str):
     order = queries.order_by_number(number)
     if order is None:
         abort(404)
-    return render_template("staff/order.html", order=order, form=CancelForm())
+    return _order_page(order, CancelForm())
+
+
+def _order_page(order, form: CancelForm):
+    return render_template("staff/order.html", order=order, form=form, payment=refunds.order_payment(order.id),
+                           history=refunds.refunds_for(order.id))
 
 
 @bp.post("/<number>/cancel")
@@ -42,7 +48,7 @@ def order_cancel(number: str):
     form = CancelForm()
     if not form.validate():
         flash(_("Give a reason for cancelling."), "error")
-        return render_template("staff/order.html", order=order, form=form), 400
+        return _order_page(order, form), 400
     try:
         lifecycle.cancel_order(order.id, current_user.id, form.reason.data, by_staff=True)
         flash(_("Order %(number)s cancelled; its stock was given back.", number=number), "success")

@@ -16,6 +16,7 @@ from shop.orders.exceptions import EmptyCart, OrderError, OutOfStock, PriceChang
 from shop.orders.forms import AddToCartForm, CheckoutForm, ConfirmForm, QuantityForm
 from shop.orders.models import OrderStatus
 from shop.orders.signals import CART_TOKEN
+from shop.payments import refunds
 
 bp = Blueprint("orders", __name__)
 
@@ -146,7 +147,7 @@ def checkout_submit():
     except OrderError as exc:
         flash(str(exc), "error")
         return _render_checkout(form, 400)
-    return redirect(url_for("orders.order_detail", number=order.number))
+    return redirect(url_for("payments.pay", number=order.number))
 
 
 @bp.get("/orders")
@@ -175,7 +176,8 @@ def order_detail(number: str):
     order = _viewable_order(number)
     if order.status == OrderStatus.PENDING_PAYMENT and lifecycle.expire_if_due(order.id) is not None:
         order = _viewable_order(number)
-    return render_template("orders/detail.html", order=order, form=ConfirmForm(), S=OrderStatus)
+    return render_template("orders/detail.html", order=order, form=ConfirmForm(), S=OrderStatus,
+                           history=refunds.refunds_for(order.id))
 
 
 @bp.post("/orders/<number>/cancel")

@@ -1,0 +1,45 @@
+"""Staff payment forms: recording a bank transfer, refunding order lines."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from shop.forms import Form
+from shop.money import MoneyError, parse_yuan
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class YuanField(StringField):
+    """An amount typed in yuan (e.g. 1,280.50), available as integer fen in `.fen`."""
+
+    fen: int | None = None
+
+    def pre_validate(self, form):
+        self.fen = None
+        try:
+            self.fen = parse_yuan(self.data or "")
+        except MoneyError as exc:
+            raise ValidationError(_l("“%(value)s” is not an amount in yuan (e.g. 1280.50).",
+                                     value=self.data or "")) from exc
+        if self.fen <= 0:
+            raise ValidationError(_l("The amount must be more than zero."))
+
+
+class BankTransferForm(Form):
+    order = StringField(_l("Order number or remittance reference"), filters=[_strip],
+                        validators=[DataRequired(), Length(max=40)])
+    amount = YuanField(_l("Amount received (yuan)"), filters=[_strip], validators=[DataRequired(), Length(max=20)])
+    bank_serial = StringField(_l("Bank serial number"), filters=[_strip], validators=[DataRequired(), Length(max=64)])
+    payer = StringField(_l("Paying account name"), filters=[_strip], validators=[Length(max=120)])
+
+
+class RefundForm(Form):
+    """Quantities come as fields named qty-<order line id>, read by the view against the order's lines."""
+
+    reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
+    restock = BooleanField(_l("Put the refunded quantities back in stock"))
+    request_token = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
