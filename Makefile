@@ -6,13 +6,19 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?=
+# Without STRIPE_SECRET_KEY, `make run` pays through localstripe on this port (loopback only).
+STRIPE_PORT ?= 8420
+DEMO_STRIPE = STRIPE_SECRET_KEY=sk_test_demo STRIPE_PUBLISHABLE_KEY=pk_test_demo STRIPE_WEBHOOK_SECRET=whsec_demo \
+	STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_PORT) STRIPE_JS_URL=http://127.0.0.1:$(STRIPE_PORT)/js.stripe.com/v3/
+DEMO_BANK = BANK_ACCOUNT_NAME="$${BANK_ACCOUNT_NAME:-帮扶集市（演示账户）}" BANK_NAME="$${BANK_NAME:-演示银行湖州分行}" \
+	BANK_ACCOUNT_NUMBER="$${BANK_ACCOUNT_NUMBER:-6200 0000 0000 0000 000}"
 
 .PHONY: run test install translations extract-messages update-messages lint bench clean
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[demo,test]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -21,12 +27,20 @@ install: $(VENV)/.installed
 translations: install
 	$(BIN)/pybabel compile --statistics -d shop/translations
 
-# The job runner (order expiry, queued mail) runs beside gunicorn and stops with it.
+# The job runner (order expiry, refunds, queued mail) runs beside gunicorn and stops with it. With no
+# Stripe key configured, a local Stripe-API server (localstripe) runs too, delivering signed webhooks.
 run: install translations
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi seed-demo
 	@echo "Bangfu Market on http://$(HOST):$(PORT)/"
 	trap 'kill 0' EXIT; \
+	export $(DEMO_BANK); \
+	if [ -z "$$STRIPE_SECRET_KEY" ]; then \
+	  echo "Payments: localstripe on 127.0.0.1:$(STRIPE_PORT); pay with the test card 4242 4242 4242 4242"; \
+	  export $(DEMO_STRIPE); \
+	  $(BIN)/python tools/localstripe_server.py --port $(STRIPE_PORT) --quiet \
+	    --webhook-url http://$(HOST):$(PORT)/payments/stripe/webhook --webhook-secret whsec_demo & \
+	fi; \
 	$(BIN)/flask --app wsgi run-jobs & \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
 
@@ -43,7 +57,7 @@ extract-messages: install
 		-o shop/translations/messages.pot .
 
 update-messages: extract-messages
-	$(BIN)/pybabel update -i shop/translations/messages.pot -d shop/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i shop/translations/messages.pot -d shop/translations --no-fuzzy-matching --width 120
 
 bench: install translations
 	$(BIN)/python bench/catalog.py

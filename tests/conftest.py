@@ -14,7 +14,7 @@ from sqlalchemy import text
 from shop import create_app
 from shop.extensions import db
 
-pytest_plugins = ["tests.smtp"]
+pytest_plugins = ["tests.smtp", "tests.stripe_server"]
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "shop" / "translations"
 
@@ -39,9 +39,12 @@ def database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url, tmp_path_factory):
-    """The app on a database built from empty by the migrations."""
+def app(database_url, tmp_path_factory, stripe_settings):
+    """The app on a database built from empty by the migrations, paying through localstripe."""
     app = create_app({
+        **stripe_settings,
+        "BANK_ACCOUNT_NAME": "帮扶集市运营有限公司", "BANK_NAME": "中国农业银行湖州分行",
+        "BANK_ACCOUNT_NUMBER": "1905 0101 0400 12345",
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,

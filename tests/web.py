@@ -18,9 +18,9 @@ def login(client, identifier: str, password: str = PASSWORD):
                                                "csrf_token": csrf_token(client, "/account/login")})
 
 
-def post(client, url: str, data: dict | None = None, token_from: str = "/"):
+def post(client, url: str, data: dict | None = None, token_from: str = "/", **kwargs):
     """POST a form with a valid CSRF token."""
-    return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client, token_from)})
+    return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client, token_from)}, **kwargs)
 
 
 def english(client):

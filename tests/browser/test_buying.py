@@ -35,8 +35,10 @@ def test_cart_login_checkout_and_order_page(live_server, phone, buyer_account, t
     phone.screenshot(path=str(tmp_path / "checkout.png"), full_page=True)
     phone.get_by_role("button", name="提交订单").click()
 
-    expect(phone).to_have_url(re.compile(r"/orders/BF\d{8}-\d{6}$"))
-    number = phone.url.rsplit("/", 1)[1]
+    expect(phone).to_have_url(re.compile(r"/orders/BF\d{8}-\d{6}/pay$"))
+    number = re.search(r"BF\d{8}-\d{6}", phone.url).group()
+    expect(phone.locator("h1")).to_contain_text(number)
+    phone.locator(f"main a[href='/orders/{number}']").click()
     expect(phone.locator("h1")).to_contain_text(number)
     expect(phone.locator(".badge.status-pending_payment")).to_contain_text("待付款")
     expect(phone.locator(".timeline")).to_contain_text("待付款")

@@ -120,15 +120,18 @@ def test_staff_opens_and_cancels_an_order_with_a_reason(app, staff, orders):
     page = staff.get(f"/staff/orders/{orders['paid']}").get_data(as_text=True)
     assert orders["paid"] in page
     english(staff)
-    refused = post(staff, f"/staff/orders/{orders['paid']}/cancel", {"reason": ""})
+    refused = post(staff, f"/staff/orders/{orders['org']}/cancel", {"reason": ""})
     assert refused.status_code == 400 and "Give a reason" in refused.get_data(as_text=True)
-    post(staff, f"/staff/orders/{orders['paid']}/cancel", {"reason": "买家电话要求取消"})
+    post(staff, f"/staff/orders/{orders['org']}/cancel", {"reason": "买家电话要求取消"})
     with app.app_context():
-        order = db.session.scalar(select(Order).where(Order.number == orders["paid"]))
+        order = db.session.scalar(select(Order).where(Order.number == orders["org"]))
         assert order.status == OrderStatus.CANCELLED and order.cancel_reason == "买家电话要求取消"
         assert db.session.scalar(select(Product.stock).where(Product.id == order.lines[0].product_id)) == 49
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "order.cancel"))
-        assert entry.target_id == orders["paid"] and entry.note == "买家电话要求取消"
+        assert entry.target_id == orders["org"] and entry.note == "买家电话要求取消"
+    # A paid order is not simply cancelled: its money goes back through a refund.
+    paid = post(staff, f"/staff/orders/{orders['paid']}/cancel", {"reason": "买家电话要求取消"}, follow_redirects=True)
+    assert "refunding it in full" in paid.get_data(as_text=True)
     assert "order.cancel" in staff.get("/staff/audit/").get_data(as_text=True)
     assert staff.get("/staff/orders/BF20000101-999999").status_code == 404
 

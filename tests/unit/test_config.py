@@ -57,3 +57,35 @@ def test_production_starts_with_a_real_secret(monkeypatch, tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert not app.debug
+
+
+def _production(monkeypatch):
+    monkeypatch.setenv("SHOP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    monkeypatch.setenv("SITE_URL", "https://bangfu.example.cn")
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "PAYMENT_METHODS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_production_refuses_stripe_without_a_webhook_secret(monkeypatch, tmp_path):
+    _production(monkeypatch)
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_live_x")
+    with pytest.raises(ConfigError, match="STRIPE_WEBHOOK_SECRET"):
+        load_config(str(tmp_path))
+    monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", "whsec_x")
+    assert load_config(str(tmp_path))["STRIPE_SECRET_KEY"] == "sk_live_x"
+
+
+def test_production_refuses_a_local_stripe_server(monkeypatch, tmp_path):
+    _production(monkeypatch)
+    monkeypatch.setenv("STRIPE_API_BASE", "http://127.0.0.1:8420")
+    with pytest.raises(ConfigError, match="STRIPE_API_BASE"):
+        load_config(str(tmp_path))
+
+
+def test_payment_methods_come_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("PAYMENT_METHODS", "wechat_pay, alipay")
+    assert load_config(str(tmp_path))["PAYMENT_METHODS"] == ["wechat_pay", "alipay"]
+    monkeypatch.setenv("PAYMENT_METHODS", "card,bitcoin")
+    with pytest.raises(ConfigError, match="bitcoin"):
+        load_config(str(tmp_path))

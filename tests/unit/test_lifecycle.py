@@ -101,17 +101,25 @@ def test_buyer_cancels_an_unpaid_order_and_stock_comes_back(order_with_two_coope
     assert (stock(a.id), stock(b.id)) == (10, 10)
 
 
-def test_buyer_cannot_cancel_a_paid_order_but_staff_can(order_with_two_cooperatives):
+def test_a_paid_order_is_not_cancelled_but_refunded(order_with_two_cooperatives):
     order, user, _, _, a, _ = order_with_two_cooperatives
     lifecycle.mark_paid(order.id)
     with pytest.raises(IllegalTransition):
         lifecycle.cancel_order(order.id, user.id, "不要了")
     staff = make_user(is_staff=True)
+    with pytest.raises(IllegalTransition):
+        lifecycle.cancel_order(order.id, staff.id, "库存盘点有误", by_staff=True)
+    assert db.session.get(Order, order.id).status == S.PAID and db.session.scalar(select(AuditEntry)) is None
+
+
+def test_staff_cancel_an_unpaid_order_with_a_reason(order_with_two_cooperatives):
+    order, user, _, _, a, _ = order_with_two_cooperatives
+    staff = make_user(is_staff=True)
     lifecycle.cancel_order(order.id, staff.id, "库存盘点有误", by_staff=True)
     assert db.session.get(Order, order.id).status == S.CANCELLED and stock(a.id) == 10
     entry = db.session.scalar(select(AuditEntry))
     assert (entry.actor_id, entry.action, entry.target_id) == (staff.id, "order.cancel", order.number)
-    assert entry.before == {"status": "paid"} and entry.after == {"status": "cancelled"}
+    assert entry.before == {"status": "pending_payment"} and entry.after == {"status": "cancelled"}
     assert entry.note == "库存盘点有误"
 
 
