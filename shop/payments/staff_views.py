@@ -79,21 +79,24 @@ def _refund_page(order, form: RefundForm, quantities: dict[int, int] | None = No
                            payment=refunds.order_payment(order.id), history=refunds.refunds_for(order.id)), status
 
 
-@bp.get("/orders/<number>/refund")
-@staff_required
-def refund(number: str):
+def _order(number: str):
     order = queries.order_by_number(number)
     if order is None:
         abort(404)
+    return order
+
+
+@bp.get("/orders/<number>/refund")
+@staff_required
+def refund(number: str):
+    order = _order(number)
     return _refund_page(order, RefundForm(formdata=None, request_token=refunds.new_request_token()))
 
 
 @bp.post("/orders/<number>/refund")
 @staff_required
 def refund_submit(number: str):
-    order = queries.order_by_number(number)
-    if order is None:
-        abort(404)
+    order = _order(number)
     form = RefundForm()
     quantities: dict[int, int] = {}
     bad = []

@@ -68,25 +68,25 @@ def wait_for_status(app, number: str, status: OrderStatus, timeout: float = 15) 
     return current
 
 
+def _signed_in(app, email: str):
+    client = app.test_client()
+    login(client, email)
+    return client
+
+
 @pytest.fixture
 def buyer_client(app, shop):
-    client = app.test_client()
-    login(client, "buyer@example.cn")
-    return client
+    return _signed_in(app, "buyer@example.cn")
 
 
 @pytest.fixture
 def member_client(app, shop):
-    client = app.test_client()
-    login(client, "org@example.cn")
-    return client
+    return _signed_in(app, "org@example.cn")
 
 
 @pytest.fixture
 def staff_client(app, shop):
-    client = app.test_client()
-    login(client, "staff@example.cn")
-    return client
+    return _signed_in(app, "staff@example.cn")
 
 
 @pytest.fixture
