@@ -118,9 +118,12 @@ def run_jobs_command(once: bool, interval: float) -> None:
 def register_commands(app: Flask) -> None:
     """Attach the shop's commands to `flask`."""
     from shop.accounts.cli import create_staff_command
+    from shop.api.cli import create_api_token_command, revoke_api_token_command
     from shop.payments.cli import reconcile_payments_command
+    from shop.reports.cli import export_tallies_command
 
     for command in (seed_demo_command, import_regions_command, expire_orders_command, complete_orders_command,
                     create_organization_command, add_member_command, create_staff_command, run_jobs_command,
-                    reconcile_payments_command):
+                    reconcile_payments_command, export_tallies_command,
+                    create_api_token_command, revoke_api_token_command):
         app.cli.add_command(command)

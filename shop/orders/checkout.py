@@ -86,7 +86,7 @@ def _place(user_id, address, checkout_token, organization_id, expected_total_fen
 
     products = {row.id: row for row in db.session.execute(
         select(Product.id, Product.name, Product.sku, Product.spec, Product.unit, Product.net_weight_g,
-               Product.is_active, Product.cooperative_id, Product.origin_county_code,
+               Product.is_active, Product.cooperative_id, Product.origin_county_code, Product.category_id,
                Cooperative.name.label("cooperative_name"), Cooperative.status.label("cooperative_status"),
                Region.name.label("county_name"))
         .join(Cooperative, Cooperative.id == Product.cooperative_id)
@@ -105,7 +105,7 @@ def _place(user_id, address, checkout_token, organization_id, expected_total_fen
             sku=product.sku, product_name=product.name, spec=product.spec, unit=product.unit,
             unit_price_fen=price, quantity=cart_line.quantity, line_total_fen=price * cart_line.quantity,
             net_weight_g=product.net_weight_g, origin_county_code=product.origin_county_code,
-            origin_county_name=product.county_name,
+            origin_county_name=product.county_name, category_id=product.category_id,
         ))
     total = sum(line.line_total_fen for line in lines)
     if expected_total_fen is not None and expected_total_fen != total:

@@ -117,6 +117,7 @@ class Order(db.Model):
         Index("ix_orders_status_expires", "status", "expires_at"),
         Index("ix_orders_user_created", "user_id", "created_at"),
         Index("ix_orders_organization_created", "organization_id", "created_at"),
+        Index("ix_orders_paid_at", "paid_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -198,6 +199,7 @@ class OrderLine(db.Model):
     net_weight_g: Mapped[int]  # per unit
     origin_county_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
     origin_county_name: Mapped[str] = mapped_column(String(64))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
     shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"))
 
     order: Mapped[Order] = relationship(back_populates="lines")

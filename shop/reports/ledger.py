@@ -1,0 +1,369 @@
+"""The order ledger in SQL, and tallies grouped by any of its keys.
+
+Counting rules (also in the README):
+- a line counts on the date its order was paid (calendar date in Asia/Shanghai); unpaid orders count nothing;
+- a refund counts as a negative on the date of the refund, for the line's county;
+- attribution comes from the order line's snapshot (county, cooperative, price, weight, category);
+- by helper region, a sale counts for every pairing of its county valid on the payment date, so helper
+  totals may overlap (the totals row is the ledger's own total, not the sum of the helpers);
+- sales are grouped by the origin side, purchases by the buyer side; both read the same ledger.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import Date, and_, case, cast, distinct, func, literal, null, or_, select, union_all
+from sqlalchemy.sql import ColumnElement, Select
+
+from shop.catalog.models import Category
+from shop.cooperatives.models import Cooperative
+from shop.extensions import db
+from shop.orders.models import Order, OrderLine
+from shop.organizations.models import Organization
+from shop.payments.models import Refund, RefundLine, RefundStatus
+from shop.regions.models import Pairing, Region
+from shop.timezones import CHINA_TZ
+
+TZ_NAME = "Asia/Shanghai"
+SQLITE_OFFSET = "+8 hours"  # Asia/Shanghai has had no daylight saving time since 1991
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: date | None = None
+    date_to: date | None = None
+    buyer_class: str | None = None
+    organization_id: int | None = None
+    cooperative_id: int | None = None
+    category_id: int | None = None
+    county: str | None = None
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """One way to group the ledger: its key columns (name, Chinese header) and whether it is the buyer side."""
+
+    name: str
+    keys: tuple[tuple[str, str], ...]
+    buyer_side: bool = False
+
+
+GROUPINGS: dict[str, Grouping] = {g.name: g for g in (
+    Grouping("county", (("county_code", "县级代码"), ("county", "县"), ("prefecture", "地级"), ("province", "省级"),
+                        ("helpers", "帮扶方"))),
+    Grouping("prefecture", (("prefecture_code", "地级代码"), ("prefecture", "地级"), ("province", "省级"))),
+    Grouping("province", (("province_code", "省级代码"), ("province", "省级"))),
+    Grouping("helper", (("helper_code", "帮扶方代码"), ("helper", "帮扶方"))),
+    Grouping("cooperative", (("cooperative_id", "合作社编号"), ("cooperative", "合作社"))),
+    Grouping("product", (("product_id", "商品编号"), ("sku", "SKU"), ("product", "商品"), ("cooperative", "合作社"))),
+    Grouping("category", (("category_id", "品类编号"), ("category", "品类"))),
+    Grouping("month", (("month", "月份"),)),
+    Grouping("organization", (("organization_id", "单位编号"), ("organization", "采购单位")), buyer_side=True),
+    Grouping("buyer_class", (("buyer_class", "采购方类别"),), buyer_side=True),
+    Grouping("buyer_region", (("buyer_region_code", "采购方地区代码"), ("buyer_region", "采购方地区")),
+             buyer_side=True),
+)}
+
+METRICS = (("orders", "订单数"), ("buyers", "采购方数"), ("units", "件数"), ("weight_kg", "重量（千克）"),
+           ("gross_yuan", "销售额（元）"), ("refunded_yuan", "退款额（元）"), ("net_yuan", "净额（元）"))
+
+
+@dataclass
+class Row:
+    keys: dict[str, object]
+    orders: int
+    buyers: int
+    units: int
+    weight_g: int
+    gross_fen: int
+    refunded_fen: int
+
+    @property
+    def net_fen(self) -> int:
+        return self.gross_fen - self.refunded_fen
+
+
+@dataclass
+class Tally:
+    grouping: Grouping
+    filters: Filters
+    rows: list[Row]
+    totals: Row | None  # None when not asked for (the CSV has no totals row)
+    notes: list[str] = field(default_factory=list)
+
+
+def utc_bounds(filters: Filters) -> tuple[datetime | None, datetime | None]:
+    """The period's local calendar days as UTC instants [start, end)."""
+    start = end = None
+    if filters.date_from:
+        start = datetime.combine(filters.date_from, time(0), CHINA_TZ).astimezone(timezone.utc)
+    if filters.date_to:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time(0), CHINA_TZ).astimezone(timezone.utc)
+    return start, end
+
+
+def _is_sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+def local_day(column) -> ColumnElement:
+    if _is_sqlite():
+        return func.date(column, SQLITE_OFFSET)
+    return cast(func.timezone(TZ_NAME, column), Date)
+
+
+def local_month(column) -> ColumnElement:
+    if _is_sqlite():
+        return func.strftime("%Y-%m", column, SQLITE_OFFSET)
+    return func.to_char(func.timezone(TZ_NAME, column), "YYYY-MM")
+
+
+def _buyer_key() -> ColumnElement:
+    """An organization counts as one buyer; otherwise the person."""
+    return case((Order.organization_id.is_not(None), -Order.organization_id), else_=Order.user_id)
+
+
+def ledger(filters: Filters):
+    """Sale rows (one per paid order line, at the payment time) and refund rows (one per refunded line
+    part, at the refund time, negative), as one subquery."""
+    start, end = utc_bounds(filters)
+    common = (OrderLine.order_id.label("order_id"), _buyer_key().label("buyer_key"),
+              Order.organization_id.label("organization_id"), Order.buyer_class.label("buyer_class"),
+              OrderLine.origin_county_code.label("county_code"), OrderLine.cooperative_id.label("cooperative_id"),
+              OrderLine.product_id.label("product_id"), OrderLine.category_id.label("category_id"),
+              Order.paid_at.label("paid_at"))
+    sales = (
+        select(*common, literal(1).label("is_sale"), Order.paid_at.label("at"), OrderLine.quantity.label("units"),
+               (OrderLine.quantity * OrderLine.net_weight_g).label("weight_g"),
+               OrderLine.line_total_fen.label("gross_fen"), literal(0).label("refunded_fen"))
+        .select_from(OrderLine).join(Order, Order.id == OrderLine.order_id)
+        .where(Order.paid_at.is_not(None))
+    )
+    refunds = (
+        select(*common, literal(0).label("is_sale"), Refund.refunded_at.label("at"),
+               (-RefundLine.quantity).label("units"), (-RefundLine.quantity * OrderLine.net_weight_g).label("weight_g"),
+               literal(0).label("gross_fen"), RefundLine.amount_fen.label("refunded_fen"))
+        .select_from(RefundLine).join(Refund, Refund.id == RefundLine.refund_id)
+        .join(OrderLine, OrderLine.id == RefundLine.order_line_id).join(Order, Order.id == OrderLine.order_id)
+        .where(Refund.status == RefundStatus.SUCCEEDED, Refund.refunded_at.is_not(None),
+               Order.paid_at.is_not(None))
+    )
+    sales = _filtered(sales, filters, Order.paid_at, start, end)
+    refunds = _filtered(refunds, filters, Refund.refunded_at, start, end)
+    return union_all(sales, refunds).subquery("ledger")
+
+
+def _filtered(stmt: Select, filters: Filters, moment, start, end) -> Select:
+    if start is not None:
+        stmt = stmt.where(moment >= start)
+    if end is not None:
+        stmt = stmt.where(moment < end)
+    if filters.buyer_class:
+        stmt = stmt.where(Order.buyer_class == filters.buyer_class)
+    if filters.organization_id:
+        stmt = stmt.where(Order.organization_id == filters.organization_id)
+    if filters.cooperative_id:
+        stmt = stmt.where(OrderLine.cooperative_id == filters.cooperative_id)
+    if filters.category_id:
+        stmt = stmt.where(OrderLine.category_id == filters.category_id)
+    if filters.county:
+        stmt = stmt.where(OrderLine.origin_county_code == filters.county)
+    return stmt
+
+
+def _metrics(led) -> list:
+    return [
+        func.count(distinct(case((led.c.is_sale == 1, led.c.order_id), else_=null()))).label("orders"),
+        func.count(distinct(case((led.c.is_sale == 1, led.c.buyer_key), else_=null()))).label("buyers"),
+        func.coalesce(func.sum(led.c.units), 0).label("units"),
+        func.coalesce(func.sum(led.c.weight_g), 0).label("weight_g"),
+        func.coalesce(func.sum(led.c.gross_fen), 0).label("gross_fen"),
+        func.coalesce(func.sum(led.c.refunded_fen), 0).label("refunded_fen"),
+    ]
+
+
+def grouped_statement(by: str, filters: Filters) -> Select:
+    """The one SQL statement behind a tally: GROUP BY the grouping's key over the ledger."""
+    led = ledger(filters)
+    metrics = _metrics(led)
+    county = Region.__table__.alias("county")
+    if by in ("county", "prefecture", "province"):
+        stmt = select(led.c.county_code.label("county_code"), *metrics).group_by(led.c.county_code)
+        if by == "county":
+            return stmt.order_by(led.c.county_code)
+        level = county.c.prefecture_code if by == "prefecture" else county.c.province_code
+        return (select(level.label("code"), *metrics).select_from(led)
+                .join(county, county.c.code == led.c.county_code).group_by(level).order_by(level))
+    if by == "helper":
+        day = local_day(led.c.paid_at)
+        return (select(Pairing.helper_code.label("code"), *metrics).select_from(led)
+                .join(Pairing, and_(Pairing.recipient_code == led.c.county_code, Pairing.starts_on <= day,
+                                    or_(Pairing.ends_on.is_(None), Pairing.ends_on >= day)))
+                .group_by(Pairing.helper_code).order_by(Pairing.helper_code))
+    column = {"cooperative": led.c.cooperative_id, "product": led.c.product_id, "category": led.c.category_id,
+              "month": local_month(led.c.at), "organization": led.c.organization_id,
+              "buyer_class": led.c.buyer_class}.get(by)
+    if by == "buyer_region":
+        column = Organization.region_code
+        return (select(column.label("code"), *metrics).select_from(led)
+                .outerjoin(Organization, Organization.id == led.c.organization_id)
+                .group_by(column).order_by(column))
+    if column is None:
+        raise ValueError(f"unknown grouping {by!r}")
+    return select(column.label("code"), *metrics).group_by(column).order_by(column)
+
+
+def totals_statement(filters: Filters) -> Select:
+    led = ledger(filters)
+    return select(*_metrics(led))
+
+
+def _row(keys: dict, record) -> Row:
+    return Row(keys=keys, orders=record.orders, buyers=record.buyers, units=int(record.units),
+               weight_g=int(record.weight_g), gross_fen=int(record.gross_fen), refunded_fen=int(record.refunded_fen))
+
+
+def tally(by: str, filters: Filters, with_totals: bool = True) -> Tally:
+    """Run the grouped statement and label its keys (names come from small lookups, not per line).
+
+    The totals are a second pass over the ledger (distinct orders and buyers cannot be summed from the
+    groups), so callers that do not show them skip it."""
+    grouping = GROUPINGS[by]
+    records = db.session.execute(grouped_statement(by, filters)).all()
+    codes = [record[0] for record in records]
+    label = _LABELERS[by](codes, filters)
+    rows = [_row(label(code), record) for code, record in zip(codes, records)]
+    totals = _row({}, db.session.execute(totals_statement(filters)).one()) if with_totals else None
+    notes = []
+    if by == "helper":
+        notes.append("helper totals overlap: a county paired with several helpers counts for each of them")
+    return Tally(grouping, filters, rows, totals, notes)
+
+
+# -- labels for the key columns ---------------------------------------------------------------------
+
+def _regions(codes) -> dict[str, Region]:
+    wanted = {code for code in codes if code}
+    if not wanted:
+        return {}
+    return {region.code: region for region in db.session.scalars(select(Region).where(Region.code.in_(wanted)))}
+
+
+def _names(codes) -> dict[str, str]:
+    return {code: region.name for code, region in _regions(codes).items()}
+
+
+def helpers_by_county(counties: list[str], filters: Filters) -> dict[str, list[str]]:
+    """The helper regions paired with each county at some time in the period (or today, without one)."""
+    if not counties:
+        return {}
+    start = filters.date_from or date.min
+    end = filters.date_to or date.max
+    pairings = db.session.scalars(select(Pairing).where(Pairing.recipient_code.in_(counties)).order_by(Pairing.id))
+    result: dict[str, list[str]] = {}
+    for pairing in pairings:
+        if pairing.starts_on <= end and (pairing.ends_on is None or pairing.ends_on >= start):
+            names = result.setdefault(pairing.recipient_code, [])
+            if pairing.helper.name not in names:
+                names.append(pairing.helper.name)
+    return result
+
+
+def _label_counties(codes, filters):
+    regions = _regions(codes)
+    parents = _names([r.prefecture_code for r in regions.values()] + [r.province_code for r in regions.values()])
+    helpers = helpers_by_county(list(codes), filters)
+
+    def label(code):
+        region = regions.get(code)
+        return {"county_code": code, "county": region.name if region else code,
+                "prefecture": parents.get(region.prefecture_code, "") if region else "",
+                "province": parents.get(region.province_code, "") if region else "",
+                "helpers": "、".join(helpers.get(code, []))}
+    return label
+
+
+def _label_prefectures(codes, filters):
+    regions = _regions(codes)
+    provinces = _names([r.province_code for r in regions.values()])
+
+    def label(code):
+        region = regions.get(code)
+        return {"prefecture_code": code or "", "prefecture": region.name if region else "",
+                "province": provinces.get(region.province_code, "") if region else ""}
+    return label
+
+
+def _label_simple(key_code: str, key_name: str, lookup):
+    def make(codes, filters):
+        names = lookup([code for code in codes if code is not None])
+        return lambda code: {key_code: "" if code is None else code, key_name: names.get(code, "")}
+    return make
+
+
+def _cooperative_names(ids):
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Cooperative.id, Cooperative.name).where(Cooperative.id.in_(ids))).all())
+
+
+def _category_names(ids):
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Category.id, Category.name_zh).where(Category.id.in_(ids))).all())
+
+
+def _organization_names(ids):
+    if not ids:
+        return {}
+    names = dict(db.session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids))).all())
+    return names
+
+
+def _label_products(codes, filters):
+    if not codes:
+        return lambda code: {}
+    latest = (select(OrderLine.product_id, func.max(OrderLine.id).label("line_id"))
+              .where(OrderLine.product_id.in_(codes)).group_by(OrderLine.product_id).subquery())
+    info = {row.product_id: row for row in db.session.execute(
+        select(OrderLine.product_id, OrderLine.sku, OrderLine.product_name, OrderLine.cooperative_name)
+        .join(latest, latest.c.line_id == OrderLine.id))}
+
+    def label(code):
+        row = info.get(code)
+        return {"product_id": code, "sku": row.sku if row else "", "product": row.product_name if row else "",
+                "cooperative": row.cooperative_name if row else ""}
+    return label
+
+
+def _label_organizations(codes, filters):
+    names = _organization_names([code for code in codes if code is not None])
+    return lambda code: {"organization_id": "" if code is None else code,
+                         "organization": "公众（个人）" if code is None else names.get(code, "")}
+
+
+def _label_buyer_classes(codes, filters):
+    from shop.orders.models import BUYER_CLASS_LABELS, BuyerClass
+    return lambda code: {"buyer_class": str(BUYER_CLASS_LABELS.get(BuyerClass(code), code))}
+
+
+def _label_buyer_regions(codes, filters):
+    names = _names(codes)
+    return lambda code: {"buyer_region_code": code or "", "buyer_region": names.get(code, "公众（个人）")
+                         if code else "公众（个人）"}
+
+
+_LABELERS = {
+    "county": _label_counties,
+    "prefecture": _label_prefectures,
+    "province": _label_simple("province_code", "province", _names),
+    "helper": _label_simple("helper_code", "helper", _names),
+    "cooperative": _label_simple("cooperative_id", "cooperative", _cooperative_names),
+    "product": _label_products,
+    "category": _label_simple("category_id", "category", _category_names),
+    "month": lambda codes, filters: (lambda code: {"month": code}),
+    "organization": _label_organizations,
+    "buyer_class": _label_buyer_classes,
+    "buyer_region": _label_buyer_regions,
+}
