@@ -59,6 +59,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from shop.accounts.views import bp as accounts_bp
+    from shop.api.staff_views import bp as staff_api_bp
+    from shop.api.views import bp as api_bp
     from shop.audit.views import bp as audit_bp
     from shop.catalog.views import bp as catalog_bp
     from shop.cooperatives.views import bp as cooperatives_bp
@@ -69,6 +71,8 @@ def _register_blueprints(app: Flask) -> None:
     from shop.organizations.views import bp as organizations_bp
     from shop.payments.staff_views import bp as staff_payments_bp
     from shop.payments.views import bp as payments_bp
+    from shop.reports.public_views import bp as impact_bp
+    from shop.reports.views import bp as staff_reports_bp
     from shop.staff import bp as staff_bp
 
     app.register_blueprint(accounts_bp)
@@ -83,3 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(staff_payments_bp)
+    app.register_blueprint(staff_reports_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(impact_bp)
+    app.register_blueprint(staff_api_bp)

@@ -71,6 +71,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BANK_NAME": env.get("BANK_NAME"),
         "BANK_ACCOUNT_NUMBER": env.get("BANK_ACCOUNT_NUMBER"),
         "BANK_TRANSFER_DAYS": int(env.get("BANK_TRANSFER_DAYS", 5)),
+        # The public impact board (also on county pages) is recomputed at most this often per process.
+        "IMPACT_CACHE_SECONDS": int(env.get("IMPACT_CACHE_SECONDS", 300)),
     }
     if overrides:
         config.update(overrides)

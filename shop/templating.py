@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from flask import Flask, g, request
@@ -54,8 +55,10 @@ def _install_gettext(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Filters: money, weight, date, datetime; globals: url_with, current_locale."""
+    """Filters: money, weight, kilograms, combine, date, datetime; globals: url_with, current_locale."""
     app.jinja_env.filters["money"] = format_fen
+    app.jinja_env.filters["kilograms"] = lambda grams: f"{Decimal(grams) / 1000:,.3f}"
+    app.jinja_env.filters["combine"] = lambda mapping, **more: {**mapping, **more}
     app.jinja_env.filters["weight"] = _weight
     app.jinja_env.filters["date"] = lambda d: format_date(d, "medium") if isinstance(d, date) else ""
     app.jinja_env.filters["datetime"] = (

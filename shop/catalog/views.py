@@ -7,6 +7,7 @@ from shop.catalog import queries
 from shop.catalog.forms import SORT_CHOICES, ProductSearchForm
 from shop.catalog.queries import ProductFilters
 from shop.cooperatives.queries import verified_cooperatives_in
+from shop.reports.impact import county_impact
 from shop.timezones import today_in_china
 
 bp = Blueprint("catalog", __name__)
@@ -70,6 +71,7 @@ def county_detail(code: str):
         cooperatives=verified_cooperatives_in(code),
         page=page,
         today=today_in_china(),
+        impact=county_impact(code),
     )
 
 

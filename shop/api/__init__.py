@@ -1,0 +1,1 @@
+"""The partner API (read-only tallies) and its bearer tokens."""

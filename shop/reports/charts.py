@@ -1,0 +1,30 @@
+"""Chart geometry for the staff page: bars by county and the monthly trend, drawn as inline SVG by the
+templates (no chart library, no CDN)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shop.reports.ledger import Row
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value_fen: int
+    share: float  # 0..1 of the largest bar
+
+
+def bars(rows: list[Row], label_key: str, limit: int = 30) -> list[Bar]:
+    """The largest `limit` rows by net sales, scaled to the largest; negative nets draw as empty bars."""
+    ranked = sorted(rows, key=lambda row: row.net_fen, reverse=True)[:limit]
+    top = max((row.net_fen for row in ranked), default=0)
+    return [Bar(str(row.keys.get(label_key, "")), row.net_fen, max(row.net_fen, 0) / top if top > 0 else 0.0)
+            for row in ranked]
+
+
+def trend(rows: list[Row]) -> list[Bar]:
+    """Monthly net sales in month order, scaled to the best month."""
+    ordered = sorted(rows, key=lambda row: str(row.keys.get("month")))
+    top = max((row.net_fen for row in ordered), default=0)
+    return [Bar(str(row.keys.get("month")), row.net_fen, max(row.net_fen, 0) / top if top > 0 else 0.0)
+            for row in ordered]

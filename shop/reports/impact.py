@@ -1,0 +1,108 @@
+"""The public impact board: this year's sales per paired county, and how evenly they are spread.
+
+The balance view compares each county's share of the year's net sales with an equal share across the
+counties that have an active pairing today. A county whose share is under half of the equal share is
+marked under-served, so buyers can find it.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from shop.extensions import db
+from shop.regions.models import Pairing, Region
+from shop.reports.ledger import Filters, tally
+from shop.timezones import today_in_china
+
+UNDERSERVED_BELOW = 0.5  # of the equal share
+
+
+@dataclass(frozen=True)
+class CountyImpact:
+    code: str
+    name: str
+    province: str
+    net_fen: int
+    weight_g: int
+    orders: int
+    share: float  # of all paired counties' net sales this year
+    equal_share: float
+    any_sales: bool  # whether any paired county sold anything this year (no sales: nobody is behind)
+
+    @property
+    def underserved(self) -> bool:
+        return self.any_sales and self.share < self.equal_share * UNDERSERVED_BELOW
+
+    @property
+    def share_of_equal(self) -> float:
+        return self.share / self.equal_share if self.equal_share else 0.0
+
+
+@dataclass(frozen=True)
+class ImpactBoard:
+    year: int
+    counties: list[CountyImpact]
+    net_fen: int
+    weight_g: int
+    orders: int
+
+
+def paired_counties(day: date) -> list[str]:
+    return list(db.session.scalars(
+        select(Pairing.recipient_code).where(Pairing.starts_on <= day,
+                                             or_(Pairing.ends_on.is_(None), Pairing.ends_on >= day))
+        .distinct().order_by(Pairing.recipient_code)
+    ))
+
+
+_cache: dict[date, tuple[float, ImpactBoard]] = {}
+
+
+def impact_board(today: date | None = None) -> ImpactBoard:
+    """The board for `today`'s year; kept IMPACT_CACHE_SECONDS per process, since county pages show it too."""
+    today = today or today_in_china()
+    ttl = current_app.config["IMPACT_CACHE_SECONDS"]
+    cached = _cache.get(today)
+    if ttl and cached and cached[0] > time.monotonic():
+        return cached[1]
+    board = _compute(today)
+    if ttl:
+        _cache.clear()
+        _cache[today] = (time.monotonic() + ttl, board)
+    return board
+
+
+def _compute(today: date) -> ImpactBoard:
+    codes = paired_counties(today)
+    result = tally("county", Filters(date_from=date(today.year, 1, 1), date_to=date(today.year, 12, 31)),
+                   with_totals=False)
+    by_code = {row.keys["county_code"]: row for row in result.rows}
+    regions = {r.code: r for r in db.session.scalars(select(Region).where(Region.code.in_(codes)))} if codes else {}
+    provinces = dict(db.session.execute(select(Region.code, Region.name).where(
+        Region.code.in_({r.province_code for r in regions.values()}))).all()) if regions else {}
+    rows = [by_code.get(code) for code in codes]
+    total = sum(max(row.net_fen, 0) for row in rows if row)
+    equal = 1 / len(codes) if codes else 0.0
+    counties = []
+    for code, row in zip(codes, rows):
+        region = regions.get(code)
+        net = row.net_fen if row else 0
+        counties.append(CountyImpact(
+            code=code, name=region.name if region else code,
+            province=provinces.get(region.province_code, "") if region else "",
+            net_fen=net, weight_g=row.weight_g if row else 0, orders=row.orders if row else 0,
+            share=max(net, 0) / total if total else 0.0, equal_share=equal, any_sales=total > 0))
+    counties.sort(key=lambda county: (county.share, county.code))
+    paired_rows = [row for row in rows if row]
+    return ImpactBoard(year=today.year, counties=counties, net_fen=sum(r.net_fen for r in paired_rows),
+                       weight_g=sum(r.weight_g for r in paired_rows), orders=sum(r.orders for r in paired_rows))
+
+
+def county_impact(code: str, today: date | None = None) -> CountyImpact | None:
+    """The board's figure for one county, or None when it has no active pairing."""
+    board = impact_board(today)
+    return next((county for county in board.counties if county.code == code), None)
