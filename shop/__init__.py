@@ -63,9 +63,11 @@ def _register_blueprints(app: Flask) -> None:
     from shop.api.views import bp as api_bp
     from shop.audit.views import bp as audit_bp
     from shop.catalog.views import bp as catalog_bp
+    from shop.cooperatives.portal_views import bp as coop_bp
     from shop.cooperatives.views import bp as cooperatives_bp
     from shop.health import bp as health_bp
     from shop.i18n import bp as i18n_bp
+    from shop.orders.coop_views import bp as coop_orders_bp
     from shop.orders.staff_views import bp as staff_orders_bp
     from shop.orders.views import bp as orders_bp
     from shop.organizations.views import bp as organizations_bp
@@ -91,3 +93,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(impact_bp)
     app.register_blueprint(staff_api_bp)
+    app.register_blueprint(coop_bp)
+    app.register_blueprint(coop_orders_bp)

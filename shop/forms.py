@@ -5,8 +5,13 @@ import functools
 
 from babel import support
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import StringField
 from wtforms.i18n import messages_path
+from wtforms.validators import ValidationError
+
+from shop.money import MoneyError, parse_yuan
 
 
 @functools.lru_cache(maxsize=8)
@@ -21,3 +26,19 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _wtforms_translations(str(get_locale() or "zh_CN"))
+
+
+class YuanField(StringField):
+    """An amount typed in yuan (e.g. 1,280.50), available as integer fen in `.fen`."""
+
+    fen: int | None = None
+
+    def pre_validate(self, form):
+        self.fen = None
+        try:
+            self.fen = parse_yuan(self.data or "")
+        except MoneyError as exc:
+            raise ValidationError(_l("“%(value)s” is not an amount in yuan (e.g. 1280.50).",
+                                     value=self.data or "")) from exc
+        if self.fen <= 0:
+            raise ValidationError(_l("The amount must be more than zero."))

@@ -179,7 +179,7 @@ def ship(order_id: int, cooperative_id: int, carrier: str, tracking_number: str,
         )
         if unshipped is None:
             _transition(order, S.SHIPPED, actor_id, now)
-            queue_order_mail(load_order(order_id), "shipped")
+        queue_order_mail(load_order(order_id), "shipped")  # one mail per parcel, listing every parcel so far
     return shipment
 
 

@@ -3,30 +3,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length
 
-from shop.forms import Form
-from shop.money import MoneyError, parse_yuan
+from shop.forms import Form, YuanField
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-class YuanField(StringField):
-    """An amount typed in yuan (e.g. 1,280.50), available as integer fen in `.fen`."""
-
-    fen: int | None = None
-
-    def pre_validate(self, form):
-        self.fen = None
-        try:
-            self.fen = parse_yuan(self.data or "")
-        except MoneyError as exc:
-            raise ValidationError(_l("“%(value)s” is not an amount in yuan (e.g. 1280.50).",
-                                     value=self.data or "")) from exc
-        if self.fen <= 0:
-            raise ValidationError(_l("The amount must be more than zero."))
 
 
 class BankTransferForm(Form):

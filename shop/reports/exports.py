@@ -16,13 +16,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from shop.reports.ledger import METRICS, Row, Tally
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-BOM = "\ufeff"
-
-
-def neutralise(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+from shop.spreadsheets import BOM, neutralise
 
 
 def yuan(fen: int) -> str:

@@ -1,0 +1,60 @@
+"""Fulfilment in the cooperative portal: `/coop/orders`, shipping, and the packing list."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from shop.cooperatives.forms import ShipForm
+from shop.cooperatives.portal import coop_required
+from shop.orders import fulfilment, lifecycle
+from shop.orders.exceptions import OrderError
+from shop.orders.models import OrderStatus
+from shop.spreadsheets import BOM, neutralise
+
+bp = Blueprint("coop_orders", __name__, url_prefix="/coop/orders")
+
+
+@bp.get("/")
+@coop_required
+def order_list():
+    tab = request.args.get("tab", "to_ship")
+    if tab not in fulfilment.FULFILMENT_TABS:
+        abort(400, description=_("Unknown tab"))
+    return render_template("coop/orders.html", tab=tab, rows=fulfilment.fulfilment_orders(g.cooperative.id, tab),
+                           form=ShipForm(formdata=None), S=OrderStatus)
+
+
+@bp.post("/<number>/ship")
+@coop_required
+def ship(number: str):
+    order = fulfilment.fulfilment_order(g.cooperative.id, number)
+    if order is None:
+        abort(404)
+    form = ShipForm()
+    if not form.validate():
+        flash(_("Enter the carrier and the tracking number."), "error")
+        return redirect(url_for("coop_orders.order_list"))
+    try:
+        lifecycle.ship(order.id, g.cooperative.id, form.carrier.data, form.tracking_number.data, current_user.id)
+    except OrderError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Order %(number)s marked as shipped; the buyer is told by email.", number=number), "success")
+    return redirect(url_for("coop_orders.order_list"))
+
+
+@bp.get("/packing-list.csv")
+@coop_required
+def packing_list():
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(fulfilment.PACKING_HEADER)
+    for row in fulfilment.packing_rows(g.cooperative.id):
+        writer.writerow([neutralise(value) if isinstance(value, str) else value for value in row])
+    return Response(BOM + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="packing-list.csv"',
+                             "Cache-Control": "no-store"})

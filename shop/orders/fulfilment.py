@@ -1,0 +1,57 @@
+"""What a cooperative sees of orders: its own paid lines, the delivery address, and the packing list.
+
+Only what shipping needs leaves this module: order number and dates, the delivery address, and the
+cooperative's own lines; never other cooperatives' lines, the order's total or invoice details.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import select
+
+from shop.extensions import db
+from shop.orders.models import Order, OrderLine, OrderStatus, Shipment
+from shop.timezones import CHINA_TZ
+
+FULFILMENT_TABS = ("to_ship", "shipped")
+
+
+def fulfilment_orders(cooperative_id: int, tab: str = "to_ship", limit: int = 200) -> list:
+    """Paid orders with lines from this cooperative: (order, its lines from this cooperative, its shipment)."""
+    shipped = tab == "shipped"
+    lines_here = select(OrderLine.order_id).where(OrderLine.cooperative_id == cooperative_id)
+    lines_here = lines_here.where(OrderLine.shipment_id.is_not(None) if shipped else OrderLine.shipment_id.is_(None))
+    statuses = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.RECEIVED, OrderStatus.COMPLETED)
+    orders = list(db.session.scalars(
+        select(Order).where(Order.id.in_(lines_here), Order.status.in_(statuses))
+        .order_by(Order.paid_at.desc() if shipped else Order.paid_at).limit(limit)
+    ))
+    ids = [order.id for order in orders]
+    lines: dict[int, list] = {order_id: [] for order_id in ids}
+    for line in db.session.scalars(select(OrderLine).where(OrderLine.order_id.in_(ids),
+                                                           OrderLine.cooperative_id == cooperative_id)
+                                   .order_by(OrderLine.id)):
+        lines[line.order_id].append(line)
+    shipments = {s.order_id: s for s in db.session.scalars(
+        select(Shipment).where(Shipment.order_id.in_(ids), Shipment.cooperative_id == cooperative_id))}
+    return [(order, lines[order.id], shipments.get(order.id)) for order in orders]
+
+
+def fulfilment_order(cooperative_id: int, number: str):
+    """An order this cooperative has paid lines in, or None."""
+    return db.session.scalar(
+        select(Order).where(Order.number == number, Order.paid_at.is_not(None),
+                            Order.id.in_(select(OrderLine.order_id).where(OrderLine.cooperative_id == cooperative_id)))
+    )
+
+
+PACKING_HEADER = ["订单号", "付款时间", "收货人", "手机号", "省", "市", "区县", "详细地址", "SKU", "商品", "规格", "数量"]
+
+
+def packing_rows(cooperative_id: int) -> Iterator[list]:
+    """One row per line still to ship, oldest payment first (for the packing list CSV)."""
+    for order, lines, _shipment in fulfilment_orders(cooperative_id, "to_ship", limit=5000):
+        paid = order.paid_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+        for line in lines:
+            yield [order.number, paid, order.recipient, order.mobile, order.province, order.city, order.district,
+                   order.street, line.sku, line.product_name, line.spec, line.quantity]
