@@ -24,8 +24,8 @@ def coops(app):
     """Two cooperatives with a member each, a product each, and one paid order holding both."""
     with app.app_context():
         make_category("nuts", "干果坚果", "Nuts")
-        keping, congjiang = make_cooperative("652929", name="柯坪红枣合作社"), make_cooperative("522633",
-                                                                                             name="从江香猪合作社")
+        keping = make_cooperative("652929", name="柯坪红枣合作社")
+        congjiang = make_cooperative("522633", name="从江香猪合作社")
         add_to_cooperative(make_user(email="kp@example.cn"), keping)
         add_to_cooperative(make_user(email="cj@example.cn"), congjiang)
         jujube = make_product(keping, name="柯坪红枣", sku="KP-1", stock=20)
@@ -61,7 +61,8 @@ def test_list_edit_archive_restore_and_stock(app, coops):
     client = member(app, "kp@example.cn")
     with app.app_context():
         category = db.session.scalar(select(Product.category_id).where(Product.id == coops["jujube"]))
-    response = post(client, "/coop/products/new", LISTING | {"category": str(category)}, token_from="/coop/products/new")
+    response = post(client, "/coop/products/new", LISTING | {"category": str(category)},
+                    token_from="/coop/products/new")
     assert response.status_code == 302
     product_id = int(re.search(r"/coop/products/(\d+)$", response.headers["Location"]).group(1))
     with app.app_context():
@@ -95,8 +96,8 @@ def test_photos_are_checked_by_content_and_served_safely(app, coops):
     client = member(app, "kp@example.cn")
     page = f"/coop/products/{coops['jujube']}"
     token = csrf_token(client, page)
-    renamed = client.post(f"{page}/photos", data={"csrf_token": token,
-                                                   "photo": (io.BytesIO(b"GIF89a not really"), "x.jpg")})
+    fake = {"csrf_token": token, "photo": (io.BytesIO(b"GIF89a not really"), "x.jpg")}
+    renamed = client.post(f"{page}/photos", data=fake)
     assert renamed.status_code == 400 and "not a JPEG, PNG or WebP" in renamed.get_data(as_text=True)
     gif = client.post(f"{page}/photos", data={"csrf_token": token,
                                               "photo": (io.BytesIO(image_bytes("GIF")), "photo.png")})
