@@ -35,4 +35,3 @@ def own_products(cooperative_id: int, archived: bool = False) -> list:
         .where(Product.cooperative_id == cooperative_id, Product.is_active.is_(not archived))
         .order_by(Product.id.desc())
     ))
-
