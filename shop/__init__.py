@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from shop.audit.views import bp as audit_bp
     from shop.catalog.views import bp as catalog_bp
     from shop.cooperatives.portal_views import bp as coop_bp
+    from shop.cooperatives.staff_views import bp as staff_cooperatives_bp
     from shop.cooperatives.views import bp as cooperatives_bp
     from shop.health import bp as health_bp
     from shop.i18n import bp as i18n_bp
@@ -95,3 +96,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_api_bp)
     app.register_blueprint(coop_bp)
     app.register_blueprint(coop_orders_bp)
+    app.register_blueprint(staff_cooperatives_bp)

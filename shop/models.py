@@ -8,7 +8,7 @@ from shop.accounts.models import (  # noqa: F401
 from shop.api.models import ApiToken  # noqa: F401
 from shop.audit.models import AuditEntry  # noqa: F401
 from shop.catalog.models import Category, Photo, Product  # noqa: F401
-from shop.cooperatives.models import Cooperative  # noqa: F401
+from shop.cooperatives.models import Cooperative, ListingImport  # noqa: F401
 from shop.notifications.models import QueuedMail  # noqa: F401
 from shop.orders.models import (  # noqa: F401
     Address,

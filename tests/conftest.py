@@ -50,6 +50,7 @@ def app(database_url, tmp_path_factory, stripe_settings):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+        "PRIVATE_FOLDER": str(tmp_path_factory.mktemp("private")),
         "MAIL_OUTBOX": str(tmp_path_factory.mktemp("outbox")),
     })
     with app.app_context():

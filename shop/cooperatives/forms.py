@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from shop.forms import Form, YuanField
@@ -47,3 +47,37 @@ class ShipForm(Form):
     carrier = StringField(_l("Carrier"), filters=[_strip], validators=[DataRequired(), Length(max=40)])
     tracking_number = StringField(_l("Tracking number"), filters=[_strip], validators=[
         DataRequired(), Length(max=64)])
+
+
+class ImportForm(Form):
+    file = FileField(_l("Listings file (Excel .xlsx or CSV)"), validators=[FileRequired()])
+    zero_missing = BooleanField(_l("Set stock to zero for my products that are not in the file"))
+
+
+class ApplicationForm(Form):
+    name = StringField(_l("Cooperative's registered name"), filters=[_strip],
+                       validators=[DataRequired(), Length(max=120)])
+    credit_code = StringField(_l("Unified social credit code (18 characters)"), filters=[_strip],
+                              validators=[DataRequired(), Length(min=18, max=22)])
+    county = StringField(_l("Registered county (6-digit code, e.g. 652929)"), filters=[_strip], validators=[
+        DataRequired(), Regexp(r"^\d{6}$", message=_l("must be a 6-digit region code"))])
+    kind = SelectField(_l("Kind"), validate_choice=True)
+    contact_name = StringField(_l("Contact person"), filters=[_strip], validators=[DataRequired(), Length(max=40)])
+    contact_phone = StringField(_l("Contact phone"), filters=[_strip], validators=[
+        DataRequired(), Regexp(r"^[0-9+\- ]{7,20}$", message=_l("Enter a phone number."))])
+    description = TextAreaField(_l("About the cooperative"), filters=[_strip], validators=[Length(max=2000)])
+    licence = FileField(_l("Business licence (photo or scan)"), validators=[FileRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from shop.cooperatives.models import KIND_LABELS
+        self.kind.choices = [(kind.value, label) for kind, label in KIND_LABELS.items()]
+
+
+class ReasonForm(Form):
+    reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[Length(max=200)])
+
+
+class MemberForm(Form):
+    identifier = StringField(_l("Email or mobile number of a registered user"), filters=[_strip],
+                             validators=[DataRequired(), Length(max=254)])

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from shop import credit_code
@@ -27,6 +27,13 @@ class VerificationStatus(enum.StrEnum):
     SUSPENDED = "suspended"
     REJECTED = "rejected"
 
+
+STATUS_LABELS = {
+    VerificationStatus.APPLIED: _l("Applied, awaiting review"),
+    VerificationStatus.VERIFIED: _l("Verified"),
+    VerificationStatus.SUSPENDED: _l("Suspended"),
+    VerificationStatus.REJECTED: _l("Rejected"),
+}
 
 KIND_LABELS = {
     CooperativeKind.COOPERATIVE: _l("Farmers' cooperative"),
@@ -51,6 +58,12 @@ class Cooperative(db.Model):
     )
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The application: who to contact, the business licence (a private file), and staff's last decision.
+    contact_name: Mapped[str | None] = mapped_column(String(40))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    licence_filename: Mapped[str | None] = mapped_column(String(64))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_note: Mapped[str | None] = mapped_column(String(200))
 
     county: Mapped[Region] = relationship(lazy="joined")
 
@@ -66,5 +79,26 @@ class Cooperative(db.Model):
         return str(KIND_LABELS[self.kind])
 
     @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
     def is_verified(self) -> bool:
         return self.status == VerificationStatus.VERIFIED
+
+
+class ListingImport(db.Model):
+    """An uploaded listings file between its preview and its confirmation (kept in the database, so any
+    web worker on any host can confirm it). Applied once: `applied_at` is set in the same transaction."""
+
+    __tablename__ = "listing_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    zero_missing: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    result: Mapped[dict | None] = mapped_column(JSON)

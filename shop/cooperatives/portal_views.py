@@ -1,18 +1,24 @@
 """The cooperative portal's listings: `/coop/products` and what can be done to them."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from shop.catalog.queries import categories
-from shop.cooperatives import queries, services
+from shop.cooperatives import applications, importers, queries, services
 from shop.cooperatives.exceptions import ListingError
-from shop.cooperatives.forms import ListingForm, PhotoForm, StockForm
+from shop.cooperatives.forms import ApplicationForm, ImportForm, ListingForm, PhotoForm, StockForm
 from shop.cooperatives.portal import coop_required
 from shop.money import fen_to_yuan_str
 from shop.orders.forms import ConfirmForm
+from shop.spreadsheets import BOM
 
 bp = Blueprint("coop", __name__, url_prefix="/coop")
+MAX_LICENCE_BYTES = 8 * 1024 * 1024
 
 
 @bp.get("/")
@@ -166,3 +172,97 @@ def _edit_form(product) -> ListingForm:
     form = _listing_form(None, obj=product, category=product.category_id, price=fen_to_yuan_str(product.price_fen))
     del form.stock
     return form
+
+
+# -- bulk upload -------------------------------------------------------------------------------------
+
+@bp.get("/import")
+@coop_required
+def import_start():
+    return render_template("coop/import.html", form=ImportForm(formdata=None), units=importers.ALLOWED_UNITS,
+                           categories=categories(), columns=importers.COLUMNS, max_mb=importers.MAX_FILE_BYTES // 2**20)
+
+
+@bp.post("/import")
+@coop_required
+def import_upload():
+    form = ImportForm()
+    if form.validate():
+        data = form.file.data.read(importers.MAX_FILE_BYTES + 1)
+        try:
+            upload = services.start_import(g.cooperative, current_user.id, form.file.data.filename or "", data,
+                                           form.zero_missing.data)
+        except importers.ImportRejected as exc:
+            form.file.errors = [str(exc)]
+        else:
+            return redirect(url_for("coop.import_preview", import_id=upload.id))
+    return render_template("coop/import.html", form=form, units=importers.ALLOWED_UNITS, categories=categories(),
+                           columns=importers.COLUMNS, max_mb=importers.MAX_FILE_BYTES // 2**20), 400
+
+
+@bp.get("/import/<int:import_id>")
+@coop_required
+def import_preview(import_id: int):
+    upload = services.own_import(g.cooperative, import_id)
+    if upload is None:
+        abort(404)
+    plan = services.preview_import(g.cooperative, upload)
+    return render_template("coop/import_preview.html", upload=upload, plan=plan, form=ConfirmForm())
+
+
+@bp.post("/import/<int:import_id>/confirm")
+@coop_required
+def import_confirm(import_id: int):
+    if services.own_import(g.cooperative, import_id) is None:
+        abort(404)
+    if not ConfirmForm().validate():
+        abort(400, description=_("The form has expired; please try again."))
+    try:
+        result = services.confirm_import(g.cooperative, import_id)
+    except (ListingError, importers.ImportRejected) as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("coop.import_preview", import_id=import_id))
+    flash(_("Saved: %(created)d new, %(updated)d updated, %(zeroed)d set to zero stock.", **result), "success")
+    return redirect(url_for("coop.product_list"))
+
+
+@bp.get("/import/template.xlsx")
+@coop_required
+def import_template_xlsx():
+    return Response(importers.template_xlsx(g.cooperative),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="listings-template.xlsx"'})
+
+
+@bp.get("/import/template.csv")
+@coop_required
+def import_template_csv():
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(importers.template_rows(g.cooperative))
+    return Response(BOM + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="listings-template.csv"'})
+
+
+# -- applying ----------------------------------------------------------------------------------------
+
+@bp.route("/apply", methods=["GET", "POST"])
+@login_required
+def apply():
+    form = ApplicationForm()
+    if request.method == "POST":
+        if form.validate():
+            data = applications.Application(
+                name=form.name.data, credit_code=form.credit_code.data, county_code=form.county.data,
+                kind=form.kind.data, contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
+                description=form.description.data or "")
+            try:
+                cooperative = applications.apply(current_user.id, data, form.licence.data.read(MAX_LICENCE_BYTES + 1)
+                                                 if form.licence.data else b"")
+            except applications.ApplicationError as exc:
+                form.form_errors.append(str(exc))
+            else:
+                flash(_("Thank you! “%(name)s” is registered and waits for verification by the platform.",
+                        name=cooperative.name), "success")
+                return redirect(url_for("coop.home"))
+        return render_template("coop/apply.html", form=form), 400
+    return render_template("coop/apply.html", form=form)

@@ -16,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 
 from shop.catalog.images import ImageRejected, delete_image, store_image
 from shop.catalog.models import Photo, Product
+from shop.cooperatives import importers
 from shop.cooperatives.exceptions import ListingError
-from shop.cooperatives.models import Cooperative
+from shop.cooperatives.models import Cooperative, ListingImport
 from shop.database import utcnow, write_transaction
 from shop.extensions import db
 
@@ -137,3 +138,42 @@ def delete_photo(cooperative: Cooperative, product_id: int, photo_id: int) -> No
         names = (photo.filename, photo.thumb_filename)
         db.session.delete(photo)
     delete_image(current_app.config["UPLOAD_FOLDER"], *names)
+
+
+# -- bulk upload: upload, preview, confirm -----------------------------------------------------------
+
+def start_import(cooperative: Cooperative, user_id: int, filename: str, data: bytes,
+                 zero_missing: bool) -> ListingImport:
+    """Keep an uploaded file for its preview; a file that cannot be read at all is refused here."""
+    importers.plan_import(cooperative, importers.read_table(data), zero_missing)  # raises ImportRejected
+    with write_transaction(db.session):
+        upload = ListingImport(cooperative_id=cooperative.id, user_id=user_id, filename=(filename or "")[:200],
+                               content=data, zero_missing=zero_missing)
+        db.session.add(upload)
+    return upload
+
+
+def own_import(cooperative: Cooperative, import_id: int) -> ListingImport | None:
+    return db.session.scalar(select(ListingImport).where(ListingImport.id == import_id,
+                                                         ListingImport.cooperative_id == cooperative.id))
+
+
+def preview_import(cooperative: Cooperative, upload: ListingImport) -> importers.Plan:
+    return importers.plan_import(cooperative, importers.read_table(upload.content), upload.zero_missing)
+
+
+def confirm_import(cooperative: Cooperative, import_id: int) -> dict[str, int]:
+    """Check the file again against the products as they are now and save it, all or nothing, once."""
+    with write_transaction(db.session):
+        upload = db.session.scalar(select(ListingImport).where(ListingImport.id == import_id,
+                                                               ListingImport.cooperative_id == cooperative.id)
+                                   .with_for_update())
+        if upload is None:
+            raise ListingError(_("No such upload."))
+        if upload.applied_at is not None:
+            raise ListingError(_("This file was already saved."))
+        plan = preview_import(cooperative, upload)
+        result = importers.write_plan(cooperative, plan)
+        upload.applied_at = utcnow()
+        upload.result = result
+    return result

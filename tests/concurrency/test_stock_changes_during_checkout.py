@@ -44,3 +44,35 @@ def test_stock_removal_racing_checkouts(app):
                                  .where(OrderLine.product_id == product_id))
     assert stock >= 0 and stock + sold + removed == 10
     assert sold == sum(1 for r in results[:8] if not isinstance(r, Exception))
+
+
+def test_a_stock_upload_landing_during_checkouts(app):
+    from shop.cooperatives import importers
+
+    with app.app_context():
+        product = make_product(stock=10, sku="KP-1", name="柯坪红枣")
+        product_id, cooperative_id = product.id, product.cooperative_id
+        category = product.category.name_zh
+        buyers = []
+        for _ in range(8):
+            buyer = make_user()
+            fill_cart(buyer.id, (product, 1))
+            buyers.append(buyer.id)
+    header = ",".join(column.header for column in importers.COLUMNS[:8])
+    data = f"{header}\nKP-1,柯坪红枣,{category},袋,1 kg/袋,1000,45.80,2\n".encode()
+
+    def checkout(user_id):
+        return lambda: place_order(user_id, ADDRESS, secrets.token_hex(16))
+
+    def upload():
+        cooperative = db.session.get(Cooperative, cooperative_id)
+        return importers.apply_import(cooperative, importers.plan_import(cooperative, importers.read_table(data)))
+
+    results = race(app, [checkout(user_id) for user_id in buyers] + [upload])
+    assert [r for r in results if isinstance(r, Exception) and not isinstance(r, OutOfStock)] == []
+    with app.app_context():
+        stock = db.session.scalar(select(Product.stock).where(Product.id == product_id))
+        sold = db.session.scalar(select(func.coalesce(func.sum(OrderLine.quantity), 0))
+                                 .where(OrderLine.product_id == product_id))
+    assert 0 <= stock <= 2 and sold <= 8
+    assert sold == sum(1 for r in results[:8] if not isinstance(r, Exception))

@@ -188,3 +188,71 @@ def test_portal_needs_a_cooperative(app, coops, url):
     response = outsider.get(url)
     assert response.status_code == 403 and "Cooperative portal" in response.get_data(as_text=True)
     assert member(app, "kp@example.cn").get(url).status_code == 200
+
+
+SAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "samples" / "listings"
+
+
+def upload(client, name: str, data: bytes | None = None, zero_missing: bool = False):
+    form = {"csrf_token": csrf_token(client, "/coop/import"),
+            "file": (io.BytesIO(data if data is not None else (SAMPLES / name).read_bytes()), name)}
+    if zero_missing:
+        form["zero_missing"] = "y"
+    return client.post("/coop/import", data=form)
+
+
+@pytest.fixture
+def meat(app, coops):
+    with app.app_context():
+        make_category("meat", "肉禽蛋品", "Meat")
+
+
+def test_bulk_upload_preview_then_confirm(app, coops, meat):
+    client = member(app, "kp@example.cn")
+    assert "KP-HZ-001" in client.get("/coop/import/template.csv").get_data(as_text=True)
+    assert client.get("/coop/import/template.xlsx").data[:2] == b"PK"
+    response = upload(client, "good-gb18030.csv", zero_missing=True)
+    assert response.status_code == 302
+    preview_url = response.headers["Location"]
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "4 new" in page and "0 problems" in page and "1 set to zero stock" in page and "柯坪核桃" in page
+    with app.app_context():
+        assert db.session.scalar(select(Product).where(Product.sku == "KP-001")) is None  # nothing saved yet
+    confirm_url = preview_url + "/confirm"
+    done = post(client, confirm_url, token_from=preview_url, follow_redirects=True)
+    assert "4 new, 0 updated, 1 set to zero stock" in done.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Product.stock).where(Product.sku == "KP-001")) == 120
+        assert db.session.get(Product, coops["jujube"]).stock == 0  # KP-1 was not in the file
+    again = post(client, confirm_url, token_from=preview_url, follow_redirects=True)
+    assert "already saved" in again.get_data(as_text=True)
+
+
+def test_a_file_with_errors_saves_nothing(app, coops, meat):
+    client = member(app, "kp@example.cn")
+    preview_url = upload(client, "bad-rows.csv").headers["Location"]
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "Row 2 单价（元）: “abc” is not a valid amount" in page and "/confirm" not in page
+    refused = post(client, preview_url + "/confirm", token_from=preview_url, follow_redirects=True)
+    assert "still has errors" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Product).where(Product.sku == "KP-114")) is None
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("huge.csv", b"a" * (5 * 1024 * 1024 + 1), "larger than 5 MB"),
+    ("binary.csv", None, "neither UTF-8"),
+    ("no-header.csv", None, "must hold the column headers"),
+])
+def test_unreadable_uploads_are_refused_on_the_upload_page(app, coops, name, data, message):
+    client = member(app, "kp@example.cn")
+    response = upload(client, name, data)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
+def test_another_cooperatives_upload_is_not_found(app, coops, meat):
+    kp = member(app, "kp@example.cn")
+    preview_url = upload(kp, "good.csv").headers["Location"]
+    cj = member(app, "cj@example.cn")
+    assert cj.get(preview_url).status_code == 404
+    assert post(cj, preview_url + "/confirm", token_from="/coop/import").status_code == 404

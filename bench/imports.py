@@ -1,0 +1,117 @@
+"""Benchmark: a cooperative's 10,000-row listings file, read, checked and saved (target: 10 s or less).
+
+    python bench/imports.py [--rows 10000] [--database-url postgresql+psycopg://...]
+
+On a throwaway database (SQLite in a temp directory unless --database-url is given; that database is
+emptied first) with the demo data, it builds an Excel file and a GB18030 CSV of `rows` listings for one
+cooperative and times, for each: reading the file, checking every row (plan_import) and saving them
+(apply_import), first as new products, then again as updates of the same SKUs. Results are printed and
+written to bench/results/imports-<timestamp>.json.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask_migrate import upgrade  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+from sqlalchemy import delete, select, text  # noqa: E402
+
+from bench.harness import RESULTS_DIR, load_average  # noqa: E402
+from shop import create_app  # noqa: E402
+from shop.catalog.models import Category, Product  # noqa: E402
+from shop.cooperatives import importers  # noqa: E402
+from shop.cooperatives.models import Cooperative, VerificationStatus  # noqa: E402
+from shop.demo.seed import seed_demo  # noqa: E402
+from shop.extensions import db  # noqa: E402
+
+TARGET_S = 10.0
+
+
+def rows_for(cooperative: Cooperative, count: int, price_bump: int = 0) -> list[list]:
+    categories = [c.name_zh for c in db.session.scalars(select(Category))]
+    header = [column.header for column in importers.COLUMNS]
+    body = [[f"B-{n:06d}", f"测试商品{n}号 柯坪红枣", categories[n % len(categories)], "袋", "1 kg/袋", 1000,
+             f"{(4580 + n % 500 + price_bump) / 100:.2f}", n % 300, cooperative.county_code, cooperative.credit_code,
+             "新疆柯坪县产", "绿色食品", f"LB-{n:08d}", "中国绿色食品发展中心", "2028-12-31"] for n in range(count)]
+    return [header, *body]
+
+
+def as_xlsx(rows) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("商品")
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def as_csv(rows) -> bytes:
+    import csv
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("gb18030")
+
+
+def timed(cooperative: Cooperative, data: bytes) -> dict:
+    started = time.perf_counter()
+    table = importers.read_table(data)
+    read = time.perf_counter()
+    plan = importers.plan_import(cooperative, table)
+    checked = time.perf_counter()
+    if plan.errors:
+        raise SystemExit(f"the generated file has errors: {plan.errors[:3]}")
+    result = importers.apply_import(cooperative, plan)
+    saved = time.perf_counter()
+    return {"bytes": len(data), "read_s": round(read - started, 3), "check_s": round(checked - read, 3),
+            "save_s": round(saved - checked, 3), "total_s": round(saved - started, 3), **result}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    results: dict = {"rows": args.rows, "load_average": load_average()}
+    with tempfile.TemporaryDirectory(prefix="bangfu-imports-") as tmp:
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(Path(tmp) / "uploads"),
+                          "MAIL_OUTBOX": str(Path(tmp) / "outbox")})
+        with app.app_context():
+            if db.engine.dialect.name == "postgresql":
+                with db.engine.begin() as conn:
+                    conn.execute(text("DROP SCHEMA public CASCADE"))
+                    conn.execute(text("CREATE SCHEMA public"))
+            upgrade()
+            seed_demo()
+            results["database"] = db.engine.dialect.name
+            cooperative = db.session.scalar(select(Cooperative).where(
+                Cooperative.status == VerificationStatus.VERIFIED).order_by(Cooperative.id))
+            for name, encode in (("xlsx", as_xlsx), ("csv_gb18030", as_csv)):
+                db.session.execute(delete(Product).where(Product.sku.like("B-%")))
+                db.session.commit()
+                results[f"{name}_create"] = timed(cooperative, encode(rows_for(cooperative, args.rows)))
+                results[f"{name}_update"] = timed(cooperative, encode(rows_for(cooperative, args.rows, 7)))
+            db.session.remove()
+            db.engine.dispose()
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+    worst = max(value["total_s"] for key, value in results.items() if isinstance(value, dict))
+    print(f"{args.rows:,} rows: slowest read+check+save {worst:.2f} s (target ≤ {TARGET_S:.0f} s) "
+          f"{'PASS' if worst <= TARGET_S else 'MISS'}")
+    RESULTS_DIR.mkdir(exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    (RESULTS_DIR / f"imports-{stamp}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,187 @@
+"""The listings importer over the sample files in tests/samples/listings, and over Excel files built here."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from flask_babel import force_locale
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from shop.catalog.models import Product
+from shop.cooperatives import importers
+from shop.cooperatives.importers import ImportRejected, apply_import, plan_import, read_table
+from shop.extensions import db
+from tests.factories import make_category, make_cooperative, make_product
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "listings"
+
+
+@pytest.fixture
+def coop(app_ctx):
+    make_category("nuts-dried-fruit", "干果坚果", "Nuts")
+    make_category("meat", "肉禽蛋品", "Meat")
+    cooperative = make_cooperative("652929", name="柯坪县红枣合作社")
+    other = make_cooperative("522633", name="从江县香猪合作社")
+    make_product(other, sku="CJ-1", name="从江腊肉", price_fen=8800, stock=5)
+    return cooperative
+
+
+def plan_of(coop, name: str, locale: str = "en", **kwargs):
+    """The plan for a sample file, its messages in `locale` (English here, so the tests read the sources)."""
+    with force_locale(locale):
+        return plan_import(coop, read_table((SAMPLES / name).read_bytes()), **kwargs)
+
+
+@pytest.mark.parametrize("name", ["good.csv", "good-bom.csv", "good-gb18030.csv", "good-semicolons.csv",
+                                  "good-tabs.csv"])
+def test_good_files_in_every_encoding_and_separator(coop, name):
+    plan = plan_of(coop, name)
+    assert plan.errors == [] and plan.ok
+    rows = {row["sku"]: row for row in plan.creates}
+    assert sorted(rows) == ["KP-001", "KP-002", "KP-003", "KP-004"]
+    assert rows["KP-001"]["name"] == "柯坪红枣" and rows["KP-001"]["price_fen"] == 4580
+    assert rows["KP-002"]["price_fen"] == 128050 and rows["KP-002"]["net_weight_g"] == 500
+    assert rows["KP-004"]["row"] == 6  # the blank line 5 is skipped but rows keep the spreadsheet's numbers
+    result = apply_import(coop, plan)
+    assert result == {"created": 4, "updated": 0, "zeroed": 0}
+    product = db.session.scalar(select(Product).where(Product.sku == "KP-003"))
+    assert (product.cooperative_id, product.origin_county_code, product.category.slug, product.stock) == \
+        (coop.id, "652929", "meat", 0)
+
+
+def test_a_second_upload_updates_by_sku_and_can_zero_the_missing(coop):
+    apply_import(coop, plan_of(coop, "good.csv"))
+    extra = make_product(coop, sku="OLD-1", stock=40)
+    text = (SAMPLES / "good.csv").read_text(encoding="utf-8").replace("45.80,120", "50.00,7")
+    plan = plan_import(coop, read_table(text.encode()), zero_missing=True)
+    assert (len(plan.creates), len(plan.updates)) == (0, 4)
+    assert [sku for _, sku, _ in plan.absent] == ["OLD-1"]
+    assert apply_import(coop, plan) == {"created": 0, "updated": 4, "zeroed": 1}
+    assert db.session.scalar(select(Product.price_fen).where(Product.sku == "KP-001")) == 5000
+    assert db.session.get(Product, extra.id, populate_existing=True).stock == 0
+
+
+def messages(plan) -> dict[int, str]:
+    return {error.row: f"{error.column}: {error.message}" for error in plan.errors}
+
+
+def test_bad_rows_of_every_kind_are_named_by_row_and_column(coop):
+    plan = plan_of(coop, "bad-rows.csv")
+    found = messages(plan)
+    expected = {
+        2: "单价（元）: “abc” is not a valid amount", 3: "单价（元）: “-5” is not a valid amount",
+        4: "净重（克）: “0” is not a whole number of grams", 5: "库存: “-1” is not a whole number",
+        6: "库存: “1.5” is not a whole number", 7: "品类: “家电” is not one of the categories",
+        8: "单位: “吨” is not one of the units", 9: "商品编码: is required", 10: "商品名称: is required",
+        11: "产地县代码: 522633 is not your cooperative's county", 12: "合作社统一社会信用代码: names another cooperative",
+        13: "单价（元）: “10.001” is not a valid amount", 14: "商品名称: is longer than 120 characters",
+        16: "商品编码: “KP-114” is already on row 15",
+    }
+    for row, text in expected.items():
+        assert found.get(row, "").startswith(text), (row, found.get(row))
+    assert set(found) == set(expected)
+    assert [row["sku"] for row in plan.creates] == ["KP-114"] and not plan.ok
+    with pytest.raises(ImportRejected):
+        apply_import(coop, plan)
+    assert db.session.scalar(select(Product).where(Product.sku == "KP-114")) is None  # nothing half-applied
+
+
+def test_messages_speak_the_cooperatives_language(coop):
+    plan = plan_of(coop, "bad-rows.csv", locale="zh_CN")
+    with force_locale("zh_CN"):
+        assert str(plan.errors[0]) == "第 2 行 单价（元）：“abc” 不是有效金额"
+
+
+def test_huge_numbers_are_refused(coop):
+    found = messages(plan_of(coop, "huge-numbers.csv"))
+    assert set(found) == {2, 3, 4, 5, 6, 7}
+    assert found[3].startswith("库存") and found[4].startswith("净重")
+
+
+def test_formula_looking_cells_are_refused(coop):
+    found = messages(plan_of(coop, "formula-cells.csv"))
+    assert set(found) == {2, 3, 4, 5, 6}
+    assert "looks like a formula" in found[2] and "looks like a formula" in found[3]
+
+
+def test_another_cooperatives_sku_creates_our_own_product_and_never_touches_theirs(coop):
+    plan = plan_of(coop, "other-cooperatives-sku.csv")
+    assert [row["sku"] for row in plan.creates] == ["CJ-1"] and plan.updates == []
+    apply_import(coop, plan)
+    theirs = db.session.scalar(select(Product).where(Product.sku == "CJ-1", Product.cooperative_id != coop.id))
+    assert (theirs.name, theirs.price_fen, theirs.stock) == ("从江腊肉", 8800, 5)
+
+
+@pytest.mark.parametrize("name, message", [("no-header.csv", "missing"), ("binary.csv", "neither UTF-8")])
+def test_unreadable_files_are_refused_as_a_whole(coop, name, message):
+    with pytest.raises(ImportRejected, match=message):
+        plan_of(coop, name)
+
+
+def test_an_oversized_file_is_refused_before_reading(coop):
+    with pytest.raises(ImportRejected, match="larger than"):
+        read_table(b"a" * (importers.MAX_FILE_BYTES + 1))
+
+
+def workbook(rows) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_excel_with_typed_cells(coop):
+    header = [column.header for column in importers.COLUMNS]
+    data = workbook([header, ["KP-9", "柯坪杏干", "干果坚果", "袋", "250 g/袋", 250, 19.9, 12, 652929, "", "",
+                              "", "", "", None]])
+    plan = plan_import(coop, read_table(data))
+    assert plan.errors == [] and plan.creates[0]["price_fen"] == 1990 and plan.creates[0]["stock"] == 12
+
+
+def test_the_template_reads_back_cleanly(coop):
+    plan = plan_import(coop, read_table(importers.template_xlsx(coop)))
+    assert plan.errors == [] and [row["sku"] for row in plan.creates] == ["KP-HZ-001"]
+
+
+def test_a_zip_bomb_is_refused_before_unpacking(coop):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (importers.MAX_XLSX_UNCOMPRESSED + 1))
+    data = out.getvalue()
+    assert len(data) < 200_000  # small on disk, huge unpacked
+    with pytest.raises(ImportRejected, match="unpacks to too much"):
+        read_table(data)
+
+
+def test_too_many_entries_are_refused(coop):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for n in range(importers.MAX_XLSX_ENTRIES + 1):
+            archive.writestr(f"x/{n}.xml", "<a/>")
+    with pytest.raises(ImportRejected, match="unpacks to too much"):
+        read_table(out.getvalue())
+
+
+def test_xml_entities_are_refused(coop):
+    source = io.BytesIO(workbook([[column.header for column in importers.COLUMNS]]))
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(out, "w") as archive:
+        for entry in original.infolist():
+            content = original.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                content = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+                           + content.split(b"?>", 1)[-1])
+            archive.writestr(entry, content)
+    with pytest.raises(ImportRejected, match="entity"):
+        read_table(out.getvalue())
+
+
+def test_a_damaged_excel_file_is_refused(coop):
+    with pytest.raises(ImportRejected):
+        read_table(b"PK\x03\x04" + b"garbage" * 100)
