@@ -59,6 +59,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_fen
     app.jinja_env.filters["kilograms"] = lambda grams: f"{Decimal(grams) / 1000:,.3f}"
     app.jinja_env.filters["combine"] = lambda mapping, **more: {**mapping, **more}
+    # Attributes left unset (None) are dropped instead of being rendered as type="None".
+    app.jinja_env.filters["present"] = lambda mapping: {k: v for k, v in mapping.items() if v is not None}
     app.jinja_env.filters["weight"] = _weight
     app.jinja_env.filters["date"] = lambda d: format_date(d, "medium") if isinstance(d, date) else ""
     app.jinja_env.filters["datetime"] = (
