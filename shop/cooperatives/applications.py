@@ -82,7 +82,9 @@ def decide(actor_id: int, cooperative_id: int, decision: str, reason: str = "") 
     if decision in ("reject", "suspend") and not reason:
         raise ApplicationError(_("Give a reason."))
     with write_transaction(db.session):
-        cooperative = db.session.get(Cooperative, cooperative_id, with_for_update=True)
+        # Lock the row alone (the model joins its region, and PostgreSQL cannot lock an outer join).
+        db.session.execute(select(Cooperative.id).where(Cooperative.id == cooperative_id).with_for_update())
+        cooperative = db.session.get(Cooperative, cooperative_id, populate_existing=True)
         if cooperative is None:
             raise ApplicationError(_("No such cooperative."))
         if cooperative.status not in allowed_from:
