@@ -1,6 +1,7 @@
 """What every benchmark needs: a throwaway environment, the flask commands, and gunicorn on loopback."""
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
@@ -9,6 +10,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -118,3 +121,40 @@ def stop_server(server: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@contextmanager
+def demo_app_context(tmp: Path, database_url: str | None):
+    """An app context on a throwaway database built by the migrations and seeded with the demo data, for
+    benchmarks that run in-process. A PostgreSQL database given by URL is emptied first."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from shop import create_app
+    from shop.demo.seed import seed_demo
+    from shop.extensions import db
+
+    url = database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(tmp / "uploads"),
+                      "PRIVATE_FOLDER": str(tmp / "private"), "MAIL_OUTBOX": str(tmp / "outbox"),
+                      "IMPACT_CACHE_SECONDS": 0})
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        seed_demo()
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def save_results(name: str, results: dict) -> Path:
+    """Write a benchmark's results as bench/results/<name>-<timestamp>.json (git-ignored)."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path

@@ -16,21 +16,17 @@ import json
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
-from sqlalchemy import delete, select, text  # noqa: E402
+from sqlalchemy import delete, select  # noqa: E402
 
-from bench.harness import RESULTS_DIR, load_average  # noqa: E402
-from shop import create_app  # noqa: E402
+from bench.harness import demo_app_context, load_average, save_results  # noqa: E402
 from shop.catalog.models import Category, Product  # noqa: E402
 from shop.cooperatives import importers  # noqa: E402
 from shop.cooperatives.models import Cooperative, VerificationStatus  # noqa: E402
-from shop.demo.seed import seed_demo  # noqa: E402
 from shop.extensions import db  # noqa: E402
 
 TARGET_S = 10.0
@@ -82,34 +78,21 @@ def main() -> int:
     parser.add_argument("--database-url")
     args = parser.parse_args()
     results: dict = {"rows": args.rows, "load_average": load_average()}
-    with tempfile.TemporaryDirectory(prefix="bangfu-imports-") as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(Path(tmp) / "uploads"),
-                          "MAIL_OUTBOX": str(Path(tmp) / "outbox")})
-        with app.app_context():
-            if db.engine.dialect.name == "postgresql":
-                with db.engine.begin() as conn:
-                    conn.execute(text("DROP SCHEMA public CASCADE"))
-                    conn.execute(text("CREATE SCHEMA public"))
-            upgrade()
-            seed_demo()
-            results["database"] = db.engine.dialect.name
-            cooperative = db.session.scalar(select(Cooperative).where(
-                Cooperative.status == VerificationStatus.VERIFIED).order_by(Cooperative.id))
-            for name, encode in (("xlsx", as_xlsx), ("csv_gb18030", as_csv)):
-                db.session.execute(delete(Product).where(Product.sku.like("B-%")))
-                db.session.commit()
-                results[f"{name}_create"] = timed(cooperative, encode(rows_for(cooperative, args.rows)))
-                results[f"{name}_update"] = timed(cooperative, encode(rows_for(cooperative, args.rows, 7)))
-            db.session.remove()
-            db.engine.dispose()
+    with tempfile.TemporaryDirectory(prefix="bangfu-imports-") as tmp, \
+            demo_app_context(Path(tmp), args.database_url):
+        results["database"] = db.engine.dialect.name
+        cooperative = db.session.scalar(select(Cooperative).where(
+            Cooperative.status == VerificationStatus.VERIFIED).order_by(Cooperative.id))
+        for name, encode in (("xlsx", as_xlsx), ("csv_gb18030", as_csv)):
+            db.session.execute(delete(Product).where(Product.sku.like("B-%")))
+            db.session.commit()
+            results[f"{name}_create"] = timed(cooperative, encode(rows_for(cooperative, args.rows)))
+            results[f"{name}_update"] = timed(cooperative, encode(rows_for(cooperative, args.rows, 7)))
     print(json.dumps(results, indent=2, ensure_ascii=False))
     worst = max(value["total_s"] for key, value in results.items() if isinstance(value, dict))
     print(f"{args.rows:,} rows: slowest read+check+save {worst:.2f} s (target ≤ {TARGET_S:.0f} s) "
           f"{'PASS' if worst <= TARGET_S else 'MISS'}")
-    RESULTS_DIR.mkdir(exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    (RESULTS_DIR / f"imports-{stamp}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    save_results("imports", results)
     return 0
 
 

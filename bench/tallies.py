@@ -28,13 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
 
-from bench.harness import RESULTS_DIR, load_average  # noqa: E402
-from shop import create_app  # noqa: E402
+from bench.harness import demo_app_context, load_average, save_results  # noqa: E402
 from shop.catalog.models import Product  # noqa: E402
-from shop.demo.seed import seed_demo  # noqa: E402
 from shop.extensions import db  # noqa: E402
 from shop.orders.models import Order, OrderLine  # noqa: E402
 from shop.organizations.models import Organization  # noqa: E402
@@ -47,13 +44,6 @@ LINES_PER_ORDER = 4
 START = datetime(2025, 1, 1, tzinfo=timezone.utc)
 DAYS = 730
 CHUNK = 20_000
-
-
-def _empty_database() -> None:
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
 
 
 def _buyers(rng: random.Random) -> tuple[list[int], list[int]]:
@@ -158,30 +148,22 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--database-url", help="e.g. postgresql+psycopg://postgres@127.0.0.1/bench (emptied!)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bangfu-tallies-") as tmp:
-        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(Path(tmp) / "uploads"),
-                          "MAIL_OUTBOX": str(Path(tmp) / "outbox"), "IMPACT_CACHE_SECONDS": 0})
-        with app.app_context():
-            _empty_database()
-            upgrade()
-            seed_demo()
-            rng = random.Random(2026)
-            products = list(db.session.scalars(select(Product)))
-            users, orgs = _buyers(rng)
-            results = {"database": db.engine.dialect.name, "lines": args.lines, "load_average": load_average()}
-            first = args.lines // 5
-            started = time.perf_counter()
-            next_order = generate(first, 0, rng, users, orgs, products)
-            results["at_first_fifth"] = {"lines": first, **measure()}
-            generate(args.lines - first, next_order, rng, users, orgs, products)
-            results["generate_s"] = round(time.perf_counter() - started, 1)
-            if db.engine.dialect.name == "postgresql":
-                with db.engine.begin() as conn:
-                    conn.execute(text("ANALYZE"))
-            results["at_full_size"] = {"lines": args.lines, **measure()}
-            db.session.remove()
-            db.engine.dispose()
+    with tempfile.TemporaryDirectory(prefix="bangfu-tallies-") as tmp, \
+            demo_app_context(Path(tmp), args.database_url):
+        rng = random.Random(2026)
+        products = list(db.session.scalars(select(Product)))
+        users, orgs = _buyers(rng)
+        results = {"database": db.engine.dialect.name, "lines": args.lines, "load_average": load_average()}
+        first = args.lines // 5
+        started = time.perf_counter()
+        next_order = generate(first, 0, rng, users, orgs, products)
+        results["at_first_fifth"] = {"lines": first, **measure()}
+        generate(args.lines - first, next_order, rng, users, orgs, products)
+        results["generate_s"] = round(time.perf_counter() - started, 1)
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("ANALYZE"))
+        results["at_full_size"] = {"lines": args.lines, **measure()}
     full = results["at_full_size"]
     print(json.dumps(results, indent=2, ensure_ascii=False))
     verdict = "PASS" if full["ratio"] <= TARGET else "MISS"
@@ -189,9 +171,7 @@ def main() -> int:
           f"ratio {full['ratio']:.3f} (target ≤ {TARGET}) {verdict}; export memory peak "
           f"{results['at_first_fifth']['export_peak_kib']} KiB at {first:,} lines, {full['export_peak_kib']} KiB "
           f"at {args.lines:,}")
-    RESULTS_DIR.mkdir(exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    (RESULTS_DIR / f"tallies-{stamp}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    save_results("tallies", results)
     return 0
 
 
