@@ -31,7 +31,7 @@ translations: install
 # Stripe key configured, a local Stripe-API server (localstripe) runs too, delivering signed webhooks.
 run: install translations
 	$(BIN)/flask --app wsgi db upgrade
-	$(BIN)/flask --app wsgi seed-demo
+	$(BIN)/flask --app wsgi seed-demo --sales 80
 	@echo "Bangfu Market on http://$(HOST):$(PORT)/"
 	trap 'kill 0' EXIT; \
 	export $(DEMO_BANK); \

@@ -19,10 +19,16 @@ from shop.regions.loaders import RegionTableError, import_region_file
 @click.command("seed-demo")
 @click.option("--products", "products", type=click.IntRange(min=0, max=1_000_000), default=0,
               help="Also generate this many extra products (for benchmarks).")
+@click.option("--sales", "sales", type=click.IntRange(min=0, max=10_000), default=0,
+              help="Also place and pay this many demo orders this year (once), for the impact board.")
 @with_appcontext
-def seed_demo_command(products: int) -> None:
+def seed_demo_command(products: int, sales: int) -> None:
     """Load the demo counties, pairings, cooperatives and products (safe to run again)."""
+    from shop.demo.sales import seed_demo_sales
+
     report = seed_demo(extra_products=products)
+    if sales:
+        click.echo(f"demo orders +{seed_demo_sales(sales)}")
     click.echo(
         f"regions +{report.regions_created}, pairings +{report.pairings_created}, "
         f"cooperatives +{report.cooperatives_created}, products +{report.products_created}, "

@@ -78,8 +78,7 @@ def impact_board(today: date | None = None) -> ImpactBoard:
 
 def _compute(today: date) -> ImpactBoard:
     codes = paired_counties(today)
-    result = tally("county", Filters(date_from=date(today.year, 1, 1), date_to=date(today.year, 12, 31)),
-                   with_totals=False)
+    result = tally("county", Filters(date_from=date(today.year, 1, 1), date_to=date(today.year, 12, 31)))
     by_code = {row.keys["county_code"]: row for row in result.rows}
     regions = {r.code: r for r in db.session.scalars(select(Region).where(Region.code.in_(codes)))} if codes else {}
     provinces = dict(db.session.execute(select(Region.code, Region.name).where(
@@ -97,9 +96,9 @@ def _compute(today: date) -> ImpactBoard:
             net_fen=net, weight_g=row.weight_g if row else 0, orders=row.orders if row else 0,
             share=max(net, 0) / total if total else 0.0, equal_share=equal, any_sales=total > 0))
     counties.sort(key=lambda county: (county.share, county.code))
-    paired_rows = [row for row in rows if row]
-    return ImpactBoard(year=today.year, counties=counties, net_fen=sum(r.net_fen for r in paired_rows),
-                       weight_g=sum(r.weight_g for r in paired_rows), orders=sum(r.orders for r in paired_rows))
+    totals = result.totals  # every sale once, even an order with products from several counties
+    return ImpactBoard(year=today.year, counties=counties, net_fen=totals.net_fen, weight_g=totals.weight_g,
+                       orders=totals.orders)
 
 
 def county_impact(code: str, today: date | None = None) -> CountyImpact | None:

@@ -59,3 +59,20 @@ def test_generate_products_tops_up():
     assert generate_products(50) == 0
     assert generate_products(80) == 30
     assert count(Product) == len(data.PRODUCTS) + 80
+
+
+def test_demo_sales_are_real_paid_orders_placed_once():
+    from shop.demo.sales import seed_demo_sales
+    from shop.orders.models import Order, OrderStatus
+    from shop.reports.impact import impact_board
+
+    seed_demo()
+    stock_before = db.session.scalar(select(func.sum(Product.stock)))
+    assert seed_demo_sales(15) == 15
+    assert seed_demo_sales(15) == 0  # once
+    orders = db.session.scalars(select(Order)).all()
+    assert len(orders) == 15 and all(order.status == OrderStatus.PAID for order in orders)
+    sold = sum(line.quantity for order in orders for line in order.lines)
+    assert db.session.scalar(select(func.sum(Product.stock))) == stock_before - sold
+    board = impact_board()
+    assert board.orders == 15 and board.net_fen == sum(order.total_fen for order in orders)
