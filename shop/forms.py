@@ -28,6 +28,10 @@ class Form(FlaskForm):
             return _wtforms_translations(str(get_locale() or "zh_CN"))
 
 
+class ConfirmForm(Form):
+    """A bare POST form (a button): the CSRF token is all it carries."""
+
+
 class YuanField(StringField):
     """An amount typed in yuan (e.g. 1,280.50), available as integer fen in `.fen`."""
 

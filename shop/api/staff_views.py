@@ -10,8 +10,7 @@ from wtforms.validators import DataRequired, Length
 
 from shop.accounts.decorators import staff_required
 from shop.api import services
-from shop.forms import Form
-from shop.orders.forms import ConfirmForm
+from shop.forms import ConfirmForm, Form
 
 bp = Blueprint("staff_api", __name__, url_prefix="/staff/api-tokens")
 

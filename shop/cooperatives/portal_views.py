@@ -13,8 +13,8 @@ from shop.cooperatives import applications, importers, queries, services
 from shop.cooperatives.exceptions import ListingError
 from shop.cooperatives.forms import ApplicationForm, ImportForm, ListingForm, PhotoForm, StockForm
 from shop.cooperatives.portal import coop_required
+from shop.forms import ConfirmForm
 from shop.money import fen_to_yuan_str
-from shop.orders.forms import ConfirmForm
 from shop.spreadsheets import BOM
 
 bp = Blueprint("coop", __name__, url_prefix="/coop")

@@ -12,7 +12,7 @@ from shop.cooperatives import applications
 from shop.cooperatives.forms import MemberForm, ReasonForm
 from shop.cooperatives.models import STATUS_LABELS, Cooperative, VerificationStatus
 from shop.extensions import db
-from shop.orders.forms import ConfirmForm
+from shop.forms import ConfirmForm
 
 bp = Blueprint("staff_cooperatives", __name__, url_prefix="/staff/cooperatives")
 

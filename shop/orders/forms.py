@@ -53,7 +53,3 @@ class CheckoutForm(Form):
 
 class CancelForm(Form):
     reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
-
-
-class ConfirmForm(Form):
-    """A bare POST form: the CSRF token is all it carries."""

@@ -9,11 +9,12 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from shop.accounts.acting import acting_organization_id
+from shop.forms import ConfirmForm
 from shop.orders import cart as carts
 from shop.orders import lifecycle, queries
 from shop.orders.checkout import DeliveryAddress, place_order, saved_addresses
 from shop.orders.exceptions import EmptyCart, OrderError, OutOfStock, PriceChanged
-from shop.orders.forms import AddToCartForm, CheckoutForm, ConfirmForm, QuantityForm
+from shop.orders.forms import AddToCartForm, CheckoutForm, QuantityForm
 from shop.orders.models import OrderStatus
 from shop.orders.signals import CART_TOKEN
 from shop.payments import refunds

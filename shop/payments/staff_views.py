@@ -10,9 +10,9 @@ from shop.accounts.decorators import staff_required
 from shop.audit.services import record
 from shop.database import utcnow, write_transaction
 from shop.extensions import db
+from shop.forms import ConfirmForm
 from shop.money import format_fen
 from shop.orders import queries
-from shop.orders.forms import ConfirmForm
 from shop.orders.models import Order
 from shop.payments import bank_transfers, refunds
 from shop.payments.exceptions import PaymentError

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from shop.extensions import csrf
+from shop.forms import ConfirmForm
 from shop.orders import queries
-from shop.orders.forms import ConfirmForm
 from shop.orders.models import OrderStatus
 from shop.payments import attempts
 from shop.payments.events import apply_event
