@@ -39,6 +39,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": ["zh_CN", "en"],
         "PRODUCTS_PER_PAGE": 24,
+        # The catalogue's menus (categories, counties, helper regions) are re-read at most this often per process.
+        "MENU_CACHE_SECONDS": int(env.get("MENU_CACHE_SECONDS", 60)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": shop_env == "production",

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import functools
+import time
 from dataclasses import dataclass
 from datetime import date
+
+from flask import current_app
+from flask_babel import get_locale
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
@@ -188,9 +192,49 @@ def paired_counties() -> list[PairedCounty]:
     ]
 
 
+@dataclass(frozen=True)
+class CategoryChoice:
+    """A category as the menus show it (plain values, safe to keep between requests)."""
+
+    id: int
+    slug: str
+    name_zh: str
+    name_en: str
+
+    @property
+    def name(self) -> str:
+        locale = get_locale()
+        return self.name_en if locale is not None and locale.language == "en" else self.name_zh
+
+
+_menus: dict[str, tuple[float, object]] = {}
+
+
+def _kept(key: str, compute):
+    """`compute()` kept for MENU_CACHE_SECONDS in this process: the menus change rarely, and a new category
+    or county showing up a minute late is fine, while reading them costs a fifth of a catalogue page."""
+    ttl = current_app.config["MENU_CACHE_SECONDS"]
+    cached = _menus.get(key)
+    if ttl and cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    value = compute()
+    if ttl:
+        _menus[key] = (time.monotonic() + ttl, value)
+    return value
+
+
+def menu_categories() -> list[CategoryChoice]:
+    """The categories for menus (kept briefly per process)."""
+    return _kept("categories", lambda: [CategoryChoice(c.id, c.slug, c.name_zh, c.name_en) for c in categories()])
+
+
 def filter_choices() -> dict[str, list]:
     """Provinces, counties and helper regions that appear in pairings, as rows with .code and .name,
-    read in one query for the catalogue's filter menus."""
+    for the catalogue's filter menus (one query, kept briefly per process)."""
+    return _kept("filters", _filter_choices)
+
+
+def _filter_choices() -> dict[str, list]:
     counties = select(Pairing.recipient_code)
     helpers = select(Pairing.helper_code)
     provinces = select(Region.province_code).where(Region.code.in_(counties))

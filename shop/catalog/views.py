@@ -22,7 +22,7 @@ def home():
         "catalog/home.html",
         products=queries.newest_products(HOME_PRODUCTS),
         paired=queries.paired_counties(),
-        categories=queries.categories(),
+        categories=queries.menu_categories(),
         today=today_in_china(),
     )
 
@@ -39,7 +39,7 @@ def product_list():
         sort_choices=SORT_CHOICES,
         filters=filters,
         page=page,
-        categories=queries.categories(),
+        categories=queries.menu_categories(),
         choices=queries.filter_choices(),
     )
 
