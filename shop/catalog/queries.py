@@ -8,7 +8,6 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import get_locale
-
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
