@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,6 +10,7 @@ from flask_babel import get_locale
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from shop.caching import kept
 from shop.catalog.models import Category, Photo, Product
 from shop.cooperatives.models import Cooperative, VerificationStatus
 from shop.extensions import db
@@ -206,20 +206,10 @@ class CategoryChoice:
         return self.name_en if locale is not None and locale.language == "en" else self.name_zh
 
 
-_menus: dict[str, tuple[float, object]] = {}
-
-
 def _kept(key: str, compute):
     """`compute()` kept for MENU_CACHE_SECONDS in this process: the menus change rarely, and a new category
     or county showing up a minute late is fine, while reading them costs a fifth of a catalogue page."""
-    ttl = current_app.config["MENU_CACHE_SECONDS"]
-    cached = _menus.get(key)
-    if ttl and cached is not None and cached[0] > time.monotonic():
-        return cached[1]
-    value = compute()
-    if ttl:
-        _menus[key] = (time.monotonic() + ttl, value)
-    return value
+    return kept(("menus", key), current_app.config["MENU_CACHE_SECONDS"], compute)
 
 
 def menu_categories() -> list[CategoryChoice]:

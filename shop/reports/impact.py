@@ -6,13 +6,13 @@ marked under-served, so buyers can find it.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
 from sqlalchemy import or_, select
 
+from shop.caching import kept
 from shop.extensions import db
 from shop.regions.models import Pairing, Region
 from shop.reports.ledger import Filters, tally
@@ -59,21 +59,10 @@ def paired_counties(day: date) -> list[str]:
     ))
 
 
-_cache: dict[date, tuple[float, ImpactBoard]] = {}
-
-
 def impact_board(today: date | None = None) -> ImpactBoard:
     """The board for `today`'s year; kept IMPACT_CACHE_SECONDS per process, since county pages show it too."""
     today = today or today_in_china()
-    ttl = current_app.config["IMPACT_CACHE_SECONDS"]
-    cached = _cache.get(today)
-    if ttl and cached and cached[0] > time.monotonic():
-        return cached[1]
-    board = _compute(today)
-    if ttl:
-        _cache.clear()
-        _cache[today] = (time.monotonic() + ttl, board)
-    return board
+    return kept(("impact", today), current_app.config["IMPACT_CACHE_SECONDS"], lambda: _compute(today))
 
 
 def _compute(today: date) -> ImpactBoard:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from flask import current_app
 
+from shop import caching
 from shop.catalog import queries
 from tests.factories import make_category, make_pairing
 
@@ -13,9 +14,9 @@ pytestmark = pytest.mark.usefixtures("app_ctx")
 @pytest.fixture
 def kept(monkeypatch):
     monkeypatch.setitem(current_app.config, "MENU_CACHE_SECONDS", 60)
-    queries._menus.clear()
+    caching.forget()
     yield
-    queries._menus.clear()
+    caching.forget()
 
 
 def test_menus_are_kept_then_reread(kept, monkeypatch):
@@ -28,8 +29,8 @@ def test_menus_are_kept_then_reread(kept, monkeypatch):
     make_category("tea", "茶叶", "Tea")
     assert queries.filter_choices() is first  # within the minute: the same menus, no query
     assert [c.slug for c in queries.menu_categories()] == ["nuts"]
-    clock = queries.time.monotonic() + 61
-    monkeypatch.setattr(queries.time, "monotonic", lambda: clock)
+    clock = caching.time.monotonic() + 61
+    monkeypatch.setattr(caching.time, "monotonic", lambda: clock)
     assert [r.code for r in queries.filter_choices()["counties"]] == ["522633", "652929"]
     assert [c.slug for c in queries.menu_categories()] == ["nuts", "tea"]
 
