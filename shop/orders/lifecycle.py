@@ -117,12 +117,18 @@ def expire_due_orders(now: datetime | None = None) -> list[str]:
     return expired
 
 
+def _due(order: Order, now: datetime) -> bool:
+    return order.status == S.PENDING_PAYMENT and order.expires_at <= now
+
+
 def expire_if_due(order_id: int, now: datetime | None = None) -> Order | None:
     """Cancel one order if it is unpaid past its deadline; None when nothing was due."""
     now = now or utcnow()
+    if not _due(load_order(order_id), now):
+        return None  # the common case, on every pay and order page: no write transaction, no writer lock
     with write_transaction(db.session):
         order = load_order(order_id)
-        if order.status != S.PENDING_PAYMENT or order.expires_at > now:
+        if not _due(order, now):  # checked again under the lock: paid or expired meanwhile
             return None
         _transition(order, S.CANCELLED, None, now, EXPIRED_NOTE)
         db.session.execute(update(Order).where(Order.id == order.id).values(cancel_reason=EXPIRED_NOTE))
