@@ -24,6 +24,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('filename', sa.String(length=200), nullable=False),
     sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('rows', sa.JSON(), nullable=False),
     sa.Column('zero_missing', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('applied_at', sa.DateTime(timezone=True), nullable=True),

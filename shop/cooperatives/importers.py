@@ -164,6 +164,17 @@ def _read_xlsx(data: bytes) -> list[list[object]]:
     return rows
 
 
+def stored_cells(rows: list[list[object]]) -> list[list[object]]:
+    """The rows as JSON keeps them: Excel dates become ISO text, which the checks read the same way."""
+    return [[_stored(cell) for cell in row] for row in rows]
+
+
+def _stored(cell: object) -> object:
+    if isinstance(cell, datetime):
+        return cell.date().isoformat() if cell.time() == datetime.min.time() else cell.isoformat()
+    return cell.isoformat() if isinstance(cell, date) else cell
+
+
 # -- checking ----------------------------------------------------------------------------------------
 
 def _header_map(header: list[object]) -> dict[str, int]:

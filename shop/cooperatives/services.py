@@ -144,11 +144,13 @@ def delete_photo(cooperative: Cooperative, product_id: int, photo_id: int) -> No
 
 def start_import(cooperative: Cooperative, user_id: int, filename: str, data: bytes,
                  zero_missing: bool) -> ListingImport:
-    """Keep an uploaded file for its preview; a file that cannot be read at all is refused here."""
-    importers.plan_import(cooperative, importers.read_table(data), zero_missing)  # raises ImportRejected
+    """Read an uploaded file once and keep its rows for the preview and the confirmation; a file that cannot be
+    read at all is refused here."""
+    rows = importers.stored_cells(importers.read_table(data))
+    importers.plan_import(cooperative, rows, zero_missing)  # raises ImportRejected for a file without headers
     with write_transaction(db.session):
         upload = ListingImport(cooperative_id=cooperative.id, user_id=user_id, filename=(filename or "")[:200],
-                               content=data, zero_missing=zero_missing)
+                               content=data, rows=rows, zero_missing=zero_missing)
         db.session.add(upload)
     return upload
 
@@ -159,7 +161,7 @@ def own_import(cooperative: Cooperative, import_id: int) -> ListingImport | None
 
 
 def preview_import(cooperative: Cooperative, upload: ListingImport) -> importers.Plan:
-    return importers.plan_import(cooperative, importers.read_table(upload.content), upload.zero_missing)
+    return importers.plan_import(cooperative, upload.rows, upload.zero_missing)
 
 
 def confirm_import(cooperative: Cooperative, import_id: int) -> dict[str, int]:
