@@ -20,6 +20,11 @@ def _wtforms_translations(locale: str) -> support.Translations:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
+def strip(value):
+    """A field filter: surrounding spaces removed from text (other values unchanged)."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class Form(FlaskForm):
     """FlaskForm whose built-in messages ("This field is required.") follow the shop's language."""
 

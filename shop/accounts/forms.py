@@ -10,17 +10,13 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 from shop.accounts.exceptions import AccountError
 from shop.accounts.identifiers import EMAIL_MAX, is_email, is_mobile, normalize_email, normalize_mobile
 from shop.accounts.services import NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
-from shop.forms import Form
+from shop.forms import Form, strip
 
 REQUIRED = DataRequired(message=_l("This field is required."))
 PASSWORD_LENGTH = Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
                          message=_l("Passwords must be 8 to 128 characters long."))
 SAME_PASSWORD = _l("The two passwords do not match.")
 TOO_LONG = _l("At most %(max)d characters.")
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _email_format(form, field) -> None:
@@ -48,10 +44,10 @@ class AccountForm(Form):
 class RegisterForm(AccountForm):
     """Sign-up: an email address, a mobile number or both, a name and a password."""
 
-    email = EmailField(_l("Email"), filters=[_strip],
+    email = EmailField(_l("Email"), filters=[strip],
                        validators=[Optional(), Length(max=EMAIL_MAX, message=TOO_LONG), _email_format])
-    mobile = TelField(_l("Mobile number"), filters=[_strip], validators=[Optional(), _mobile_format])
-    name = StringField(_l("Name"), filters=[_strip], validators=[
+    mobile = TelField(_l("Mobile number"), filters=[strip], validators=[Optional(), _mobile_format])
+    name = StringField(_l("Name"), filters=[strip], validators=[
         REQUIRED, Length(max=NAME_MAX, message=_l("Names are limited to 60 characters."))])
     password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_LENGTH])
     confirm = PasswordField(_l("Password again"), validators=[REQUIRED, EqualTo("password", SAME_PASSWORD)])
@@ -68,7 +64,7 @@ class RegisterForm(AccountForm):
 class LoginForm(AccountForm):
     """Log in with an email address or a mobile number."""
 
-    identifier = StringField(_l("Email or mobile number"), filters=[_strip],
+    identifier = StringField(_l("Email or mobile number"), filters=[strip],
                              validators=[REQUIRED, Length(max=EMAIL_MAX, message=TOO_LONG)])
     password = PasswordField(_l("Password"),
                              validators=[REQUIRED, Length(max=PASSWORD_MAX, message=TOO_LONG)])
@@ -88,7 +84,7 @@ class ChangePasswordForm(AccountForm):
 class ResetRequestForm(AccountForm):
     """The email address to send a reset link to."""
 
-    email = EmailField(_l("Email"), filters=[_strip],
+    email = EmailField(_l("Email"), filters=[strip],
                        validators=[REQUIRED, Length(max=EMAIL_MAX, message=TOO_LONG), _email_format])
 
 

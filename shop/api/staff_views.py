@@ -10,13 +10,13 @@ from wtforms.validators import DataRequired, Length
 
 from shop.accounts.decorators import staff_required
 from shop.api import services
-from shop.forms import ConfirmForm, Form
+from shop.forms import ConfirmForm, Form, strip
 
 bp = Blueprint("staff_api", __name__, url_prefix="/staff/api-tokens")
 
 
 class TokenForm(Form):
-    name = StringField(_l("Name (who uses it)"), filters=[lambda v: v.strip() if isinstance(v, str) else v],
+    name = StringField(_l("Name (who uses it)"), filters=[strip],
                        validators=[DataRequired(), Length(max=80)])
 
 

@@ -6,7 +6,7 @@ from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import AnyOf, Length, NumberRange, Optional, Regexp
 
 from shop.catalog.queries import DEFAULT_SORT, ProductFilters
-from shop.forms import Form
+from shop.forms import Form, strip
 
 SORT_CHOICES = [
     ("newest", _l("Newest")),
@@ -17,22 +17,18 @@ REGION_CODE = Regexp(r"^\d{6}$", message=_l("must be a 6-digit region code"))
 MAX_PAGE = 10_000
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class ProductSearchForm(Form):
     """Filters of /products, read from the query string (GET, so no CSRF token)."""
 
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search"), filters=[_strip], validators=[
+    q = StringField(_l("Search"), filters=[strip], validators=[
         Optional(), Length(max=100, message=_l("Search text is limited to 100 characters"))])
-    category = StringField(_l("Category"), filters=[_strip], validators=[Optional(), Length(max=40)])
-    province = StringField(_l("Province"), filters=[_strip], validators=[Optional(), REGION_CODE])
-    county = StringField(_l("County"), filters=[_strip], validators=[Optional(), REGION_CODE])
-    helper = StringField(_l("Paired with"), filters=[_strip], validators=[Optional(), REGION_CODE])
+    category = StringField(_l("Category"), filters=[strip], validators=[Optional(), Length(max=40)])
+    province = StringField(_l("Province"), filters=[strip], validators=[Optional(), REGION_CODE])
+    county = StringField(_l("County"), filters=[strip], validators=[Optional(), REGION_CODE])
+    helper = StringField(_l("Paired with"), filters=[strip], validators=[Optional(), REGION_CODE])
     cooperative = IntegerField(_l("Cooperative"), validators=[
         Optional(), NumberRange(min=1, max=2**31 - 1)])
     in_stock = BooleanField(_l("In stock only"))

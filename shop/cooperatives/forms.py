@@ -6,31 +6,27 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from shop.forms import Form, YuanField
+from shop.forms import Form, YuanField, strip
 
 MAX_STOCK = 1_000_000
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class ListingForm(Form):
-    sku = StringField(_l("SKU (your own code)"), filters=[_strip], validators=[
+    sku = StringField(_l("SKU (your own code)"), filters=[strip], validators=[
         DataRequired(), Length(max=64), Regexp(r"^[A-Za-z0-9._\-]+$", message=_l("Letters, digits, . _ - only."))])
-    name = StringField(_l("Product name"), filters=[_strip], validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Product name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     category = SelectField(_l("Category"), coerce=int, validate_choice=True)
-    unit = StringField(_l("Sale unit (箱, 袋, 罐 …)"), filters=[_strip], validators=[DataRequired(), Length(max=16)])
-    spec = StringField(_l("Spec (e.g. 5 kg/箱)"), filters=[_strip], validators=[DataRequired(), Length(max=64)])
+    unit = StringField(_l("Sale unit (箱, 袋, 罐 …)"), filters=[strip], validators=[DataRequired(), Length(max=16)])
+    spec = StringField(_l("Spec (e.g. 5 kg/箱)"), filters=[strip], validators=[DataRequired(), Length(max=64)])
     net_weight_g = IntegerField(_l("Net weight per unit (grams)"), validators=[
         InputRequired(), NumberRange(min=1, max=1_000_000)])
-    price = YuanField(_l("Price per unit (yuan)"), filters=[_strip], validators=[DataRequired(), Length(max=20)])
+    price = YuanField(_l("Price per unit (yuan)"), filters=[strip], validators=[DataRequired(), Length(max=20)])
     stock = IntegerField(_l("Stock"), default=0, validators=[Optional(), NumberRange(min=0, max=MAX_STOCK)])
-    description = TextAreaField(_l("Description"), filters=[_strip], validators=[Length(max=5000)])
-    certificate_type = StringField(_l("Certificate type (绿色食品, 有机 …)"), filters=[_strip],
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[Length(max=5000)])
+    certificate_type = StringField(_l("Certificate type (绿色食品, 有机 …)"), filters=[strip],
                                    validators=[Length(max=40)])
-    certificate_number = StringField(_l("Certificate number"), filters=[_strip], validators=[Length(max=64)])
-    certificate_issuer = StringField(_l("Issued by"), filters=[_strip], validators=[Length(max=120)])
+    certificate_number = StringField(_l("Certificate number"), filters=[strip], validators=[Length(max=64)])
+    certificate_issuer = StringField(_l("Issued by"), filters=[strip], validators=[Length(max=120)])
     certificate_valid_until = DateField(_l("Valid until"), validators=[Optional()])
 
 
@@ -44,8 +40,8 @@ class PhotoForm(Form):
 
 
 class ShipForm(Form):
-    carrier = StringField(_l("Carrier"), filters=[_strip], validators=[DataRequired(), Length(max=40)])
-    tracking_number = StringField(_l("Tracking number"), filters=[_strip], validators=[
+    carrier = StringField(_l("Carrier"), filters=[strip], validators=[DataRequired(), Length(max=40)])
+    tracking_number = StringField(_l("Tracking number"), filters=[strip], validators=[
         DataRequired(), Length(max=64)])
 
 
@@ -55,17 +51,17 @@ class ImportForm(Form):
 
 
 class ApplicationForm(Form):
-    name = StringField(_l("Cooperative's registered name"), filters=[_strip],
+    name = StringField(_l("Cooperative's registered name"), filters=[strip],
                        validators=[DataRequired(), Length(max=120)])
-    credit_code = StringField(_l("Unified social credit code (18 characters)"), filters=[_strip],
+    credit_code = StringField(_l("Unified social credit code (18 characters)"), filters=[strip],
                               validators=[DataRequired(), Length(min=18, max=22)])
-    county = StringField(_l("Registered county (6-digit code, e.g. 652929)"), filters=[_strip], validators=[
+    county = StringField(_l("Registered county (6-digit code, e.g. 652929)"), filters=[strip], validators=[
         DataRequired(), Regexp(r"^\d{6}$", message=_l("must be a 6-digit region code"))])
     kind = SelectField(_l("Kind"), validate_choice=True)
-    contact_name = StringField(_l("Contact person"), filters=[_strip], validators=[DataRequired(), Length(max=40)])
-    contact_phone = StringField(_l("Contact phone"), filters=[_strip], validators=[
+    contact_name = StringField(_l("Contact person"), filters=[strip], validators=[DataRequired(), Length(max=40)])
+    contact_phone = StringField(_l("Contact phone"), filters=[strip], validators=[
         DataRequired(), Regexp(r"^[0-9+\- ]{7,20}$", message=_l("Enter a phone number."))])
-    description = TextAreaField(_l("About the cooperative"), filters=[_strip], validators=[Length(max=2000)])
+    description = TextAreaField(_l("About the cooperative"), filters=[strip], validators=[Length(max=2000)])
     licence = FileField(_l("Business licence (photo or scan)"), validators=[FileRequired()])
 
     def __init__(self, *args, **kwargs):
@@ -75,9 +71,9 @@ class ApplicationForm(Form):
 
 
 class ReasonForm(Form):
-    reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[Length(max=200)])
+    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[Length(max=200)])
 
 
 class MemberForm(Form):
-    identifier = StringField(_l("Email or mobile number of a registered user"), filters=[_strip],
+    identifier = StringField(_l("Email or mobile number of a registered user"), filters=[strip],
                              validators=[DataRequired(), Length(max=254)])

@@ -5,15 +5,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
-from shop.forms import Form
+from shop.forms import Form, strip
 from shop.orders.models import MAX_QUANTITY
 
 MOBILE = Regexp(r"^1[3-9]\d{9}$", message=_l("Enter an 11-digit mainland China mobile number."))
 QUANTITY_MESSAGE = _l("Quantity must be a whole number from 1 to %(max)d.", max=MAX_QUANTITY)
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class QuantityField(IntegerField):
@@ -40,16 +36,16 @@ class QuantityForm(Form):
 class CheckoutForm(Form):
     """Delivery address in the Chinese format, who the order is for, and the page's checkout token."""
 
-    recipient = StringField(_l("Recipient"), filters=[_strip], validators=[DataRequired(), Length(max=40)])
-    mobile = StringField(_l("Mobile number"), filters=[_strip], validators=[DataRequired(), MOBILE])
-    province = StringField(_l("Province"), filters=[_strip], validators=[DataRequired(), Length(max=40)])
-    city = StringField(_l("City"), filters=[_strip], validators=[DataRequired(), Length(max=40)])
-    district = StringField(_l("District / county"), filters=[_strip], validators=[DataRequired(), Length(max=40)])
-    street = StringField(_l("Street address"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
+    recipient = StringField(_l("Recipient"), filters=[strip], validators=[DataRequired(), Length(max=40)])
+    mobile = StringField(_l("Mobile number"), filters=[strip], validators=[DataRequired(), MOBILE])
+    province = StringField(_l("Province"), filters=[strip], validators=[DataRequired(), Length(max=40)])
+    city = StringField(_l("City"), filters=[strip], validators=[DataRequired(), Length(max=40)])
+    district = StringField(_l("District / county"), filters=[strip], validators=[DataRequired(), Length(max=40)])
+    street = StringField(_l("Street address"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     buy_for = RadioField(_l("Buying for"), default="self", validate_choice=True)
     checkout_token = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
     expected_total = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,15}$")])
 
 
 class CancelForm(Form):
-    reason = TextAreaField(_l("Reason"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
+    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[DataRequired(), Length(max=200)])

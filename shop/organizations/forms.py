@@ -6,27 +6,23 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
-from shop.forms import Form
+from shop.forms import Form, strip
 from shop.organizations.models import KIND_LABELS
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class OrganizationForm(Form):
-    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()])
-    credit_code = StringField(_l("Unified social credit code"), filters=[_strip],
+    credit_code = StringField(_l("Unified social credit code"), filters=[strip],
                               validators=[DataRequired(), Length(max=24)])
-    region_code = StringField(_l("Region code"), filters=[_strip], validators=[
+    region_code = StringField(_l("Region code"), filters=[strip], validators=[
         DataRequired(), Regexp(r"^\d{6}$", message=_l("must be a 6-digit region code"))])
-    invoice_title = StringField(_l("Invoice title"), filters=[_strip], validators=[DataRequired(), Length(max=120)])
-    tax_number = StringField(_l("Tax number"), filters=[_strip], validators=[DataRequired(), Length(max=24)])
+    invoice_title = StringField(_l("Invoice title"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    tax_number = StringField(_l("Tax number"), filters=[strip], validators=[DataRequired(), Length(max=24)])
 
 
 class MemberForm(Form):
-    identifier = StringField(_l("Email or mobile number"), filters=[_strip],
+    identifier = StringField(_l("Email or mobile number"), filters=[strip],
                              validators=[DataRequired(), Length(max=254)])
 
 
