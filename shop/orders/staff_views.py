@@ -9,6 +9,7 @@ from shop.accounts.decorators import staff_required
 from shop.orders import lifecycle, queries
 from shop.orders.exceptions import OrderError
 from shop.orders.forms import CancelForm
+from shop.orders.lookups import order_or_404
 from shop.orders.staff_forms import StaffOrderFilterForm
 from shop.payments import refunds
 
@@ -28,9 +29,7 @@ def order_list():
 @bp.get("/<number>")
 @staff_required
 def order_detail(number: str):
-    order = queries.order_by_number(number)
-    if order is None:
-        abort(404)
+    order = order_or_404(number)
     return _order_page(order, CancelForm())
 
 
@@ -42,9 +41,7 @@ def _order_page(order, form: CancelForm):
 @bp.post("/<number>/cancel")
 @staff_required
 def order_cancel(number: str):
-    order = queries.order_by_number(number)
-    if order is None:
-        abort(404)
+    order = order_or_404(number)
     form = CancelForm()
     if not form.validate():
         flash(_("Give a reason for cancelling."), "error")

@@ -15,6 +15,7 @@ from shop.orders import lifecycle, queries
 from shop.orders.checkout import DeliveryAddress, place_order, saved_addresses
 from shop.orders.exceptions import EmptyCart, OrderError, OutOfStock, PriceChanged
 from shop.orders.forms import AddToCartForm, CheckoutForm, QuantityForm
+from shop.orders.lookups import buyer_order_or_404
 from shop.orders.models import OrderStatus
 from shop.orders.signals import CART_TOKEN
 from shop.payments import refunds
@@ -164,19 +165,12 @@ def order_list():
     return render_template("orders/list.html", page=page, tab=tab, tabs=queries.TABS)
 
 
-def _viewable_order(number: str):
-    order = queries.order_for_viewer(number, current_user.id)
-    if order is None:
-        abort(404)
-    return order
-
-
 @bp.get("/orders/<number>")
 @login_required
 def order_detail(number: str):
-    order = _viewable_order(number)
+    order = buyer_order_or_404(number)
     if order.status == OrderStatus.PENDING_PAYMENT and lifecycle.expire_if_due(order.id) is not None:
-        order = _viewable_order(number)
+        order = buyer_order_or_404(number)
     return render_template("orders/detail.html", order=order, form=ConfirmForm(), S=OrderStatus,
                            history=refunds.refunds_for(order.id))
 
@@ -184,7 +178,7 @@ def order_detail(number: str):
 @bp.post("/orders/<number>/cancel")
 @login_required
 def order_cancel(number: str):
-    order = _viewable_order(number)
+    order = buyer_order_or_404(number)
     if ConfirmForm().validate():
         try:
             lifecycle.cancel_order(order.id, current_user.id, _("cancelled by the buyer"))
@@ -197,7 +191,7 @@ def order_cancel(number: str):
 @bp.post("/orders/<number>/receive")
 @login_required
 def order_receive(number: str):
-    order = _viewable_order(number)
+    order = buyer_order_or_404(number)
     if ConfirmForm().validate():
         try:
             lifecycle.confirm_receipt(order.id, current_user.id)

@@ -12,7 +12,7 @@ from shop.database import utcnow, write_transaction
 from shop.extensions import db
 from shop.forms import ConfirmForm
 from shop.money import format_fen
-from shop.orders import queries
+from shop.orders.lookups import order_or_404
 from shop.orders.models import Order
 from shop.payments import bank_transfers, refunds
 from shop.payments.exceptions import PaymentError
@@ -79,24 +79,17 @@ def _refund_page(order, form: RefundForm, quantities: dict[int, int] | None = No
                            payment=refunds.order_payment(order.id), history=refunds.refunds_for(order.id)), status
 
 
-def _order(number: str):
-    order = queries.order_by_number(number)
-    if order is None:
-        abort(404)
-    return order
-
-
 @bp.get("/orders/<number>/refund")
 @staff_required
 def refund(number: str):
-    order = _order(number)
+    order = order_or_404(number)
     return _refund_page(order, RefundForm(formdata=None, request_token=refunds.new_request_token()))
 
 
 @bp.post("/orders/<number>/refund")
 @staff_required
 def refund_submit(number: str):
-    order = _order(number)
+    order = order_or_404(number)
     form = RefundForm()
     quantities: dict[int, int] = {}
     bad = []

@@ -5,11 +5,11 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from shop.extensions import csrf
 from shop.forms import ConfirmForm
-from shop.orders import queries
+from shop.orders.lookups import buyer_order_or_404
 from shop.orders.models import OrderStatus
 from shop.payments import attempts
 from shop.payments.events import apply_event
@@ -20,14 +20,6 @@ from shop.payments.models import METHOD_LABELS, STRIPE_METHODS, AttemptStatus, M
 bp = Blueprint("payments", __name__)
 
 
-def _buyer_order(number: str):
-    """The order if the signed-in person may pay it; anyone else's order is a 404."""
-    order = queries.order_for_viewer(number, current_user.id)
-    if order is None:
-        abort(404)
-    return order
-
-
 def _not_payable(number: str, exc: PaymentError):
     flash(str(exc), "error")
     return redirect(url_for("orders.order_detail", number=number))
@@ -36,7 +28,7 @@ def _not_payable(number: str, exc: PaymentError):
 @bp.get("/orders/<number>/pay")
 @login_required
 def pay(number: str):
-    order = _buyer_order(number)
+    order = buyer_order_or_404(number)
     try:
         order = attempts.payable_order(order.id)
     except PaymentError as exc:
@@ -49,7 +41,7 @@ def pay(number: str):
 @bp.post("/orders/<number>/pay/<method>")
 @login_required
 def start(number: str, method: str):
-    order = _buyer_order(number)
+    order = buyer_order_or_404(number)
     if method not in {m.value for m in STRIPE_METHODS}:
         abort(404)
     if not ConfirmForm().validate():
@@ -79,7 +71,7 @@ def _stripe_csp() -> str:
 @bp.get("/orders/<number>/pay/attempts/<int:attempt_id>")
 @login_required
 def attempt(number: str, attempt_id: int):
-    order = _buyer_order(number)
+    order = buyer_order_or_404(number)
     found = attempts.find_attempt(order, attempt_id)
     if found is None or found.method == Method.BANK_TRANSFER:
         abort(404)
@@ -99,7 +91,7 @@ def attempt(number: str, attempt_id: int):
 @login_required
 def card(number: str, attempt_id: int):
     """The page's script posts the Stripe.js card token here (JSON; CSRF token in the X-CSRFToken header)."""
-    order = _buyer_order(number)
+    order = buyer_order_or_404(number)
     body = request.get_json(silent=True)
     token = body.get("token") if isinstance(body, dict) else None
     if not isinstance(token, str):
@@ -118,7 +110,7 @@ def card(number: str, attempt_id: int):
 @login_required
 def done(number: str):
     """Where the buyer lands after paying: the order's true state, waiting for Stripe's event if needed."""
-    order = _buyer_order(number)
+    order = buyer_order_or_404(number)
     attempt_id = request.args.get("attempt", "")
     found = attempts.find_attempt(order, int(attempt_id)) if attempt_id.isdigit() and len(attempt_id) < 10 else None
     waiting = order.status == OrderStatus.PENDING_PAYMENT and (
@@ -133,7 +125,7 @@ def done(number: str):
 @bp.post("/orders/<number>/pay/bank-transfer")
 @login_required
 def bank_transfer(number: str):
-    order = _buyer_order(number)
+    order = buyer_order_or_404(number)
     if not ConfirmForm().validate():
         abort(400, description=_("The form has expired; please try again."))
     try:
@@ -146,7 +138,7 @@ def bank_transfer(number: str):
 @bp.get("/orders/<number>/pay/bank-transfer")
 @login_required
 def bank_details(number: str):
-    order = _buyer_order(number)
+    order = buyer_order_or_404(number)
     if not attempts.bank_transfer_offered(order):
         abort(404)
     return render_template("payments/bank_transfer.html", order=order,
