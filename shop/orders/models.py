@@ -88,27 +88,32 @@ class CartLine(db.Model):
     product: Mapped[Product] = relationship()
 
 
-class Address(db.Model):
-    """A saved delivery address in the Chinese format."""
+class _DeliveryAddress:
+    """A delivery address in the Chinese format: who, their mobile, province / city / district, street."""
 
-    __tablename__ = "addresses"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     recipient: Mapped[str] = mapped_column(String(40))
     mobile: Mapped[str] = mapped_column(String(11))
     province: Mapped[str] = mapped_column(String(40))
     city: Mapped[str] = mapped_column(String(40))
     district: Mapped[str] = mapped_column(String(40))
     street: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
-    def one_line(self) -> str:
+    def address_line(self) -> str:
         return f"{self.province} {self.city} {self.district} {self.street}"
 
 
-class Order(db.Model):
+class Address(_DeliveryAddress, db.Model):
+    """A saved delivery address."""
+
+    __tablename__ = "addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Order(_DeliveryAddress, db.Model):
     """An order: who bought, for whom, where it goes, and where it is in its lifecycle."""
 
     __tablename__ = "orders"
@@ -129,13 +134,7 @@ class Order(db.Model):
     status: Mapped[OrderStatus] = mapped_column(string_enum(OrderStatus, 24), default=OrderStatus.PENDING_PAYMENT)
     total_fen: Mapped[int]
     item_count: Mapped[int]
-    # Delivery address and invoice details as they were when the order was placed.
-    recipient: Mapped[str] = mapped_column(String(40))
-    mobile: Mapped[str] = mapped_column(String(11))
-    province: Mapped[str] = mapped_column(String(40))
-    city: Mapped[str] = mapped_column(String(40))
-    district: Mapped[str] = mapped_column(String(40))
-    street: Mapped[str] = mapped_column(String(200))
+    # The delivery address (from _DeliveryAddress) and invoice details as they were when the order was placed.
     invoice_title: Mapped[str | None] = mapped_column(String(120))
     tax_number: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -164,10 +163,6 @@ class Order(db.Model):
     @property
     def buyer_class_label(self) -> str:
         return str(BUYER_CLASS_LABELS[self.buyer_class])
-
-    @property
-    def address_line(self) -> str:
-        return f"{self.province} {self.city} {self.district} {self.street}"
 
     @property
     def cooperative_ids(self) -> list[int]:
