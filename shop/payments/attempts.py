@@ -172,8 +172,3 @@ def choose_bank_transfer(order_id: int, now: datetime | None = None) -> Order:
             db.session.add(PaymentAttempt(order_id=order.id, method=Method.BANK_TRANSFER, amount_fen=order.total_fen,
                                           idempotency_key=f"bank-{remittance_reference(order)}"))
     return lifecycle.load_order(order.id)
-
-
-def attempts_for(order_id: int) -> list[PaymentAttempt]:
-    return list(db.session.scalars(
-        select(PaymentAttempt).where(PaymentAttempt.order_id == order_id).order_by(PaymentAttempt.id)))

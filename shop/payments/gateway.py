@@ -130,9 +130,6 @@ class StripeGateway:
                             options={"idempotency_key": idempotency_key})
         return _intent(intent.to_dict())
 
-    def retrieve_intent(self, intent_id: str) -> Intent:
-        return _intent(self._call(self.client.v1.payment_intents.retrieve, intent_id).to_dict())
-
     def pay_with_card_token(self, intent_id: str, token: str, idempotency_key: str) -> Intent:
         """Confirm the intent with the card of a Stripe.js token (server-side confirmation); the result may
         still need the buyer's 3-D Secure step (status requires_action)."""
@@ -142,9 +139,6 @@ class StripeGateway:
         self._call(self.client.v1.payment_intents.update, intent_id,
                    params={"customer": customer.id, "payment_method": source})
         return _intent(self._call(self.client.v1.payment_intents.confirm, intent_id).to_dict())
-
-    def cancel_intent(self, intent_id: str) -> None:
-        self._call(self.client.v1.payment_intents.cancel, intent_id)
 
     def refund(self, *, intent_id: str, amount_fen: int, idempotency_key: str, reason: str) -> tuple[str, str]:
         """Refund part or all of a payment; returns (refund id, status)."""

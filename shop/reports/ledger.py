@@ -19,7 +19,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from shop.catalog.models import Category
 from shop.cooperatives.models import Cooperative
 from shop.extensions import db
-from shop.orders.models import Order, OrderLine
+from shop.orders.models import BUYER_CLASS_LABELS, BuyerClass, Order, OrderLine
 from shop.organizations.models import Organization
 from shop.payments.models import Refund, RefundLine, RefundStatus
 from shop.regions.models import Pairing, Region
@@ -317,8 +317,7 @@ def _category_names(ids):
 def _organization_names(ids):
     if not ids:
         return {}
-    names = dict(db.session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids))).all())
-    return names
+    return dict(db.session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids))).all())
 
 
 def _label_products(codes, filters):
@@ -344,7 +343,6 @@ def _label_organizations(codes, filters):
 
 
 def _label_buyer_classes(codes, filters):
-    from shop.orders.models import BUYER_CLASS_LABELS, BuyerClass
     return lambda code: {"buyer_class": str(BUYER_CLASS_LABELS.get(BuyerClass(code), code))}
 
 
