@@ -8,7 +8,10 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from shop import jobs
+from shop.catalog import search
+from shop.database import write_transaction
 from shop.demo.seed import seed_demo
+from shop.extensions import db
 from shop.orders import lifecycle
 from shop.organizations import services as organizations
 from shop.organizations.exceptions import OrganizationError
@@ -52,6 +55,16 @@ def import_regions_command(path: str) -> None:
     except UnicodeDecodeError as exc:
         raise click.ClickException("the file is not UTF-8 text; nothing was imported") from exc
     click.echo(f"regions created: {created}, updated: {updated}")
+
+
+@click.command("reindex-search")
+@with_appcontext
+def reindex_search_command() -> None:
+    """Rebuild the catalogue's search index from every product's name and spec (after changing products by
+    hand in SQL, say; the shop keeps it current itself)."""
+    with write_transaction(db.session):
+        indexed = search.reindex_all(db.session)
+    click.echo(f"indexed {indexed} product(s)")
 
 
 @click.command("expire-orders")
@@ -131,5 +144,5 @@ def register_commands(app: Flask) -> None:
     for command in (seed_demo_command, import_regions_command, expire_orders_command, complete_orders_command,
                     create_organization_command, add_member_command, create_staff_command, run_jobs_command,
                     reconcile_payments_command, export_tallies_command,
-                    create_api_token_command, revoke_api_token_command):
+                    create_api_token_command, revoke_api_token_command, reindex_search_command):
         app.cli.add_command(command)

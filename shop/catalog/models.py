@@ -113,3 +113,14 @@ class Photo(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     product: Mapped[Product] = relationship(back_populates="photos")
+
+
+class SearchTerm(db.Model):
+    """A one- or two-character piece of a product's search text: the index behind catalogue search,
+    kept by shop/catalog/search.py."""
+
+    __tablename__ = "product_search_terms"
+    __table_args__ = (Index("ix_product_search_terms_product", "product_id"), {"sqlite_with_rowid": False})
+
+    term: Mapped[str] = mapped_column(String(2), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)

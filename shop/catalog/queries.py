@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from shop.caching import kept
+from shop.catalog import search
 from shop.catalog.models import Category, Photo, Product
 from shop.cooperatives.models import Cooperative, VerificationStatus
 from shop.extensions import db
@@ -114,8 +115,7 @@ def filtered_products(filters: ProductFilters) -> Select:
     """The visible catalogue narrowed by `filters`, unsorted."""
     stmt = visible_products()
     if filters.q:
-        # search_text is already lower-case, so one plain LIKE is a case-insensitive match on both databases.
-        stmt = stmt.where(Product.search_text.contains(filters.q.lower(), autoescape=True))
+        stmt = search.matching(stmt, filters.q.lower())
     if filters.category:
         stmt = stmt.where(Product.category.has(Category.slug == filters.category))
     if filters.county:

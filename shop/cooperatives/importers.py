@@ -18,6 +18,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 
+from shop.catalog import search
 from shop.catalog.models import Category, Product
 from shop.cooperatives.models import Cooperative
 from shop.database import utcnow, write_transaction
@@ -365,16 +366,20 @@ def write_plan(cooperative: Cooperative, plan: Plan) -> dict[str, int]:
     if plan.errors:
         raise ImportRejected(_("The file still has errors; nothing was saved."))
     now = utcnow()
+    written: list[int] = []
     if plan.creates:
-        db.session.execute(insert(Product), [
+        written += db.session.scalars(insert(Product).returning(Product.id), [
             {**_product_values(values), "cooperative_id": cooperative.id,
              "origin_county_code": cooperative.county_code, "is_active": True, "created_at": now,
-             "updated_at": now} for values in plan.creates])
+             "updated_at": now} for values in plan.creates]).all()
     if plan.updates:
         # Ids come from this cooperative's own products, read in plan_import (in the same transaction when
         # confirming), so one executemany UPDATE by primary key is safe and fast.
         db.session.execute(update(Product), [{**_product_values(values), "id": values["id"], "updated_at": now}
                                              for values in plan.updates])
+        written += [values["id"] for values in plan.updates]
+    # Bulk statements bypass the ORM's listeners: the search index is brought up to date here.
+    search.refresh_terms(db.session, written)
     if plan.absent:
         db.session.execute(
             update(Product).where(Product.cooperative_id == cooperative.id,

@@ -118,7 +118,7 @@ def queries_for(app, client, url) -> int:
     return counter.count
 
 
-@pytest.mark.parametrize("url", ["/products", "/", "/counties/652929", "/cooperatives/{coop}"])
+@pytest.mark.parametrize("url", ["/products", "/products?q=商品", "/", "/counties/652929", "/cooperatives/{coop}"])
 def test_query_count_does_not_grow_with_products(app, client, url):
     from datetime import date
 

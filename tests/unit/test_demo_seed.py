@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from shop.catalog import search
 from shop.catalog.models import Photo, Product
 from shop.cooperatives.models import Cooperative
 from shop.demo import data
@@ -59,6 +60,7 @@ def test_generate_products_tops_up():
     assert generate_products(50) == 0
     assert generate_products(80) == 30
     assert count(Product) == len(data.PRODUCTS) + 80
+    assert search.stale_products(db.session) == []  # bulk-inserted, and indexed for search all the same
 
 
 def test_demo_sales_are_real_paid_orders_placed_once():

@@ -185,3 +185,18 @@ def test_xml_entities_are_refused(coop):
 def test_a_damaged_excel_file_is_refused(coop):
     with pytest.raises(ImportRejected):
         read_table(b"PK\x03\x04" + b"garbage" * 100)
+
+
+def test_imported_and_reimported_products_are_found_by_search(coop):
+    from shop.catalog import search
+    from shop.catalog.queries import ProductFilters, search_products
+
+    def found(q):
+        return {card.name for card in search_products(ProductFilters(q=q), 1, 100).items}
+
+    apply_import(coop, plan_of(coop, "good.csv"))
+    assert found("红枣") == {"柯坪红枣"} and found("核桃") == {"柯坪核桃"}
+    text = (SAMPLES / "good.csv").read_text(encoding="utf-8").replace("柯坪核桃", "柯坪薄皮核桃")
+    apply_import(coop, plan_import(coop, read_table(text.encode())))
+    assert found("薄皮") == {"柯坪薄皮核桃"}
+    assert search.stale_products(db.session) == []

@@ -1,0 +1,130 @@
+"""Catalogue search: substring matching that works for Chinese, backed by an index on both databases.
+
+A buyer types 红枣 and expects 新疆柯坪红枣 to turn up, so the search box matches substrings, as
+`LIKE '%红枣%'` does. LIKE alone reads every listing, and a word index does not help because Chinese is
+written without spaces (PostgreSQL's pg_trgm and SQLite's trigram tokenizer cannot use their index for
+queries shorter than three characters, and most Chinese queries are one or two).
+
+So every one- and two-character piece ("term") of each product's search text is kept in
+product_search_terms. A text that contains the query contains every term of the query, so the products
+holding all of the query's terms are a small superset of the answer; LIKE then checks just those rows.
+
+The terms follow the products' name and spec: changes made through the ORM are picked up as they are
+flushed (the mapper listeners at the bottom); bulk Core statements that write names or specs call
+refresh_terms() for the products they wrote. `flask --app wsgi reindex-search` rebuilds everything.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from itertools import product
+
+from sqlalchemy import Connection, Join, Select, delete, event, insert, inspect, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+
+from shop.catalog.models import Product, SearchTerm
+
+# Any subset of the query's terms still finds every match; a handful keeps the lookup cheap for long queries.
+MAX_QUERY_TERMS = 6
+_BATCH = 500
+
+
+def terms_of(search_text: str) -> set[str]:
+    """Every character and every pair of neighbouring characters of each whitespace-separated word."""
+    terms: set[str] = set()
+    for word in search_text.split():
+        terms.update(word)
+        terms.update(word[i:i + 2] for i in range(len(word) - 1))
+    return terms
+
+
+def query_terms(query: str) -> list[str]:
+    """Terms that every text containing `query` (already lower-case) holds: each word's pairs of
+    neighbouring characters, or the word itself when it is a single character."""
+    terms: dict[str, None] = {}  # ordered and without repeats
+    for word in query.split():
+        terms.update(dict.fromkeys([word] if len(word) == 1 else [word[i:i + 2] for i in range(len(word) - 1)]))
+    return list(terms)[:MAX_QUERY_TERMS]
+
+
+def matching(stmt: Select, query: str) -> Select:
+    """Narrow `stmt` (a select of products) to those whose search text contains `query` (lower-case)."""
+    terms = query_terms(query)
+    if terms:
+        joined, term_columns = _terms_joined(len(terms))
+        stmt = stmt.select_from(joined).where(*(column == term for column, term in zip(term_columns, terms)))
+    # The terms only narrow the rows down; LIKE decides. search_text is lower-case already, so this is a
+    # case-insensitive match on both databases.
+    return stmt.where(Product.search_text.contains(query, autoescape=True))
+
+
+@functools.cache
+def _terms_joined(count: int):
+    """products joined to `count` copies of the terms table, the first one driving, and the copies' term
+    columns (built once per count: constructing joins is a noticeable share of a search page's time)."""
+    tables = [SearchTerm.__table__.alias(f"term_{n}") for n in range(count)]
+    products = Product.__table__
+    joined = _TermsFirst(tables[0], products, tables[0].c.product_id == products.c.id)
+    for table in tables[1:]:
+        joined = joined.join(table, table.c.product_id == products.c.id)
+    return joined, [table.c.term for table in tables]
+
+
+class _TermsFirst(Join):
+    """`hits JOIN products`, read in that order on SQLite too: without statistics SQLite's planner prefers
+    walking a products index and looking each row up in the hits, which reads the whole catalogue. A CROSS
+    JOIN is SQLite's documented way to fix the order of two tables; other databases plan it themselves."""
+
+    inherit_cache = True
+
+
+@compiles(_TermsFirst, "sqlite")
+def _cross_join(join: _TermsFirst, compiler, asfrom=True, from_linter=None, **kw) -> str:
+    if from_linter is not None:  # as Join does: the two sides are joined, not a cartesian product
+        from_linter.edges.update(product(join.left._from_objects, join.right._from_objects))
+    return (f"{join.left._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw)}"
+            f" CROSS JOIN {join.right._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw)}"
+            f" ON {join.onclause._compiler_dispatch(compiler, from_linter=from_linter, **kw)}")
+
+
+def refresh_terms(connection: Connection | Session, product_ids: Iterable[int]) -> None:
+    """Rewrite the terms of these products from their current search text (inside the caller's
+    transaction, after the products were written)."""
+    ids = sorted(set(product_ids))
+    for chunk in (ids[start:start + _BATCH] for start in range(0, len(ids), _BATCH)):
+        texts = connection.execute(select(Product.id, Product.search_text).where(Product.id.in_(chunk))).all()
+        connection.execute(delete(SearchTerm).where(SearchTerm.product_id.in_(chunk)))
+        rows = [{"term": term, "product_id": product_id}
+                for product_id, text in texts for term in sorted(terms_of(text))]
+        if rows:
+            connection.execute(insert(SearchTerm), rows)
+
+
+def reindex_all(session: Session) -> int:
+    """Rebuild the terms of every product; returns how many products were indexed."""
+    ids = list(session.scalars(select(Product.id).order_by(Product.id)))
+    session.execute(delete(SearchTerm))
+    refresh_terms(session, ids)
+    return len(ids)
+
+
+def stale_products(session: Session) -> list[int]:
+    """Ids of products whose stored terms differ from their search text (for checks and tests)."""
+    stored: dict[int, set[str]] = {}
+    for product_id, term in session.execute(select(SearchTerm.product_id, SearchTerm.term)):
+        stored.setdefault(product_id, set()).add(term)
+    return [product_id for product_id, text in session.execute(select(Product.id, Product.search_text))
+            if stored.get(product_id, set()) != terms_of(text)]
+
+
+@event.listens_for(Product, "after_insert")
+def _index_new_product(mapper, connection: Connection, product: Product) -> None:
+    refresh_terms(connection, [product.id])
+
+
+@event.listens_for(Product, "after_update")
+def _reindex_renamed_product(mapper, connection: Connection, product: Product) -> None:
+    attrs = inspect(product).attrs
+    if attrs.name.history.has_changes() or attrs.spec.history.has_changes():
+        refresh_terms(connection, [product.id])

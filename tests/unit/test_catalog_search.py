@@ -1,0 +1,132 @@
+"""Catalogue search: the term index finds exactly what a substring match finds, and stays current."""
+import random
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from shop.catalog import search
+from shop.catalog.models import Product, SearchTerm
+from shop.catalog.queries import ProductFilters, search_products
+from shop.cooperatives import services as listings
+from shop.extensions import db
+from tests.factories import make_category, make_cooperative, make_product
+
+pytestmark = pytest.mark.usefixtures("app_ctx")
+
+
+def found(q: str, **filters) -> set[int]:
+    page = search_products(ProductFilters(q=q, **filters), 1, 10_000)
+    assert page.total == len(page.items)
+    return {card.id for card in page.items}
+
+
+def test_terms_are_the_characters_and_pairs_of_each_word():
+    assert search.terms_of("红枣 1 kg/袋") == {"红", "枣", "红枣", "1", "k", "g", "/", "袋", "kg", "g/", "/袋"}
+    assert search.terms_of("") == set()
+
+
+def test_query_terms_are_pairs_or_single_characters():
+    assert search.query_terms("红枣") == ["红枣"]
+    assert search.query_terms("枣") == ["枣"]
+    assert search.query_terms("柯坪红枣 5 kg") == ["柯坪", "坪红", "红枣", "5", "kg"]
+    assert search.query_terms("枣枣枣") == ["枣枣"]
+    assert len(search.query_terms("新疆阿克苏地区柯坪县红枣")) == search.MAX_QUERY_TERMS
+    assert search.query_terms("   ") == []
+
+
+def test_one_and_two_character_chinese_queries_find_substrings():
+    jujube = make_product(name="新疆柯坪红枣 骏枣一级", spec="1 kg/袋")
+    walnut = make_product(name="柯坪薄皮核桃", spec="500 g/袋")
+    tea = make_product(name="晴隆绿茶", spec="250 g/罐")
+    assert found("红枣") == {jujube.id}
+    assert found("枣") == {jujube.id}
+    assert found("柯坪") == {jujube.id, walnut.id}
+    assert found("茶") == {tea.id}
+    assert found("g/袋") == {jujube.id, walnut.id}
+    assert found("KG") == {jujube.id}  # case-insensitive
+    assert found("红 枣") == set()  # the space is part of the query
+    assert found("枣 骏") == {jujube.id}
+    assert found("新疆柯坪县红枣") == set()
+
+
+def test_search_agrees_with_a_plain_substring_match_on_random_catalogues():
+    rng = random.Random(832)
+    alphabet = "红枣核桃茶米柯坪新疆 kg%_/1"
+    cooperative, category = make_cooperative(), make_category()
+    products = []
+    for _ in range(60):
+        name = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 9))).strip() or "枣"
+        spec = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))).strip() or "袋"
+        products.append(make_product(cooperative, category, name=name, spec=spec))
+    texts = {p.id: f"{p.name} {p.spec}".lower() for p in products}
+    queries = {text[start:start + length] for text in texts.values()
+               for start, length in [(rng.randrange(len(text)), rng.randint(1, 4))]}
+    queries |= {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3))) for _ in range(40)}
+    for q in sorted(q.strip() for q in queries if q.strip()):
+        assert found(q) == {pid for pid, text in texts.items() if q.lower() in text}, q
+
+
+def test_search_combines_with_the_other_filters_and_sorts():
+    cheap = make_product(name="柯坪红枣", price_fen=1000, stock=0)
+    dear = make_product(name="若羌红枣", price_fen=9000)
+    make_product(name="核桃", price_fen=500)
+    page = search_products(ProductFilters(q="红枣", sort="price_asc"), 1, 24)
+    assert [card.id for card in page.items] == [cheap.id, dear.id]
+    assert found("红枣", in_stock=True) == {dear.id}
+
+
+def test_new_and_renamed_products_are_indexed_as_they_are_saved():
+    product = make_product(name="榕江香猪腊肉", spec="500 g/袋")
+    assert search.stale_products(db.session) == []
+    assert found("腊肉") == {product.id}
+
+    product.name = "从江香猪香肠"
+    db.session.commit()
+    assert found("腊肉") == set() and found("香肠") == {product.id}
+
+    product.stock = 3  # other changes leave the terms alone
+    db.session.commit()
+    assert search.stale_products(db.session) == []
+
+
+def test_a_cooperatives_edit_form_keeps_the_index(app):
+    cooperative = make_cooperative()
+    category = make_category()
+    data = listings.ListingData(sku="RJ-1", name="榕江小香鸡", category_id=category.id, unit="只", spec="1 只",
+                                net_weight_g=1200, price_fen=8800)
+    product = listings.save_listing(cooperative, data)
+    assert found("香鸡") == {product.id}
+    listings.save_listing(cooperative, listings.ListingData(**{**data.__dict__, "name": "榕江塔石香羊"}), product.id)
+    assert found("香鸡") == set() and found("香羊") == {product.id}
+    assert search.stale_products(db.session) == []
+
+
+def test_stale_products_notices_a_missing_or_wrong_index_and_reindex_repairs_it():
+    first = make_product(name="乌什核桃")
+    second = make_product(name="温宿大米")
+    db.session.execute(delete(SearchTerm).where(SearchTerm.product_id == first.id))
+    db.session.execute(SearchTerm.__table__.insert(), [{"term": "茶", "product_id": second.id}])
+    db.session.commit()
+    assert sorted(search.stale_products(db.session)) == sorted([first.id, second.id])
+    assert search.reindex_all(db.session) == 2
+    db.session.commit()
+    assert search.stale_products(db.session) == []
+    assert found("核桃") == {first.id} and found("茶") == set()
+
+
+def test_reindex_search_command(runner):
+    make_product(name="理塘牦牛肉干")
+    db.session.execute(delete(SearchTerm))
+    db.session.commit()
+    result = runner.invoke(args=["reindex-search"])
+    assert result.exit_code == 0 and "indexed 1 product(s)" in result.output
+    assert db.session.scalar(select(func.count()).select_from(SearchTerm)) > 0
+    assert search.stale_products(db.session) == []
+
+
+def test_deleting_a_product_deletes_its_terms():
+    product = make_product(name="旺苍米仓山茶")
+    db.session.delete(product)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(SearchTerm)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Product)) == 0
