@@ -159,8 +159,7 @@ def generate_products(total: int, seed: int = 2260) -> int:
         search.refresh_terms(db.session, ids)
     db.session.commit()
     if rows and db.session.get_bind().dialect.name == "postgresql":
-        # After a bulk load PostgreSQL plans with stale statistics until autovacuum catches up (and it
-        # never analyzes tables with fewer than 50 changed rows, such as the dozen cooperatives); the
+        # After a bulk load PostgreSQL plans with stale statistics until autovacuum catches up, and the
         # benchmarks start right away.
         db.session.execute(text("ANALYZE"))
         db.session.commit()
