@@ -124,7 +124,8 @@ def add_member_command(organization: str, who: str) -> None:
               help="Seconds between rounds when running continuously.")
 @with_appcontext
 def run_jobs_command(once: bool, interval: float) -> None:
-    """The background work: expire unpaid orders, complete received ones, send queued mail."""
+    """The background work: expire unpaid orders, complete received ones, send queued mail and refunds, purge
+    old login sessions."""
     while True:
         report = jobs.run_once()
         if once or any(report.values()):

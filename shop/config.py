@@ -58,6 +58,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "帮扶集市 <noreply@bangfu.invalid>"),
         "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", 10)),
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", 3600)),
+        # A login lasts at most this long, however the cookie was kept; then the buyer logs in again.
+        "LOGIN_SESSION_DAYS": int(env.get("LOGIN_SESSION_DAYS", 30)),
         # Orders: how long an unpaid order holds its stock, and how long after receipt it completes.
         "ORDER_PAYMENT_MINUTES": int(env.get("ORDER_PAYMENT_MINUTES", 30)),
         "ORDER_COMPLETE_DAYS": int(env.get("ORDER_COMPLETE_DAYS", 7)),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from shop.accounts.sessions import purge_sessions
 from shop.notifications.services import deliver_queued
 from shop.orders import lifecycle
 from shop.payments.refunds import submit_pending_refunds
@@ -15,4 +16,4 @@ def run_once() -> dict[str, int]:
     refunds_sent = submit_pending_refunds()
     sent, failed = deliver_queued()
     return {"expired": len(expired), "completed": len(completed), "refunds_sent": refunds_sent,
-            "mail_sent": sent, "mail_failed": failed}
+            "mail_sent": sent, "mail_failed": failed, "sessions_purged": purge_sessions()}

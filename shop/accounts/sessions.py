@@ -3,18 +3,25 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
-from flask import session
+from flask import current_app, session
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 
 from shop.accounts.models import LoginSession, User
 from shop.database import utcnow, write_transaction
 from shop.extensions import db
 
 KEPT_AT_LOGIN = ("lang", "cart_token")
+# Sessions that ended (logout, password change) or ran out are kept this long, then deleted.
+ENDED_SESSIONS_KEPT = timedelta(days=30)
 KEPT_AT_LOGOUT = ("lang",)
 TOKEN_MAX_LENGTH = 128
+
+
+def _lifetime() -> timedelta:
+    return timedelta(days=current_app.config["LOGIN_SESSION_DAYS"])
 
 
 def hash_token(token: str) -> str:
@@ -67,6 +74,7 @@ def load_user(token: str) -> User | None:
         .where(
             LoginSession.token_hash == hash_token(token),
             LoginSession.ended_at.is_(None),
+            LoginSession.created_at > utcnow() - _lifetime(),
             User.is_active.is_(True),
         )
     ).scalar_one_or_none()
@@ -87,3 +95,13 @@ def end_all_sessions(user: User, except_token: str | None = None) -> int:
     """End every live session of `user` (all devices), optionally keeping the one with `except_token`."""
     with write_transaction(db.session):
         return revoke_sessions(user.id, except_token)
+
+
+def purge_sessions(now: datetime | None = None) -> int:
+    """Delete sessions that ended or ran out more than ENDED_SESSIONS_KEPT ago; returns how many."""
+    cutoff = (now or utcnow()) - ENDED_SESSIONS_KEPT
+    with write_transaction(db.session):
+        return db.session.execute(
+            delete(LoginSession).where(or_(LoginSession.ended_at < cutoff,
+                                           LoginSession.created_at < cutoff - _lifetime()))
+        ).rowcount

@@ -279,3 +279,45 @@ def test_acting_for_follows_memberships(app, app_ctx):
         assert acting_organization_id() == org.id
         set_acting_for("self")
         assert acting_organization_id() is None
+
+
+def test_a_login_lasts_login_session_days_at_most(app, app_ctx):
+    from datetime import timedelta
+
+    user = make_user()
+    live_session(user, "old")
+    live_session(user, "new")
+    days = app.config["LOGIN_SESSION_DAYS"]
+    old = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == hash_token("old")))
+    old.created_at = utcnow() - timedelta(days=days, minutes=1)
+    db.session.commit()
+    assert load_user("old") is None
+    assert load_user("new") is not None
+
+
+def test_old_ended_and_run_out_sessions_are_purged_and_live_ones_kept(app, app_ctx):
+    from datetime import timedelta
+
+    from shop.accounts.sessions import ENDED_SESSIONS_KEPT, purge_sessions
+    from shop.jobs import run_once
+
+    user = make_user()
+    lifetime = timedelta(days=app.config["LOGIN_SESSION_DAYS"])
+    now = utcnow()
+    rows = {
+        "live": dict(created_at=now - timedelta(days=1)),
+        "ended lately": dict(created_at=now - timedelta(days=5), ended_at=now - timedelta(days=2)),
+        "ended long ago": dict(created_at=now - timedelta(days=50), ended_at=now - ENDED_SESSIONS_KEPT
+                               - timedelta(hours=1)),
+        "ran out lately": dict(created_at=now - lifetime - timedelta(days=1)),
+        "ran out long ago": dict(created_at=now - lifetime - ENDED_SESSIONS_KEPT - timedelta(hours=1)),
+    }
+    for token, values in rows.items():
+        db.session.add(LoginSession(token_hash=hash_token(token), user_id=user.id, **values))
+    db.session.commit()
+    assert purge_sessions(now) == 2
+    left = set(db.session.scalars(select(LoginSession.token_hash)))
+    assert left == {hash_token(token) for token in ("live", "ended lately", "ran out lately")}
+    assert load_user("live") is not None
+    assert purge_sessions(now) == 0
+    assert run_once()["sessions_purged"] == 0
