@@ -60,6 +60,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", 3600)),
         # A login lasts at most this long, however the cookie was kept; then the buyer logs in again.
         "LOGIN_SESSION_DAYS": int(env.get("LOGIN_SESSION_DAYS", 30)),
+        # After this many failed logins for one email or mobile number within LOGIN_LOCK_MINUTES, it is refused
+        # until the oldest failure is that old.
+        "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", 5)),
+        "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", 15)),
         # Orders: how long an unpaid order holds its stock, and how long after receipt it completes.
         "ORDER_PAYMENT_MINUTES": int(env.get("ORDER_PAYMENT_MINUTES", 30)),
         "ORDER_COMPLETE_DAYS": int(env.get("ORDER_COMPLETE_DAYS", 7)),

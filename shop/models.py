@@ -1,6 +1,7 @@
 """Every model, imported so the metadata is complete (Alembic, relationship strings)."""
 from shop.accounts.models import (  # noqa: F401
     CooperativeMembership,
+    LoginFailure,
     LoginSession,
     OrganizationMembership,
     User,

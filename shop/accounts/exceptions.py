@@ -72,3 +72,13 @@ class InvalidResetToken(AccountError):
 
 class ActingForRefused(AccountError):
     message = _l("You are not a member of that organization or cooperative.")
+
+
+class TooManyAttempts(AccountError):
+    """Too many failed logins for one login name lately; `minutes` until it may be tried again."""
+
+    field = "password"
+
+    def __init__(self, minutes: int):
+        self.minutes = minutes
+        super().__init__(_l("Too many failed attempts. Please try again in %(minutes)d minutes.", minutes=minutes))

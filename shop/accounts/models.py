@@ -83,6 +83,17 @@ class LoginSession(db.Model):
     user: Mapped[User] = relationship()
 
 
+class LoginFailure(db.Model):
+    """A failed login for a login name (stored as its sha256, never in clear), for shop/accounts/throttling.py."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_name_at", "name_hash", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
 class MemberRole(enum.StrEnum):
     MEMBER = "member"
     ADMIN = "admin"

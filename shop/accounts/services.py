@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from shop.accounts import throttling
 from shop.accounts.exceptions import (
     AccountDisabled,
     AuthenticationFailed,
@@ -100,17 +101,21 @@ def authenticate(identifier: str, password: str) -> User:
     """The active account for an email address or mobile number and password; else AuthenticationFailed."""
     user = None
     email, mobile = normalize_email(identifier), normalize_mobile(identifier)
+    name = email if "@" in email else mobile
+    failures = throttling.check_allowed(name)  # TooManyAttempts: the password is not even looked at
     if "@" in email:
         user = user_by_email(email) if is_email(email) else None
     elif is_mobile(mobile):
         user = user_by_mobile(mobile)
     if user is None:
         check_password_hash(_dummy_hash(), password or "")
-        raise AuthenticationFailed()
-    if not user.check_password(password or ""):
+    if user is None or not user.check_password(password or ""):
+        throttling.record_failure(name)
         raise AuthenticationFailed()
     if not user.is_active:
         raise AccountDisabled()
+    if failures:
+        throttling.clear_failures(name)
     return user
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from shop.accounts import services
 from shop.accounts.acting import acting_for, set_acting_for
 from shop.accounts.decorators import login_required
-from shop.accounts.exceptions import AccountError, ActingForRefused, InvalidResetToken
+from shop.accounts.exceptions import AccountError, ActingForRefused, InvalidResetToken, TooManyAttempts
 from shop.accounts.forms import (
     ActingForForm,
     ChangePasswordForm,
@@ -63,15 +63,17 @@ def login():
     _next_from_query(form)
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(safe_next(form.next.data) if form.next.data else url_for(".overview"))
+    status = 200
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.identifier.data, form.password.data)
         except AccountError as error:
             form.add_error(error)
+            status = 429 if isinstance(error, TooManyAttempts) else 200
         else:
             start_session(user)
             return redirect(safe_next(form.next.data))
-    return render_template("accounts/login.html", form=form)
+    return render_template("accounts/login.html", form=form), status
 
 
 @bp.post("/logout")

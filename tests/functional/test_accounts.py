@@ -369,3 +369,58 @@ def test_create_staff_command(app, runner):
     assert result.exit_code != 0
     with app.app_context():
         assert db.session.scalar(db.select(User.is_staff).where(User.email == "ops@bangfu.cn"))
+
+
+def age_login_failures(app, minutes: int) -> None:
+    """Pretend the recorded failed logins happened `minutes` earlier."""
+    from datetime import timedelta
+
+    from shop.accounts.models import LoginFailure
+
+    with app.app_context():
+        for failure in db.session.scalars(db.select(LoginFailure)):
+            failure.at -= timedelta(minutes=minutes)
+        db.session.commit()
+
+
+def test_repeated_failed_logins_lock_the_name_for_a_while(app, client, buyer):
+    english(client)
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert login(client, "buyer@example.cn", "wrong password").status_code == 200
+    # Now even the right password is refused, and the page says for how long.
+    response = login(client, "BUYER@example.cn")
+    assert response.status_code == 429
+    assert "Too many failed attempts. Please try again in 15 minutes." in response.get_data(as_text=True)
+    assert not is_logged_in(client)
+    # The same person by mobile number is another login name; other accounts are not affected either.
+    assert login(client, "13800138000").status_code == 302
+    logout(client)
+    age_login_failures(app, 10)
+    assert "try again in 5 minutes" in login(client, "buyer@example.cn").get_data(as_text=True)
+    age_login_failures(app, 5)
+    assert login(client, "buyer@example.cn").status_code == 302
+
+
+def test_the_lock_message_is_in_chinese_by_default(app, client, buyer):
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        login(client, "13800138000", "wrong password")
+    assert "登录失败次数过多" in login(client, "13800138000").get_data(as_text=True)
+
+
+def test_unknown_names_are_locked_alike_so_the_answer_reveals_nothing(app, client):
+    english(client)
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        login(client, "nobody@example.cn", "guess")
+    assert login(client, "nobody@example.cn", "guess").status_code == 429
+
+
+def test_a_successful_login_forgets_earlier_failures(app, client, buyer):
+    from shop.accounts.models import LoginFailure
+
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
+        login(client, "buyer@example.cn", "wrong password")
+    assert login(client, "buyer@example.cn").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(LoginFailure.id))) == 0
+        stored = db.session.scalars(db.select(LoginFailure.name_hash)).all()
+    assert "buyer@example.cn" not in stored

@@ -321,3 +321,19 @@ def test_old_ended_and_run_out_sessions_are_purged_and_live_ones_kept(app, app_c
     assert load_user("live") is not None
     assert purge_sessions(now) == 0
     assert run_once()["sessions_purged"] == 0
+
+
+def test_login_failures_are_stored_hashed_and_purged_when_too_old(app, app_ctx):
+    from datetime import timedelta
+
+    from shop.accounts import throttling
+    from shop.accounts.models import LoginFailure
+
+    now = utcnow()
+    window = timedelta(minutes=app.config["LOGIN_LOCK_MINUTES"])
+    throttling.record_failure("a@example.cn", now - window - timedelta(seconds=1))
+    throttling.record_failure("a@example.cn", now - timedelta(minutes=1))
+    assert "a@example.cn" not in db.session.scalars(select(LoginFailure.name_hash)).all()
+    assert throttling.check_allowed("a@example.cn", now) == 1  # only the recent one counts
+    assert throttling.purge_failures(now) == 1
+    assert throttling.check_allowed("a@example.cn", now) == 1
