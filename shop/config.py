@@ -64,6 +64,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # until the oldest failure is that old.
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", 5)),
         "LOGIN_LOCK_MINUTES": int(env.get("LOGIN_LOCK_MINUTES", 15)),
+        # At most this many password-reset mails per email address within PASSWORD_RESET_MAIL_MINUTES.
+        "PASSWORD_RESET_MAX_MAILS": int(env.get("PASSWORD_RESET_MAX_MAILS", 3)),
+        "PASSWORD_RESET_MAIL_MINUTES": int(env.get("PASSWORD_RESET_MAIL_MINUTES", 60)),
         # Orders: how long an unpaid order holds its stock, and how long after receipt it completes.
         "ORDER_PAYMENT_MINUTES": int(env.get("ORDER_PAYMENT_MINUTES", 30)),
         "ORDER_COMPLETE_DAYS": int(env.get("ORDER_COMPLETE_DAYS", 7)),

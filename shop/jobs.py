@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import current_app
 
+from shop.accounts import throttling
 from shop.accounts.sessions import purge_sessions
-from shop.accounts.throttling import purge_failures
 from shop.notifications.services import deliver_queued
 from shop.orders import lifecycle
 from shop.payments.refunds import submit_pending_refunds
@@ -18,4 +18,4 @@ def run_once() -> dict[str, int]:
     sent, failed = deliver_queued()
     return {"expired": len(expired), "completed": len(completed), "refunds_sent": refunds_sent,
             "mail_sent": sent, "mail_failed": failed, "sessions_purged": purge_sessions(),
-            "login_failures_purged": purge_failures()}
+            "attempts_purged": throttling.purge()}

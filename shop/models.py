@@ -1,9 +1,9 @@
 """Every model, imported so the metadata is complete (Alembic, relationship strings)."""
 from shop.accounts.models import (  # noqa: F401
     CooperativeMembership,
-    LoginFailure,
     LoginSession,
     OrganizationMembership,
+    ThrottledAttempt,
     User,
 )
 from shop.api.models import ApiToken  # noqa: F401

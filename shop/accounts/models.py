@@ -83,13 +83,15 @@ class LoginSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class LoginFailure(db.Model):
-    """A failed login for a login name (stored as its sha256, never in clear), for shop/accounts/throttling.py."""
+class ThrottledAttempt(db.Model):
+    """A counted attempt (a failed login, a password-reset request) for a login name, stored as its sha256,
+    never in clear; see shop/accounts/throttling.py."""
 
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_name_at", "name_hash", "at"),)
+    __tablename__ = "throttled_attempts"
+    __table_args__ = (Index("ix_throttled_attempts_action_name_at", "action", "name_hash", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(20))
     name_hash: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 

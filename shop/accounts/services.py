@@ -23,6 +23,7 @@ from shop.accounts.exceptions import (
     InvalidResetToken,
     MissingLoginName,
     PasswordRuleError,
+    TooManyAttempts,
     WrongPassword,
 )
 from shop.accounts.identifiers import is_email, is_mobile, normalize_email, normalize_mobile
@@ -102,7 +103,7 @@ def authenticate(identifier: str, password: str) -> User:
     user = None
     email, mobile = normalize_email(identifier), normalize_mobile(identifier)
     name = email if "@" in email else mobile
-    failures = throttling.check_allowed(name)  # TooManyAttempts: the password is not even looked at
+    failures = throttling.check(throttling.LOGIN_FAILURES, name)  # if refused, the password is not looked at
     if "@" in email:
         user = user_by_email(email) if is_email(email) else None
     elif is_mobile(mobile):
@@ -110,12 +111,12 @@ def authenticate(identifier: str, password: str) -> User:
     if user is None:
         check_password_hash(_dummy_hash(), password or "")
     if user is None or not user.check_password(password or ""):
-        throttling.record_failure(name)
+        throttling.record(throttling.LOGIN_FAILURES, name)
         raise AuthenticationFailed()
     if not user.is_active:
         raise AccountDisabled()
     if failures:
-        throttling.clear_failures(name)
+        throttling.clear(throttling.LOGIN_FAILURES, name)
     return user
 
 
@@ -159,7 +160,14 @@ def check_reset_token(token: str, *, for_update: bool = False) -> User:
 
 
 def reset_token_for(email: str) -> tuple[User, str] | None:
-    """A reset token for the active account with this email address, or None (nothing to send)."""
+    """A reset token for the active account with this email address, or None (nothing to send: no such
+    account, or RESET_MAILS already went to this address lately; the page says the same either way)."""
+    name = normalize_email(email)
+    try:
+        throttling.check(throttling.RESET_MAILS, name)
+    except TooManyAttempts:
+        return None
+    throttling.record(throttling.RESET_MAILS, name)
     user = user_by_email(email)
     if user is None or not user.is_active:
         return None

@@ -1,58 +1,82 @@
-"""Slowing down password guessing.
+"""Slowing down password guessing and password-reset mail floods.
 
-After LOGIN_MAX_FAILURES failed logins for one login name within LOGIN_LOCK_MINUTES, that name is refused
-without looking at the password until the oldest of those failures is that old. The failures live in the
-database, so every worker on every host agrees. Names are counted whether or not an account has them, so
-the answer never tells which names exist, and are stored only as hashes. A successful login clears them.
+Each Limit counts attempts of one kind per login name: after `max_setting` of them within `minutes_setting`
+minutes, the name is refused until the oldest of those is that old. Failed logins count towards
+LOGIN_FAILURES (a successful login clears them); requested reset mails towards RESET_MAILS. The attempts
+live in the database, so every worker on every host agrees. Names are counted whether or not an account has
+them, so the answers never tell which names exist, and are stored only as hashes.
 """
 from __future__ import annotations
 
 import hashlib
 import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 
 from shop.accounts.exceptions import TooManyAttempts
-from shop.accounts.models import LoginFailure
+from shop.accounts.models import ThrottledAttempt
 from shop.database import utcnow, write_transaction
 from shop.extensions import db
+
+
+@dataclass(frozen=True)
+class Limit:
+    action: str
+    max_setting: str
+    minutes_setting: str
+
+    @property
+    def most(self) -> int:
+        return current_app.config[self.max_setting]
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(minutes=current_app.config[self.minutes_setting])
+
+
+LOGIN_FAILURES = Limit("login_failure", "LOGIN_MAX_FAILURES", "LOGIN_LOCK_MINUTES")
+RESET_MAILS = Limit("password_reset", "PASSWORD_RESET_MAX_MAILS", "PASSWORD_RESET_MAIL_MINUTES")
+LIMITS = (LOGIN_FAILURES, RESET_MAILS)
 
 
 def _hash(name: str) -> str:
     return hashlib.sha256(name.encode()).hexdigest()
 
 
-def _window() -> timedelta:
-    return timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+def _of(limit: Limit, name: str):
+    return (ThrottledAttempt.action == limit.action) & (ThrottledAttempt.name_hash == _hash(name))
 
 
-def check_allowed(name: str, now: datetime | None = None) -> int:
-    """Raise TooManyAttempts if `name` (normalised) failed too often lately; else return how often it did."""
+def check(limit: Limit, name: str, now: datetime | None = None) -> int:
+    """Raise TooManyAttempts if `name` (normalised) reached the limit; else return its recent attempts."""
     now = now or utcnow()
-    failures, oldest = db.session.execute(
-        select(func.count(), func.min(LoginFailure.at))
-        .where(LoginFailure.name_hash == _hash(name), LoginFailure.at > now - _window())
+    attempts, oldest = db.session.execute(
+        select(func.count(), func.min(ThrottledAttempt.at))
+        .where(_of(limit, name), ThrottledAttempt.at > now - limit.window)
     ).one()
-    if failures >= current_app.config["LOGIN_MAX_FAILURES"]:
-        raise TooManyAttempts(max(1, math.ceil((oldest + _window() - now).total_seconds() / 60)))
-    return failures
+    if attempts >= limit.most:
+        raise TooManyAttempts(max(1, math.ceil((oldest + limit.window - now).total_seconds() / 60)))
+    return attempts
 
 
-def record_failure(name: str, now: datetime | None = None) -> None:
+def record(limit: Limit, name: str, now: datetime | None = None) -> None:
     with write_transaction(db.session):
-        db.session.add(LoginFailure(name_hash=_hash(name), at=now or utcnow()))
+        db.session.add(ThrottledAttempt(action=limit.action, name_hash=_hash(name), at=now or utcnow()))
 
 
-def clear_failures(name: str) -> None:
-    """Forget the failures of `name` (after it logged in)."""
+def clear(limit: Limit, name: str) -> None:
+    """Forget the attempts of `name` (after it logged in)."""
     with write_transaction(db.session):
-        db.session.execute(delete(LoginFailure).where(LoginFailure.name_hash == _hash(name)))
+        db.session.execute(delete(ThrottledAttempt).where(_of(limit, name)))
 
 
-def purge_failures(now: datetime | None = None) -> int:
-    """Delete failures too old to count; returns how many."""
+def purge(now: datetime | None = None) -> int:
+    """Delete attempts too old to count; returns how many."""
+    now = now or utcnow()
     with write_transaction(db.session):
-        return db.session.execute(
-            delete(LoginFailure).where(LoginFailure.at <= (now or utcnow()) - _window())).rowcount
+        return db.session.execute(delete(ThrottledAttempt).where(or_(*(
+            (ThrottledAttempt.action == limit.action) & (ThrottledAttempt.at <= now - limit.window)
+            for limit in LIMITS)))).rowcount

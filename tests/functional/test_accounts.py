@@ -237,6 +237,17 @@ def test_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(client, b
     assert len(mail_to_smtp.messages) == 1
 
 
+def test_reset_mails_to_one_address_are_limited_and_the_page_looks_the_same(app, client, buyer, mail_to_smtp):
+    allowed = app.config["PASSWORD_RESET_MAX_MAILS"]
+    pages = [main_part(request_reset(client, "buyer@example.cn")) for _ in range(allowed + 2)]
+    mail_to_smtp.wait_for(allowed)
+    assert len(set(pages)) == 1  # the page never tells
+    assert len(mail_to_smtp.messages) == allowed
+    age_attempts(app, app.config["PASSWORD_RESET_MAIL_MINUTES"])
+    request_reset(client, "buyer@example.cn")
+    mail_to_smtp.wait_for(allowed + 1)
+
+
 def test_reset_page_still_answers_when_mail_fails(app, client, buyer, mail_to_smtp, caplog):
     app.config["MAIL_PORT"] = 1  # nothing listens there; mail_to_smtp restores the port afterwards
     response = request_reset(client, "buyer@example.cn")
@@ -371,15 +382,15 @@ def test_create_staff_command(app, runner):
         assert db.session.scalar(db.select(User.is_staff).where(User.email == "ops@bangfu.cn"))
 
 
-def age_login_failures(app, minutes: int) -> None:
-    """Pretend the recorded failed logins happened `minutes` earlier."""
+def age_attempts(app, minutes: int) -> None:
+    """Pretend the recorded failed logins and reset requests happened `minutes` earlier."""
     from datetime import timedelta
 
-    from shop.accounts.models import LoginFailure
+    from shop.accounts.models import ThrottledAttempt
 
     with app.app_context():
-        for failure in db.session.scalars(db.select(LoginFailure)):
-            failure.at -= timedelta(minutes=minutes)
+        for attempt in db.session.scalars(db.select(ThrottledAttempt)):
+            attempt.at -= timedelta(minutes=minutes)
         db.session.commit()
 
 
@@ -395,9 +406,9 @@ def test_repeated_failed_logins_lock_the_name_for_a_while(app, client, buyer):
     # The same person by mobile number is another login name; other accounts are not affected either.
     assert login(client, "13800138000").status_code == 302
     logout(client)
-    age_login_failures(app, 10)
+    age_attempts(app, 10)
     assert "try again in 5 minutes" in login(client, "buyer@example.cn").get_data(as_text=True)
-    age_login_failures(app, 5)
+    age_attempts(app, 5)
     assert login(client, "buyer@example.cn").status_code == 302
 
 
@@ -415,12 +426,13 @@ def test_unknown_names_are_locked_alike_so_the_answer_reveals_nothing(app, clien
 
 
 def test_a_successful_login_forgets_earlier_failures(app, client, buyer):
-    from shop.accounts.models import LoginFailure
+    from shop.accounts.models import ThrottledAttempt
 
     for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
         login(client, "buyer@example.cn", "wrong password")
+    with app.app_context():
+        stored = db.session.scalars(db.select(ThrottledAttempt.name_hash)).all()
+    assert len(stored) == app.config["LOGIN_MAX_FAILURES"] - 1 and "buyer@example.cn" not in stored
     assert login(client, "buyer@example.cn").status_code == 302
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count(LoginFailure.id))) == 0
-        stored = db.session.scalars(db.select(LoginFailure.name_hash)).all()
-    assert "buyer@example.cn" not in stored
+        assert db.session.scalar(db.select(db.func.count(ThrottledAttempt.id))) == 0

@@ -323,17 +323,32 @@ def test_old_ended_and_run_out_sessions_are_purged_and_live_ones_kept(app, app_c
     assert run_once()["sessions_purged"] == 0
 
 
-def test_login_failures_are_stored_hashed_and_purged_when_too_old(app, app_ctx):
+def test_attempts_are_stored_hashed_and_purged_when_too_old(app, app_ctx):
     from datetime import timedelta
 
     from shop.accounts import throttling
-    from shop.accounts.models import LoginFailure
+    from shop.accounts.models import ThrottledAttempt
+    from shop.jobs import run_once
 
     now = utcnow()
-    window = timedelta(minutes=app.config["LOGIN_LOCK_MINUTES"])
-    throttling.record_failure("a@example.cn", now - window - timedelta(seconds=1))
-    throttling.record_failure("a@example.cn", now - timedelta(minutes=1))
-    assert "a@example.cn" not in db.session.scalars(select(LoginFailure.name_hash)).all()
-    assert throttling.check_allowed("a@example.cn", now) == 1  # only the recent one counts
-    assert throttling.purge_failures(now) == 1
-    assert throttling.check_allowed("a@example.cn", now) == 1
+    login_window = timedelta(minutes=app.config["LOGIN_LOCK_MINUTES"])
+    reset_window = timedelta(minutes=app.config["PASSWORD_RESET_MAIL_MINUTES"])
+    assert reset_window > login_window
+    throttling.record(throttling.LOGIN_FAILURES, "a@example.cn", now - login_window - timedelta(seconds=1))
+    throttling.record(throttling.LOGIN_FAILURES, "a@example.cn", now - timedelta(minutes=1))
+    throttling.record(throttling.RESET_MAILS, "a@example.cn", now - login_window - timedelta(seconds=1))
+    assert "a@example.cn" not in db.session.scalars(select(ThrottledAttempt.name_hash)).all()
+    assert throttling.check(throttling.LOGIN_FAILURES, "a@example.cn", now) == 1  # only the recent one counts
+    assert throttling.check(throttling.RESET_MAILS, "a@example.cn", now) == 1  # a longer window
+    assert throttling.purge(now) == 1  # each kind by its own window
+    assert throttling.check(throttling.LOGIN_FAILURES, "a@example.cn", now) == 1
+    assert throttling.check(throttling.RESET_MAILS, "a@example.cn", now) == 1
+    assert run_once()["attempts_purged"] == 0
+
+
+def test_reset_mails_are_limited_per_address(app, app_ctx):
+    user = make_user(email="reset@example.cn")
+    for _ in range(app.config["PASSWORD_RESET_MAX_MAILS"]):
+        assert services.reset_token_for(" RESET@example.cn ")[0].id == user.id
+    assert services.reset_token_for("reset@example.cn") is None
+    assert services.reset_token_for("other@example.cn") is None  # no account: nothing either way
