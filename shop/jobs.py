@@ -7,6 +7,7 @@ from shop.accounts import throttling
 from shop.accounts.sessions import purge_sessions
 from shop.notifications.services import deliver_queued
 from shop.orders import lifecycle
+from shop.payments.attempts import cancel_abandoned_intents
 from shop.payments.refunds import submit_pending_refunds
 
 
@@ -15,7 +16,9 @@ def run_once() -> dict[str, int]:
     expired = lifecycle.expire_due_orders()
     completed = lifecycle.complete_due_orders(current_app.config["ORDER_COMPLETE_DAYS"])
     refunds_sent = submit_pending_refunds()
+    intents_cancelled = cancel_abandoned_intents()
     sent, failed = deliver_queued()
     return {"expired": len(expired), "completed": len(completed), "refunds_sent": refunds_sent,
+            "intents_cancelled": intents_cancelled,
             "mail_sent": sent, "mail_failed": failed, "sessions_purged": purge_sessions(),
             "attempts_purged": throttling.purge()}

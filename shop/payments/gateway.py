@@ -140,6 +140,11 @@ class StripeGateway:
                    params={"customer": customer.id, "payment_method": source})
         return _intent(self._call(self.client.v1.payment_intents.confirm, intent_id).to_dict())
 
+    def cancel_intent(self, intent_id: str, idempotency_key: str) -> None:
+        """Cancel a PaymentIntent nobody paid, so it can no longer take money. Stripe refuses (GatewayError)
+        once the intent succeeded or is being processed."""
+        self._call(self.client.v1.payment_intents.cancel, intent_id, options={"idempotency_key": idempotency_key})
+
     def refund(self, *, intent_id: str, amount_fen: int, idempotency_key: str, reason: str) -> tuple[str, str]:
         """Refund part or all of a payment; returns (refund id, status)."""
         refund = self._call(self.client.v1.refunds.create,
