@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+THREADS ?= 4
 PYTEST_ARGS ?=
 # Without STRIPE_SECRET_KEY, `make run` pays through localstripe on this port (loopback only).
 STRIPE_PORT ?= 8420
@@ -42,7 +43,8 @@ run: install translations
 	    --webhook-url http://$(HOST):$(PORT)/payments/stripe/webhook --webhook-secret whsec_demo & \
 	fi; \
 	$(BIN)/flask --app wsgi run-jobs & \
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-class gthread --threads $(THREADS) \
+	  --access-logfile - wsgi:app
 
 test: install translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
