@@ -89,11 +89,15 @@ class TallyFilterForm(Form):
                 args[name] = value.isoformat() if isinstance(value, date) else value
         return args
 
-    def described(self) -> list[tuple[str, str]]:
-        """(label, value) of every filter set, for the top of an XLSX export."""
+    def described(self, label_of=lambda name, value: str(value)) -> list[tuple[str, str]]:
+        """(label, value) of every filter set, for the top of an XLSX export; `label_of(name, value)` names
+        ids and codes (see reports/menus.py)."""
         parts = [("分组", str(GROUPING_LABELS[self.by.data])),
                  ("期间", f"{self.date_from.data or '最早'} 至 {self.date_to.data or '最新'}")]
-        for field in (self.buyer_class, self.organization, self.cooperative, self.category, self.county):
+        if self.buyer_class.data:
+            label = next(c.label for c in self.buyer_class.choices if c.value == self.buyer_class.data)
+            parts.append((str(self.buyer_class.label.text), str(label)))
+        for field in (self.organization, self.cooperative, self.category, self.county):
             if field.data:
-                parts.append((str(field.label.text), str(field.data)))
+                parts.append((str(field.label.text), f"{label_of(field.name, field.data)} ({field.data})"))
         return parts

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 
 from shop.accounts.decorators import staff_required
-from shop.reports import charts, exports
+from shop.reports import charts, exports, menus
 from shop.reports.forms import COLUMN_LABELS, GROUPING_LABELS, TallyFilterForm
 from shop.reports.ledger import METRICS, tally
 
@@ -28,6 +28,7 @@ def tallies():
     by_month = result if form.by.data == "month" else tally("month", filters)
     return render_template("staff/tallies.html", form=form, tally=result, metrics=METRICS,
                            grouping_labels=GROUPING_LABELS, columns=COLUMN_LABELS, args=form.query_args(),
+                           menus=menus.filter_menus(),
                            county_bars=charts.bars(by_county.rows, "county"), trend=charts.trend(by_month.rows))
 
 
@@ -51,6 +52,7 @@ def export_csv():
 def export_xlsx():
     form = _form()
     result = tally(form.by.data, form.to_filters())
-    data = exports.xlsx_bytes(result, form.described())
+    names = menus.filter_menus()
+    data = exports.xlsx_bytes(result, form.described(lambda name, value: menus.label_of(names, name, value)))
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{_filename(form, "xlsx")}"'})

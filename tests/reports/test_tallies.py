@@ -191,3 +191,38 @@ def test_export_command_writes_csv_and_xlsx(app, ledger, runner, tmp_path):
     assert result.exit_code == 0 and load_workbook(xlsx).active["A1"].value == "帮扶集市 销售统计"
     bad = runner.invoke(args=["export-tallies", "--by", "galaxy", "--output", str(out)])
     assert bad.exit_code != 0 and "galaxy" in bad.output
+
+
+def test_filters_are_picked_by_name_and_named_in_the_excel_file(app, ledger, staff):
+    from sqlalchemy import select
+
+    from shop.catalog.models import Category
+    from shop.cooperatives.models import Cooperative
+    from shop.extensions import db
+    from shop.money import format_fen
+    from shop.orders.models import Order
+    from shop.organizations.models import Organization
+
+    with app.app_context():
+        line = db.session.scalar(select(Order).where(Order.number == ledger.paid[0])).lines[0]
+        cooperative = db.session.get(Cooperative, line.cooperative_id)
+        category = db.session.get(Category, line.category_id)
+        organization = db.session.get(Organization, ledger.organization_ids[0])
+        picked = {"cooperative": (cooperative.id, cooperative.name), "category": (category.id, category.name_zh),
+                  "organization": (organization.id, organization.name)}
+        expected = rc.recount(lambda order, line, *a: ["all"] if (
+            line.cooperative_id == cooperative.id and line.category_id == category.id) else [])["all"]
+    html = staff.get("/staff/tallies/").get_data(as_text=True)
+    for value, name in picked.values():
+        assert re.search(rf'<option value="{value}">{re.escape(name)}', html)
+    assert '<option value="652929">柯坪县</option>' in html
+
+    query = f"by=county&cooperative={picked['cooperative'][0]}&category={picked['category'][0]}"
+    html = staff.get(f"/staff/tallies/?{query}").get_data(as_text=True)
+    assert f'<option value="{picked["cooperative"][0]}" selected>{picked["cooperative"][1]}' in html
+    assert expected[4] > 0 and format_fen(expected[4] - expected[5]) in html
+
+    sheet = load_workbook(io.BytesIO(staff.get(f"/staff/tallies/export.xlsx?{query}").data)).active
+    described = {row[0]: row[1] for row in sheet.iter_rows(max_row=8, values_only=True) if row and row[0]}
+    assert described["合作社"] == "{1} ({0})".format(*picked["cooperative"])
+    assert described["分类"] == "{1} ({0})".format(*picked["category"])
