@@ -30,8 +30,7 @@ def upgrade():
     terms = op.create_table(
         'product_search_terms',
         sa.Column('term', sa.String(length=2), nullable=False),
-        sa.Column('product_id', sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(['product_id'], ['products.id'], ondelete='CASCADE'),
+        sa.Column('product_id', sa.Integer(), autoincrement=False, nullable=False),
         sa.PrimaryKeyConstraint('term', 'product_id'),
         sqlite_with_rowid=False,
     )

@@ -117,10 +117,14 @@ class Photo(db.Model):
 
 class SearchTerm(db.Model):
     """A one- or two-character piece of a product's search text: the index behind catalogue search,
-    kept by shop/catalog/search.py."""
+    kept by shop/catalog/search.py.
+
+    Derived data, rebuilt at will (`flask --app wsgi reindex-search`), so product_id carries no foreign key:
+    a bulk import writes some thirty terms per product, and PostgreSQL would check the key for each one.
+    Searches join the products, so terms of a deleted product could never show; search.py drops them."""
 
     __tablename__ = "product_search_terms"
     __table_args__ = (Index("ix_product_search_terms_product", "product_id"), {"sqlite_with_rowid": False})
 
     term: Mapped[str] = mapped_column(String(2), primary_key=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

@@ -19,7 +19,7 @@ import functools
 from collections.abc import Iterable
 from itertools import product
 
-from sqlalchemy import Connection, Join, Select, delete, event, insert, inspect, select
+from sqlalchemy import Connection, Join, Select, event, inspect, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 
@@ -91,20 +91,36 @@ def _cross_join(join: _TermsFirst, compiler, asfrom=True, from_linter=None, **kw
 def refresh_terms(connection: Connection | Session, product_ids: Iterable[int]) -> None:
     """Rewrite the terms of these products from their current search text (inside the caller's
     transaction, after the products were written)."""
+    if not isinstance(connection, Connection):
+        connection = connection.connection()  # a session's, in its transaction
+    terms = SearchTerm.__table__
     ids = sorted(set(product_ids))
     for chunk in (ids[start:start + _BATCH] for start in range(0, len(ids), _BATCH)):
         texts = connection.execute(select(Product.id, Product.search_text).where(Product.id.in_(chunk))).all()
-        connection.execute(delete(SearchTerm).where(SearchTerm.product_id.in_(chunk)))
-        rows = [{"term": term, "product_id": product_id}
-                for product_id, text in texts for term in sorted(terms_of(text))]
-        if rows:
-            connection.execute(insert(SearchTerm), rows)
+        connection.execute(terms.delete().where(terms.c.product_id.in_(chunk)))
+        _write(connection, [(term, product_id) for product_id, text in texts for term in sorted(terms_of(text))])
+
+
+def _write(connection: Connection, rows: list[tuple[str, int]]) -> None:
+    """Insert (term, product id) rows: a bulk import writes some thirty per product, which PostgreSQL takes
+    several times faster through COPY than as INSERTs; SQLite's executemany is fast already."""
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        # The driver's connection is the one in the caller's transaction.
+        with connection.connection.driver_connection.cursor() as cursor:
+            with cursor.copy("COPY product_search_terms (term, product_id) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+    else:
+        connection.execute(SearchTerm.__table__.insert(), [{"term": term, "product_id": product_id}
+                                                           for term, product_id in rows])
 
 
 def reindex_all(session: Session) -> int:
     """Rebuild the terms of every product; returns how many products were indexed."""
     ids = list(session.scalars(select(Product.id).order_by(Product.id)))
-    session.execute(delete(SearchTerm))
+    session.execute(SearchTerm.__table__.delete())
     refresh_terms(session, ids)
     return len(ids)
 
@@ -116,6 +132,12 @@ def stale_products(session: Session) -> list[int]:
         stored.setdefault(product_id, set()).add(term)
     return [product_id for product_id, text in session.execute(select(Product.id, Product.search_text))
             if stored.get(product_id, set()) != terms_of(text)]
+
+
+@event.listens_for(Product, "after_delete")
+def _drop_deleted_product(mapper, connection: Connection, product: Product) -> None:
+    terms = SearchTerm.__table__
+    connection.execute(terms.delete().where(terms.c.product_id == product.id))
 
 
 @event.listens_for(Product, "after_insert")

@@ -373,12 +373,16 @@ def write_plan(cooperative: Cooperative, plan: Plan) -> dict[str, int]:
              "origin_county_code": cooperative.county_code, "is_active": True, "created_at": now,
              "updated_at": now} for values in plan.creates]).all()
     if plan.updates:
+        named = {product_id: (name, spec) for product_id, name, spec in db.session.execute(
+            select(Product.id, Product.name, Product.spec).where(Product.cooperative_id == cooperative.id))}
+        written += [values["id"] for values in plan.updates
+                    if named.get(values["id"]) != (values["name"], values["spec"])]
         # Ids come from this cooperative's own products, read in plan_import (in the same transaction when
         # confirming), so one executemany UPDATE by primary key is safe and fast.
         db.session.execute(update(Product), [{**_product_values(values), "id": values["id"], "updated_at": now}
                                              for values in plan.updates])
-        written += [values["id"] for values in plan.updates]
-    # Bulk statements bypass the ORM's listeners: the search index is brought up to date here.
+    # Bulk statements bypass the ORM's listeners: the search index of new and renamed products is
+    # brought up to date here.
     search.refresh_terms(db.session, written)
     if plan.absent:
         db.session.execute(
