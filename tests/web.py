@@ -28,3 +28,11 @@ def english(client):
     with client.session_transaction() as session:
         session["lang"] = "en"
     return client
+
+
+def log_in(page, live_server: str, email: str, password: str = PASSWORD) -> None:
+    """Log in through the login form in a Playwright page."""
+    page.goto(live_server + "/account/login")
+    page.fill("input[name=identifier]", email)
+    page.fill("input[name=password]", password)
+    page.locator("main form button").last.click()

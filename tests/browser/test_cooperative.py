@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.factories import PASSWORD
+from tests.web import log_in
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "listings"
 
@@ -35,10 +35,7 @@ def coop_member(app, live_server):
 def test_upload_preview_confirm_and_ship(live_server, phone, coop_member, tmp_path):
     errors = []
     phone.on("pageerror", lambda exc: errors.append(str(exc)))
-    phone.goto(live_server + "/account/login")
-    phone.fill("input[name=identifier]", "coop@example.cn")
-    phone.fill("input[name=password]", PASSWORD)
-    phone.locator("main form button").last.click()
+    log_in(phone, live_server, "coop@example.cn")
     phone.get_by_role("link", name="合作社后台").click()
     phone.get_by_role("link", name="批量上传").first.click()
     phone.set_input_files("input[name=file]", str(SAMPLES / "good-gb18030.csv"))

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
+from tests.web import log_in
 
 
 @pytest.fixture
@@ -17,10 +17,7 @@ def webhooks_to_live_server(live_server, localstripe):
 
 
 def check_out(phone, live_server, buyer_account) -> str:
-    phone.goto(live_server + "/account/login")
-    phone.fill("input[name=identifier]", buyer_account)
-    phone.fill("input[name=password]", PASSWORD)
-    phone.locator("main form button").last.click()
+    log_in(phone, live_server, buyer_account)
     phone.goto(live_server + "/products?q=%E7%BA%A2%E6%9E%A3")  # 红枣
     phone.locator(".product-card").first.click()
     phone.get_by_role("button", name="加入购物车").click()

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.factories import PASSWORD
+from tests.web import log_in
 
 
 @pytest.fixture
@@ -32,10 +32,7 @@ def test_tallies_for_one_cooperative_downloaded_as_csv(live_server, browser, sta
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(live_server + "/account/login")
-    page.fill("input[name=identifier]", "staff@example.cn")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button").last.click()
+    log_in(page, live_server, "staff@example.cn")
     page.get_by_role("link", name="平台管理").click()
     page.get_by_role("link", name="销售统计").first.click()
     expect(page.locator("table.tallies")).to_be_visible()
