@@ -75,7 +75,8 @@ class ActingForRefused(AccountError):
 
 
 class TooManyAttempts(AccountError):
-    """Too many failed logins for one login name lately; `minutes` until it may be tried again."""
+    """Too many attempts (failed logins, reset mails) for one login name lately; `minutes` until it may be
+    tried again (see throttling.py)."""
 
     field = "password"
 

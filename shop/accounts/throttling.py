@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, exists, func, or_, select
 
 from shop.accounts.exceptions import TooManyAttempts
 from shop.accounts.models import ThrottledAttempt
@@ -76,7 +76,9 @@ def clear(limit: Limit, name: str) -> None:
 def purge(now: datetime | None = None) -> int:
     """Delete attempts too old to count; returns how many."""
     now = now or utcnow()
+    old = or_(*((ThrottledAttempt.action == limit.action) & (ThrottledAttempt.at <= now - limit.window)
+                for limit in LIMITS))
+    if not db.session.scalar(select(exists().where(old))):
+        return 0  # the usual round of the job runner: no write transaction, no writer lock
     with write_transaction(db.session):
-        return db.session.execute(delete(ThrottledAttempt).where(or_(*(
-            (ThrottledAttempt.action == limit.action) & (ThrottledAttempt.at <= now - limit.window)
-            for limit in LIMITS)))).rowcount
+        return db.session.execute(delete(ThrottledAttempt).where(old)).rowcount

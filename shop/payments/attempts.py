@@ -174,22 +174,19 @@ def choose_bank_transfer(order_id: int, now: datetime | None = None) -> Order:
     return lifecycle.load_order(order.id)
 
 
-# What an attempt of an order cancelled unpaid may still be in: the buyer could still complete it.
-ABANDONED = (AttemptStatus.CREATED, AttemptStatus.REQUIRES_ACTION, AttemptStatus.FAILED)
-
-
 def cancel_abandoned_intents(limit: int = 100) -> int:
     """Cancel at Stripe the PaymentIntents of orders cancelled unpaid (expired, or cancelled by the buyer or
     staff), so that a payment page left open can no longer take money; the job runner calls this. Returns
     how many were cancelled. An intent Stripe will not cancel (it is being paid at this moment) is marked
-    processing and left to its event: a success for a cancelled order is refunded automatically."""
+    processing and left to its event: a success for a cancelled order is refunded automatically. The attempts
+    concerned are the REUSABLE ones: those a buyer could still complete."""
     gateway = get_gateway()
     if gateway is None:
         return 0
     abandoned = list(db.session.execute(
         select(PaymentAttempt.id, PaymentAttempt.intent_id, PaymentAttempt.idempotency_key)
         .join(Order, Order.id == PaymentAttempt.order_id)
-        .where(Order.status == OrderStatus.CANCELLED, PaymentAttempt.status.in_(ABANDONED),
+        .where(Order.status == OrderStatus.CANCELLED, PaymentAttempt.status.in_(REUSABLE),
                PaymentAttempt.intent_id.is_not(None))
         .order_by(PaymentAttempt.id).limit(limit)
     ))
@@ -207,6 +204,6 @@ def cancel_abandoned_intents(limit: int = 100) -> int:
         with write_transaction(db.session):
             # Only if no event moved it meanwhile (a success is never overwritten).
             db.session.execute(update(PaymentAttempt)
-                               .where(PaymentAttempt.id == attempt_id, PaymentAttempt.status.in_(ABANDONED))
+                               .where(PaymentAttempt.id == attempt_id, PaymentAttempt.status.in_(REUSABLE))
                                .values(status=status, failure_message=message, updated_at=utcnow()))
     return cancelled
