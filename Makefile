@@ -7,6 +7,8 @@ PORT ?= 8000
 WORKERS ?= 2
 THREADS ?= 4
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist); each has its own database.
+PYTEST_WORKERS ?= 2
 # Without STRIPE_SECRET_KEY, `make run` pays through localstripe on this port (loopback only).
 STRIPE_PORT ?= 8420
 DEMO_STRIPE = STRIPE_SECRET_KEY=sk_test_demo STRIPE_PUBLISHABLE_KEY=pk_test_demo STRIPE_WEBHOOK_SECRET=whsec_demo \
@@ -47,11 +49,13 @@ run: install translations
 	  --access-logfile - wsgi:app
 
 test: install translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+# flake8 and isort for style, import-linter for DESIGN.md's layers (setup.cfg), mypy for types.
 lint: install
 	$(BIN)/flake8 shop tests bench tools wsgi.py
 	$(BIN)/isort --check-only --diff shop tests bench tools wsgi.py
+	$(BIN)/lint-imports
 
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 \

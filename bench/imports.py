@@ -24,8 +24,8 @@ from openpyxl import Workbook  # noqa: E402
 from sqlalchemy import delete, select  # noqa: E402
 
 from bench.harness import demo_app_context, load_average, save_results  # noqa: E402
+from shop.catalog.importing import planning  # noqa: E402
 from shop.catalog.models import Category, Product  # noqa: E402
-from shop.cooperatives import importers  # noqa: E402
 from shop.cooperatives.models import Cooperative, VerificationStatus  # noqa: E402
 from shop.extensions import db  # noqa: E402
 
@@ -34,7 +34,7 @@ TARGET_S = 10.0
 
 def rows_for(cooperative: Cooperative, count: int, price_bump: int = 0) -> list[list]:
     categories = [c.name_zh for c in db.session.scalars(select(Category))]
-    header = [column.header for column in importers.COLUMNS]
+    header = [column.header for column in planning.COLUMNS]
     body = [[f"B-{n:06d}", f"测试商品{n}号 柯坪红枣", categories[n % len(categories)], "袋", "1 kg/袋", 1000,
              f"{(4580 + n % 500 + price_bump) / 100:.2f}", n % 300, cooperative.county_code, cooperative.credit_code,
              "新疆柯坪县产", "绿色食品", f"LB-{n:08d}", "中国绿色食品发展中心", "2028-12-31"] for n in range(count)]
@@ -60,13 +60,13 @@ def as_csv(rows) -> bytes:
 
 def timed(cooperative: Cooperative, data: bytes) -> dict:
     started = time.perf_counter()
-    table = importers.read_table(data)
+    table = planning.read_table(data)
     read = time.perf_counter()
-    plan = importers.plan_import(cooperative, table)
+    plan = planning.plan_import(cooperative, table)
     checked = time.perf_counter()
     if plan.errors:
         raise SystemExit(f"the generated file has errors: {plan.errors[:3]}")
-    result = importers.apply_import(cooperative, plan)
+    result = planning.apply_import(cooperative, plan)
     saved = time.perf_counter()
     return {"bytes": len(data), "read_s": round(read - started, 3), "check_s": round(checked - read, 3),
             "save_s": round(saved - checked, 3), "total_s": round(saved - started, 3), **result}

@@ -48,7 +48,7 @@ def get_metadata():
 
 def render_item(type_, obj, autogen_context):
     """Write the shop's column types as plain SQLAlchemy types, so migrations never import the app."""
-    from shop.database import UTCDateTime
+    from shop.core.database import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

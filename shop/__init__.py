@@ -1,39 +1,38 @@
-"""Bangfu Market (帮扶集市): the application factory."""
+"""Bangfu Market (帮扶集市): the application factory.
+
+Everything the shop hooks into Flask, SQLAlchemy or the mail outbox is registered here, explicitly; importing a
+module never registers anything as a side effect.
+"""
 from __future__ import annotations
 
 import os
 
-from flask import Flask
+from flask import Blueprint, Flask
 
 from shop.config import load_config
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app: configuration, extensions, blueprints, error pages and CLI. Nothing else."""
+    """Build the app: configuration, extensions, blueprints, listeners, mail, error pages and CLI. Nothing else."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_config(app.instance_path, config))
     os.makedirs(app.instance_path, exist_ok=True)
 
     _init_extensions(app)
     _register_blueprints(app)
+    _register_listeners(app)
+    _register_messages(app)
 
     from shop.cli import register_commands
-    from shop.errors import register_error_handlers
-    from shop.security import register_security
-    from shop.templating import register_template_helpers
+    from shop.web.errors import register_error_handlers
+    from shop.web.security import register_security
+    from shop.web.templating import register_template_helpers
 
     register_error_handlers(app)
     register_commands(app)
     register_template_helpers(app)
     register_security(app)
-    _connect_signals()
     return app
-
-
-def _connect_signals() -> None:
-    from shop.orders.signals import connect
-
-    connect()
 
 
 def _init_extensions(app: Flask) -> None:
@@ -41,7 +40,7 @@ def _init_extensions(app: Flask) -> None:
 
     from shop.accounts.sessions import load_user
     from shop.extensions import babel, csrf, db, login_manager, migrate
-    from shop.i18n import select_locale
+    from shop.web.i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
@@ -57,43 +56,84 @@ def _init_extensions(app: Flask) -> None:
     from shop import models  # noqa: F401
 
 
-def _register_blueprints(app: Flask) -> None:
-    from shop.accounts.views import bp as accounts_bp
-    from shop.api.staff_views import bp as staff_api_bp
-    from shop.api.views import bp as api_bp
-    from shop.audit.views import bp as audit_bp
-    from shop.catalog.views import bp as catalog_bp
-    from shop.cooperatives.portal_views import bp as coop_bp
-    from shop.cooperatives.staff_views import bp as staff_cooperatives_bp
-    from shop.cooperatives.views import bp as cooperatives_bp
-    from shop.health import bp as health_bp
-    from shop.i18n import bp as i18n_bp
-    from shop.orders.coop_views import bp as coop_orders_bp
-    from shop.orders.staff_views import bp as staff_orders_bp
-    from shop.orders.views import bp as orders_bp
-    from shop.organizations.views import bp as organizations_bp
-    from shop.payments.staff_views import bp as staff_payments_bp
-    from shop.payments.views import bp as payments_bp
-    from shop.reports.public_views import bp as impact_bp
-    from shop.reports.views import bp as staff_reports_bp
-    from shop.staff import bp as staff_bp
+def _blueprints() -> list[tuple[str, Blueprint, str]]:
+    """Every page of the shop: (audience, blueprint, URL prefix). A blueprint is named for its package; staff
+    pages live under /staff and the cooperative portal under /coop, so their endpoints read `staff.<package>.*`
+    and `coop.<package>.*`."""
+    from shop.accounts import views as accounts
+    from shop.api import staff_views as staff_api
+    from shop.api import views as api
+    from shop.audit import staff_views as staff_audit
+    from shop.catalog import portal_views as coop_catalog
+    from shop.catalog import views as catalog
+    from shop.cooperatives import portal_views as coop_cooperatives
+    from shop.cooperatives import staff_views as staff_cooperatives
+    from shop.cooperatives import views as cooperatives
+    from shop.orders import portal_views as coop_orders
+    from shop.orders import staff_views as staff_orders
+    from shop.orders import views as orders
+    from shop.organizations import staff_views as staff_organizations
+    from shop.payments import staff_views as staff_payments
+    from shop.payments import views as payments
+    from shop.reports import staff_views as staff_reports
+    from shop.reports import views as reports
+    from shop.web import staff_views as staff_web
+    from shop.web import views as web
 
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(catalog_bp)
-    app.register_blueprint(cooperatives_bp)
-    app.register_blueprint(health_bp)
-    app.register_blueprint(i18n_bp)
-    app.register_blueprint(orders_bp)
-    app.register_blueprint(staff_bp)
-    app.register_blueprint(staff_orders_bp)
-    app.register_blueprint(organizations_bp)
-    app.register_blueprint(audit_bp)
-    app.register_blueprint(payments_bp)
-    app.register_blueprint(staff_payments_bp)
-    app.register_blueprint(staff_reports_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(impact_bp)
-    app.register_blueprint(staff_api_bp)
-    app.register_blueprint(coop_bp)
-    app.register_blueprint(coop_orders_bp)
-    app.register_blueprint(staff_cooperatives_bp)
+    return [
+        ("public", web.bp, ""),  # /healthz, /ping, /language
+        ("public", catalog.bp, ""),  # /, /products, /counties
+        ("public", cooperatives.bp, ""),  # /cooperatives/<id>
+        ("public", orders.bp, ""),  # /cart, /checkout, /orders
+        ("public", payments.bp, ""),  # /orders/<number>/pay, /payments/stripe/webhook
+        ("public", reports.bp, ""),  # /impact
+        ("public", accounts.bp, "/account"),
+        ("public", api.bp, "/api/v1"),
+        ("coop", coop_cooperatives.bp, ""),  # /coop/, /coop/apply
+        ("coop", coop_catalog.bp, ""),  # /coop/products, /coop/import
+        ("coop", coop_orders.bp, "/orders"),
+        ("staff", staff_web.bp, ""),  # /staff/
+        ("staff", staff_cooperatives.bp, "/cooperatives"),
+        ("staff", staff_organizations.bp, "/organizations"),
+        ("staff", staff_orders.bp, "/orders"),
+        ("staff", staff_payments.bp, "/payments"),
+        ("staff", staff_reports.bp, "/tallies"),
+        ("staff", staff_audit.bp, "/audit"),
+        ("staff", staff_api.bp, "/api-tokens"),
+    ]
+
+
+AUDIENCES = {"coop": "/coop", "staff": "/staff"}
+
+
+def _register_blueprints(app: Flask) -> None:
+    # The family blueprints are made per app: a blueprint cannot take new children once registered.
+    families = {name: Blueprint(name, __name__, url_prefix=prefix) for name, prefix in AUDIENCES.items()}
+    for audience, blueprint, prefix in _blueprints():
+        if audience == "public":
+            app.register_blueprint(blueprint, url_prefix=prefix or None)
+        else:
+            families[audience].register_blueprint(blueprint, url_prefix=prefix or None)
+    for family in families.values():
+        app.register_blueprint(family)
+
+
+def _register_listeners(app: Flask) -> None:
+    from shop.catalog import search
+    from shop.core import database
+    from shop.extensions import db
+    from shop.orders import signals
+
+    with app.app_context():
+        database.configure_engine(db.engine)
+    search.listen()
+    signals.connect()
+
+
+def _register_messages(app: Flask) -> None:
+    from shop.core.outbox import register_messages
+    from shop.orders import emails
+    from shop.payments import alerts
+
+    register_messages(app, emails.MESSAGES)
+    register_messages(app, alerts.MESSAGES)

@@ -5,7 +5,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from shop.database import Base
+from shop.core.database import Base
 
 # Objects stay loaded after a commit: a request that commits and then renders must not reload
 # everything it already has (services reload what they changed, with populate_existing).

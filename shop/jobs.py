@@ -5,7 +5,7 @@ from flask import current_app
 
 from shop.accounts import throttling
 from shop.accounts.sessions import purge_sessions
-from shop.notifications.services import deliver_queued
+from shop.core.outbox import deliver_queued
 from shop.orders import lifecycle
 from shop.payments.attempts import cancel_abandoned_intents
 from shop.payments.refunds import submit_pending_refunds

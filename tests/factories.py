@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta, timezone
 
 from werkzeug.security import generate_password_hash
 
-from shop import credit_code
 from shop.accounts.models import CooperativeMembership, OrganizationMembership, User
 from shop.catalog.models import Category, Product
 from shop.cooperatives.models import Cooperative, CooperativeKind, VerificationStatus
+from shop.core import credit_code
 from shop.extensions import db
 from shop.organizations.models import Organization, OrganizationKind
 from shop.regions.loaders import level_of

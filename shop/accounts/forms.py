@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 from shop.accounts.exceptions import AccountError
 from shop.accounts.identifiers import EMAIL_MAX, is_email, is_mobile, normalize_email, normalize_mobile
 from shop.accounts.services import NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
-from shop.forms import Form, strip
+from shop.web.forms import Form, strip
 
 REQUIRED = DataRequired(message=_l("This field is required."))
 PASSWORD_LENGTH = Length(min=PASSWORD_MIN, max=PASSWORD_MAX,

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from shop.database import UTCDateTime, string_enum, utcnow
+from shop.core.database import UTCDateTime, string_enum, utcnow
 from shop.extensions import db
 
 

@@ -29,7 +29,7 @@ from shop.accounts.exceptions import (
 from shop.accounts.identifiers import is_email, is_mobile, normalize_email, normalize_mobile
 from shop.accounts.models import User
 from shop.accounts.sessions import revoke_sessions
-from shop.database import write_transaction
+from shop.core.database import write_transaction
 from shop.extensions import db
 
 PASSWORD_MIN = 8

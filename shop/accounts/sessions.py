@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, exists, or_, select, update
 
 from shop.accounts.models import LoginSession, User
-from shop.database import utcnow, write_transaction
+from shop.core.database import utcnow, write_transaction
 from shop.extensions import db
 
 KEPT_AT_LOGIN = ("lang", "cart_token")

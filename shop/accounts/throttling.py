@@ -18,7 +18,7 @@ from sqlalchemy import delete, exists, func, or_, select
 
 from shop.accounts.exceptions import TooManyAttempts
 from shop.accounts.models import ThrottledAttempt
-from shop.database import utcnow, write_transaction
+from shop.core.database import utcnow, write_transaction
 from shop.extensions import db
 
 

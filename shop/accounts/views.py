@@ -18,10 +18,10 @@ from shop.accounts.forms import (
     ResetRequestForm,
 )
 from shop.accounts.sessions import end_session, start_session
-from shop.i18n import safe_next
-from shop.mail import absolute_url, send_mail_safely
+from shop.core.mail import absolute_url, send_mail_safely
+from shop.web.i18n import safe_next
 
-bp = Blueprint("accounts", __name__, url_prefix="/account")
+bp = Blueprint("accounts", __name__)
 
 
 @bp.app_context_processor

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shop.database import UTCDateTime, utcnow
+from shop.core.database import UTCDateTime, utcnow
 from shop.extensions import db
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shop.api.models import ApiToken
 from shop.audit.services import record
-from shop.database import utcnow, write_transaction
+from shop.core.database import utcnow, write_transaction
 from shop.extensions import db
 
 PREFIX = "bf_"

@@ -10,9 +10,9 @@ from wtforms.validators import DataRequired, Length
 
 from shop.accounts.decorators import staff_required
 from shop.api import services
-from shop.forms import ConfirmForm, Form, strip
+from shop.web.forms import ConfirmForm, Form, strip
 
-bp = Blueprint("staff_api", __name__, url_prefix="/staff/api-tokens")
+bp = Blueprint("api", __name__)
 
 
 class TokenForm(Form):
@@ -56,4 +56,4 @@ def token_revoke(token_id: int):
     except services.TokenError:
         abort(404)
     flash(_("Token “%(name)s” revoked.", name=row.name), "success")
-    return redirect(url_for("staff_api.token_list"))
+    return redirect(url_for("staff.api.token_list"))

@@ -9,7 +9,7 @@ from shop.reports.exports import kilograms, yuan
 from shop.reports.forms import TallyFilterForm
 from shop.reports.ledger import Row, tally
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = Blueprint("api", __name__)
 
 
 def _error(status: int, code: str, message: str):

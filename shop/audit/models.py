@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
-from shop.database import UTCDateTime, utcnow
+from shop.core.database import UTCDateTime, utcnow
 from shop.extensions import db
 
 

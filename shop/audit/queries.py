@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from shop.audit.models import AuditEntry
-from shop.pagination import Page, paginate
+from shop.web.pagination import Page, paginate
 
 
 def audit_page(page: int, per_page: int = 50) -> Page:

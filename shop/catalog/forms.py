@@ -1,12 +1,14 @@
-"""The catalogue's query-string form: every filter validated before it reaches a query."""
+"""The catalogue's forms: the query-string filters (validated before they reach a query), and a cooperative's
+listing, stock, photo and listings-upload forms."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import AnyOf, Length, NumberRange, Optional, Regexp
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from shop.catalog.queries import DEFAULT_SORT, ProductFilters
-from shop.forms import Form, strip
+from shop.web.forms import Form, YuanField, strip
 
 SORT_CHOICES = [
     ("newest", _l("Newest")),
@@ -15,6 +17,7 @@ SORT_CHOICES = [
 ]
 REGION_CODE = Regexp(r"^\d{6}$", message=_l("must be a 6-digit region code"))
 MAX_PAGE = 10_000
+MAX_STOCK = 1_000_000
 
 
 class ProductSearchForm(Form):
@@ -53,3 +56,36 @@ class ProductSearchForm(Form):
     def error_messages(self) -> list[str]:
         """'Field: message' for the first error of each field, for the 400 page."""
         return [f"{self[name].label.text}: {msgs[0]}" for name, msgs in self.errors.items()]
+
+
+class ListingForm(Form):
+    sku = StringField(_l("SKU (your own code)"), filters=[strip], validators=[
+        DataRequired(), Length(max=64), Regexp(r"^[A-Za-z0-9._\-]+$", message=_l("Letters, digits, . _ - only."))])
+    name = StringField(_l("Product name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    category = SelectField(_l("Category"), coerce=int, validate_choice=True)
+    unit = StringField(_l("Sale unit (箱, 袋, 罐 …)"), filters=[strip], validators=[DataRequired(), Length(max=16)])
+    spec = StringField(_l("Spec (e.g. 5 kg/箱)"), filters=[strip], validators=[DataRequired(), Length(max=64)])
+    net_weight_g = IntegerField(_l("Net weight per unit (grams)"), validators=[
+        InputRequired(), NumberRange(min=1, max=1_000_000)])
+    price = YuanField(_l("Price per unit (yuan)"), filters=[strip], validators=[DataRequired(), Length(max=20)])
+    stock = IntegerField(_l("Stock"), default=0, validators=[Optional(), NumberRange(min=0, max=MAX_STOCK)])
+    description = TextAreaField(_l("Description"), filters=[strip], validators=[Length(max=5000)])
+    certificate_type = StringField(_l("Certificate type (绿色食品, 有机 …)"), filters=[strip],
+                                   validators=[Length(max=40)])
+    certificate_number = StringField(_l("Certificate number"), filters=[strip], validators=[Length(max=64)])
+    certificate_issuer = StringField(_l("Issued by"), filters=[strip], validators=[Length(max=120)])
+    certificate_valid_until = DateField(_l("Valid until"), validators=[Optional()])
+
+
+class StockForm(Form):
+    change = IntegerField(_l("Add (or remove, with a minus sign)"), validators=[
+        InputRequired(), NumberRange(min=-MAX_STOCK, max=MAX_STOCK)])
+
+
+class PhotoForm(Form):
+    photo = FileField(_l("Photo (JPEG, PNG or WebP)"), validators=[FileRequired()])
+
+
+class ImportForm(Form):
+    file = FileField(_l("Listings file (Excel .xlsx or CSV)"), validators=[FileRequired()])
+    zero_missing = BooleanField(_l("Set stock to zero for my products that are not in the file"))

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Computed, ForeignKey, Index, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.cooperatives.models import Cooperative
-from shop.database import UTCDateTime, utcnow
+from shop.core.database import UTCDateTime, utcnow
 from shop.extensions import db
 from shop.regions.models import Region
 

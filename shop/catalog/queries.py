@@ -10,13 +10,13 @@ from flask_babel import get_locale
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from shop.caching import kept
 from shop.catalog import search
 from shop.catalog.models import Category, Photo, Product
 from shop.cooperatives.models import Cooperative, VerificationStatus
+from shop.core.caching import kept
 from shop.extensions import db
-from shop.pagination import Page, paginate
 from shop.regions.models import Pairing, Region
+from shop.web.pagination import Page, paginate
 
 SORTS = {
     "newest": (Product.created_at.desc(), Product.id.desc()),
@@ -241,3 +241,22 @@ def get_county(code: str) -> Region | None:
     """A county-level region by code; None for unknown codes and for provinces or prefectures."""
     region = db.session.get(Region, code)
     return region if region is not None and region.is_county else None
+
+
+# -- a cooperative's own listings (the portal) -------------------------------------------------------------------------
+
+def own_products(cooperative_id: int, archived: bool = False) -> list:
+    """The cooperative's listings (active, or archived), newest first, with their photo counts."""
+    photos = (select(Photo.product_id, func.count().label("photos")).group_by(Photo.product_id).subquery())
+    return list(db.session.execute(
+        select(Product, func.coalesce(photos.c.photos, 0).label("photos"))
+        .outerjoin(photos, photos.c.product_id == Product.id)
+        .where(Product.cooperative_id == cooperative_id, Product.is_active.is_(not archived))
+        .order_by(Product.id.desc())
+    ))
+
+
+def own_product(cooperative_id: int, product_id: int) -> Product | None:
+    """One of the cooperative's listings; None for another cooperative's product, so the portal says 404."""
+    return db.session.scalar(select(Product).where(Product.id == product_id,
+                                                   Product.cooperative_id == cooperative_id))

@@ -134,19 +134,27 @@ def stale_products(session: Session) -> list[int]:
             if stored.get(product_id, set()) != terms_of(text)]
 
 
-@event.listens_for(Product, "after_delete")
 def _drop_deleted_product(mapper, connection: Connection, product: Product) -> None:
     terms = SearchTerm.__table__
     connection.execute(terms.delete().where(terms.c.product_id == product.id))
 
 
-@event.listens_for(Product, "after_insert")
 def _index_new_product(mapper, connection: Connection, product: Product) -> None:
     refresh_terms(connection, [product.id])
 
 
-@event.listens_for(Product, "after_update")
 def _reindex_renamed_product(mapper, connection: Connection, product: Product) -> None:
     attrs = inspect(product).attrs
     if attrs.name.history.has_changes() or attrs.spec.history.has_changes():
         refresh_terms(connection, [product.id])
+
+
+_LISTENERS = (("after_delete", _drop_deleted_product), ("after_insert", _index_new_product),
+              ("after_update", _reindex_renamed_product))
+
+
+def listen() -> None:
+    """Keep the terms current on every ORM write to a product (create_app calls it; once per process)."""
+    for identifier, listener in _LISTENERS:
+        if not event.contains(Product, identifier, listener):
+            event.listen(Product, identifier, listener)

@@ -7,8 +7,8 @@ from shop.catalog import queries
 from shop.catalog.forms import SORT_CHOICES, ProductSearchForm
 from shop.catalog.queries import ProductFilters
 from shop.cooperatives.queries import verified_cooperatives_in
+from shop.core.timezones import today_in_china
 from shop.reports.impact import county_impact
-from shop.timezones import today_in_china
 
 bp = Blueprint("catalog", __name__)
 

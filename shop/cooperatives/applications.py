@@ -8,14 +8,14 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from shop import credit_code
 from shop.accounts.models import CooperativeMembership, MemberRole
 from shop.accounts.services import user_by_email, user_by_mobile
 from shop.audit.services import record
-from shop.catalog.images import ImageRejected, delete_image, store_image
-from shop.cooperatives.exceptions import ListingError
+from shop.cooperatives.exceptions import CooperativeError
 from shop.cooperatives.models import Cooperative, CooperativeKind, VerificationStatus
-from shop.database import utcnow, write_transaction
+from shop.core import credit_code
+from shop.core.database import utcnow, write_transaction
+from shop.core.images import ImageRejected, delete_image, store_image
 from shop.extensions import db
 from shop.regions.models import Region
 
@@ -28,7 +28,7 @@ DECISIONS = {
 }
 
 
-class ApplicationError(ListingError):
+class ApplicationError(CooperativeError):
     """An application or a staff decision cannot be made as asked."""
 
 

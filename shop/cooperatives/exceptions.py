@@ -1,5 +1,5 @@
-"""Errors of the cooperative portal's services; the message is shown to the cooperative."""
+"""Errors of the cooperatives' services; the message is shown to the person who asked."""
 
 
-class ListingError(Exception):
-    """A listing, stock change or photo cannot be saved as asked."""
+class CooperativeError(Exception):
+    """An application, a staff decision or a membership change cannot be made as asked."""

@@ -5,11 +5,11 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from shop import credit_code
-from shop.database import UTCDateTime, string_enum, utcnow
+from shop.core import credit_code
+from shop.core.database import UTCDateTime, string_enum, utcnow
 from shop.extensions import db
 from shop.regions.models import Region
 
@@ -85,21 +85,3 @@ class Cooperative(db.Model):
     @property
     def is_verified(self) -> bool:
         return self.status == VerificationStatus.VERIFIED
-
-
-class ListingImport(db.Model):
-    """An uploaded listings file between its preview and its confirmation (kept in the database, so any
-    web worker on any host can confirm it). Applied once: `applied_at` is set in the same transaction."""
-
-    __tablename__ = "listing_imports"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    filename: Mapped[str] = mapped_column(String(200))
-    content: Mapped[bytes] = mapped_column(LargeBinary)  # the file as uploaded
-    rows: Mapped[list] = mapped_column(JSON)  # its cells as read once (an Excel file takes seconds to read)
-    zero_missing: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    result: Mapped[dict | None] = mapped_column(JSON)

@@ -12,9 +12,9 @@ from shop.cooperatives import applications
 from shop.cooperatives.forms import MemberForm, ReasonForm
 from shop.cooperatives.models import STATUS_LABELS, Cooperative, VerificationStatus
 from shop.extensions import db
-from shop.forms import ConfirmForm
+from shop.web.forms import ConfirmForm
 
-bp = Blueprint("staff_cooperatives", __name__, url_prefix="/staff/cooperatives")
+bp = Blueprint("cooperatives", __name__)
 
 
 @bp.get("/")
@@ -77,7 +77,7 @@ def decide(cooperative_id: int, decision: str):
         return _detail(cooperative, reason_form=form, status=400)
     flash(_("“%(name)s” is now “%(status)s”.", name=cooperative.name,
             status=db.session.get(Cooperative, cooperative.id, populate_existing=True).status_label), "success")
-    return redirect(url_for("staff_cooperatives.cooperative_detail", cooperative_id=cooperative.id))
+    return redirect(url_for("staff.cooperatives.cooperative_detail", cooperative_id=cooperative.id))
 
 
 @bp.post("/<int:cooperative_id>/members")
@@ -92,7 +92,7 @@ def member_add(cooperative_id: int):
             form.identifier.errors = [str(exc)]
         else:
             flash(_("Member added."), "success")
-            return redirect(url_for("staff_cooperatives.cooperative_detail", cooperative_id=cooperative.id))
+            return redirect(url_for("staff.cooperatives.cooperative_detail", cooperative_id=cooperative.id))
     return _detail(cooperative, member_form=form, status=400)
 
 
@@ -107,4 +107,4 @@ def member_remove(cooperative_id: int, user_id: int):
     except applications.ApplicationError:
         abort(404)
     flash(_("Member removed."), "success")
-    return redirect(url_for("staff_cooperatives.cooperative_detail", cooperative_id=cooperative.id))
+    return redirect(url_for("staff.cooperatives.cooperative_detail", cooperative_id=cooperative.id))

@@ -14,12 +14,12 @@ from sqlalchemy import select
 
 from shop.accounts.models import User
 from shop.catalog.models import Product
+from shop.core.timezones import CHINA_TZ
 from shop.extensions import db
 from shop.orders import cart as carts
 from shop.orders import lifecycle
 from shop.orders.checkout import DeliveryAddress, place_order
 from shop.orders.models import Order
-from shop.timezones import CHINA_TZ
 
 DEMO_MOBILE_PREFIX = "1990000"
 # How much more often products from these counties are bought (the rest weigh 1).

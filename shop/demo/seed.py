@@ -9,12 +9,12 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, insert, select, text
 
-from shop import credit_code
 from shop.catalog import search
-from shop.catalog.images import store_image
 from shop.catalog.models import Category, Photo, Product
 from shop.cooperatives.models import Cooperative, CooperativeKind, VerificationStatus
-from shop.database import utcnow
+from shop.core import credit_code
+from shop.core.database import utcnow
+from shop.core.images import store_image
 from shop.demo import data
 from shop.extensions import db
 from shop.regions.loaders import SHIPPED_TABLE, import_region_file

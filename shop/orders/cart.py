@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from shop.catalog.models import Product
 from shop.catalog.queries import visible_products
-from shop.database import write_transaction
+from shop.core.database import write_transaction
 from shop.extensions import db
 from shop.orders.exceptions import CartError
 from shop.orders.models import MAX_QUANTITY, Cart, CartLine

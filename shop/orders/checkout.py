@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from shop.accounts.models import OrganizationMembership
 from shop.catalog.models import Product
 from shop.cooperatives.models import Cooperative, VerificationStatus
-from shop.database import utcnow, write_transaction
+from shop.core.database import utcnow, write_transaction
+from shop.core.timezones import china_date
 from shop.extensions import db
 from shop.orders.cart import clear_lines
 from shop.orders.emails import queue_order_mail
@@ -30,7 +31,6 @@ from shop.orders.models import (
     OrderStatus,
 )
 from shop.regions.models import Region
-from shop.timezones import china_date
 
 
 @dataclass(frozen=True)

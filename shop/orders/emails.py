@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from shop.core.outbox import queue_mail
 from shop.extensions import db
-from shop.notifications.services import message, queue_mail
 from shop.orders.models import Order
 
 SUBJECTS = {
@@ -23,12 +23,11 @@ def queue_order_mail(order: Order, event: str) -> bool:
 
 
 def _order_message(name: str):
-    @message(name)
     def build(order_id: int):
         order = db.session.get(Order, order_id)
         return SUBJECTS[name](order.number), {"order": order}
     return build
 
 
-for _name in SUBJECTS:
-    _order_message(_name)
+# The order mails, by name; create_app registers them with the outbox.
+MESSAGES = {name: _order_message(name) for name in SUBJECTS}

@@ -1,12 +1,12 @@
-"""Cart, checkout and order forms; all POST forms carry a CSRF token."""
+"""Cart, checkout, order and shipping forms; all POST forms carry a CSRF token."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
-from shop.forms import Form, strip
 from shop.orders.models import MAX_QUANTITY
+from shop.web.forms import Form, strip
 
 MOBILE = Regexp(r"^1[3-9]\d{9}$", message=_l("Enter an 11-digit mainland China mobile number."))
 QUANTITY_MESSAGE = _l("Quantity must be a whole number from 1 to %(max)d.", max=MAX_QUANTITY)
@@ -49,3 +49,9 @@ class CheckoutForm(Form):
 
 class CancelForm(Form):
     reason = TextAreaField(_l("Reason"), filters=[strip], validators=[DataRequired(), Length(max=200)])
+
+
+class ShipForm(Form):
+    carrier = StringField(_l("Carrier"), filters=[strip], validators=[DataRequired(), Length(max=40)])
+    tracking_number = StringField(_l("Tracking number"), filters=[strip], validators=[
+        DataRequired(), Length(max=64)])

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 
 from sqlalchemy import select
 
+from shop.core.timezones import CHINA_TZ
 from shop.extensions import db
 from shop.orders.models import Order, OrderLine, OrderStatus, Shipment
-from shop.timezones import CHINA_TZ
 
 FULFILMENT_TABS = ("to_ship", "shipped")
 

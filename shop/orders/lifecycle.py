@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from shop.audit.services import record
 from shop.catalog.models import Product
-from shop.database import utcnow, write_transaction
+from shop.core.database import utcnow, write_transaction
 from shop.extensions import db
 from shop.orders.emails import queue_order_mail
 from shop.orders.exceptions import IllegalTransition, OrderError

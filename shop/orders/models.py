@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
 from shop.catalog.models import Product
-from shop.database import UTCDateTime, string_enum, utcnow
+from shop.core.database import UTCDateTime, string_enum, utcnow
 from shop.extensions import db
 from shop.organizations.models import KIND_LABELS as ORGANIZATION_KIND_LABELS
 from shop.organizations.models import Organization

@@ -8,10 +8,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from shop.accounts.models import OrganizationMembership
+from shop.core.timezones import CHINA_TZ
 from shop.extensions import db
 from shop.orders.models import BuyerClass, Order, OrderLine, OrderStatus
-from shop.pagination import Page, paginate
-from shop.timezones import CHINA_TZ
+from shop.web.pagination import Page, paginate
 
 S = OrderStatus
 # The buyer's tabs: 待付款 / 待发货 / 待收货 / 已完成

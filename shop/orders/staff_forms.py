@@ -6,9 +6,9 @@ from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, Regexp
 
-from shop.forms import Form
 from shop.orders.models import BUYER_CLASS_LABELS, STATUS_LABELS
 from shop.orders.queries import StaffOrderFilters
+from shop.web.forms import Form
 
 
 class StaffOrderFilterForm(Form):

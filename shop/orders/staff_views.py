@@ -13,7 +13,7 @@ from shop.orders.lookups import order_or_404
 from shop.orders.staff_forms import StaffOrderFilterForm
 from shop.payments import refunds
 
-bp = Blueprint("staff_orders", __name__, url_prefix="/staff/orders")
+bp = Blueprint("orders", __name__)
 
 
 @bp.get("/")
@@ -51,4 +51,4 @@ def order_cancel(number: str):
         flash(_("Order %(number)s cancelled; its stock was given back.", number=number), "success")
     except OrderError as exc:
         flash(str(exc), "error")
-    return redirect(url_for("staff_orders.order_detail", number=number))
+    return redirect(url_for("staff.orders.order_detail", number=number))

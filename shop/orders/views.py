@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from shop.accounts.acting import acting_organization_id
-from shop.forms import ConfirmForm
 from shop.orders import cart as carts
 from shop.orders import lifecycle, queries
 from shop.orders.checkout import DeliveryAddress, place_order, saved_addresses
@@ -19,6 +18,7 @@ from shop.orders.lookups import buyer_order_or_404
 from shop.orders.models import OrderStatus
 from shop.orders.signals import CART_TOKEN
 from shop.payments import refunds
+from shop.web.forms import ConfirmForm
 
 bp = Blueprint("orders", __name__)
 

@@ -6,8 +6,8 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
-from shop.forms import Form, strip
 from shop.organizations.models import KIND_LABELS
+from shop.web.forms import Form, strip
 
 
 class OrganizationForm(Form):

@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from shop import credit_code
 from shop.accounts.models import OrganizationMembership
-from shop.database import UTCDateTime, string_enum, utcnow
+from shop.core import credit_code
+from shop.core.database import UTCDateTime, string_enum, utcnow
 from shop.extensions import db
 from shop.regions.models import Region
 

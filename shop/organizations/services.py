@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from shop import credit_code
 from shop.accounts.identifiers import normalize_email, normalize_mobile
 from shop.accounts.models import MemberRole, OrganizationMembership, User
 from shop.audit.services import record
-from shop.database import write_transaction
+from shop.core import credit_code
+from shop.core.database import write_transaction
 from shop.extensions import db
 from shop.organizations.exceptions import OrganizationError
 from shop.organizations.models import Organization, OrganizationKind

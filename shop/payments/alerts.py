@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from shop.accounts.models import User
+from shop.core.outbox import queue_mail
 from shop.extensions import db
-from shop.notifications.services import message, queue_mail
 from shop.payments.models import PaymentAlert
 
 
@@ -20,7 +20,10 @@ def raise_alert(order_id: int | None, kind: str, text: str, **details) -> Paymen
     return alert
 
 
-@message("payment_alert")
 def _alert_mail(alert_id: int):
     alert = db.session.get(PaymentAlert, alert_id)
     return _("Payment alert: %(kind)s", kind=alert.kind_label), {"alert": alert}
+
+
+# The payment mails, by name; create_app registers them with the outbox.
+MESSAGES = {"payment_alert": _alert_mail}

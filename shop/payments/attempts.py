@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from shop.database import utcnow, write_transaction
+from shop.core.database import utcnow, write_transaction
 from shop.extensions import db
 from shop.orders import lifecycle
 from shop.orders.models import Order, OrderStatus

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from shop.audit.services import record
-from shop.database import utcnow, write_transaction
+from shop.core.database import utcnow, write_transaction
+from shop.core.money import format_fen
 from shop.extensions import db
-from shop.money import format_fen
 from shop.orders import lifecycle
 from shop.orders.models import Order, OrderStatus
 from shop.payments.exceptions import PaymentError

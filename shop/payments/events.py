@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from shop.database import utcnow, write_transaction
+from shop.core.database import utcnow, write_transaction
+from shop.core.money import format_fen
 from shop.extensions import db
-from shop.money import format_fen
 from shop.orders import lifecycle
 from shop.orders.models import Order, OrderStatus
 from shop.payments import refunds

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from shop.forms import Form, YuanField, strip
+from shop.web.forms import Form, YuanField, strip
 
 
 class BankTransferForm(Form):

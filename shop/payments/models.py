@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shop.database import UTCDateTime, string_enum, utcnow
+from shop.core.database import UTCDateTime, string_enum, utcnow
 from shop.extensions import db
 from shop.orders.models import EVENT_NOTE_LABELS, Order, OrderLine
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 
-from shop.database import utcnow
+from shop.core.database import utcnow
 from shop.payments.events import apply_event
 from shop.payments.exceptions import PaymentError
 from shop.payments.gateway import get_gateway

@@ -8,18 +8,18 @@ from sqlalchemy import select, update
 
 from shop.accounts.decorators import staff_required
 from shop.audit.services import record
-from shop.database import utcnow, write_transaction
+from shop.core.database import utcnow, write_transaction
+from shop.core.money import format_fen
 from shop.extensions import db
-from shop.forms import ConfirmForm
-from shop.money import format_fen
 from shop.orders.lookups import order_or_404
 from shop.orders.models import Order
 from shop.payments import bank_transfers, refunds
 from shop.payments.exceptions import PaymentError
 from shop.payments.forms import BankTransferForm, RefundForm
 from shop.payments.models import PaymentAlert
+from shop.web.forms import ConfirmForm
 
-bp = Blueprint("staff_payments", __name__, url_prefix="/staff/payments")
+bp = Blueprint("payments", __name__)
 
 
 def _open_alerts() -> list[PaymentAlert]:
@@ -51,7 +51,7 @@ def record_bank_transfer():
         return _overview(form, 400)
     number = db.session.get(Order, payment.order_id).number
     flash(_("Bank transfer recorded; order %(number)s is paid.", number=number), "success")
-    return redirect(url_for("staff_payments.overview"))
+    return redirect(url_for("staff.payments.overview"))
 
 
 @bp.post("/alerts/<int:alert_id>/resolve")
@@ -69,7 +69,7 @@ def resolve_alert(alert_id: int):
     if not done:
         abort(404)
     flash(_("Alert marked as handled."), "success")
-    return redirect(url_for("staff_payments.overview"))
+    return redirect(url_for("staff.payments.overview"))
 
 
 def _refund_page(order, form: RefundForm, quantities: dict[int, int] | None = None, errors: list[str] | None = None,
@@ -112,4 +112,4 @@ def refund_submit(number: str):
     else:
         flash(_("Refund of %(amount)s recorded (%(status)s).", amount=format_fen(result.amount_fen),
                 status=result.status_label), "success")
-    return redirect(url_for("staff_orders.order_detail", number=number))
+    return redirect(url_for("staff.orders.order_detail", number=number))

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from shop.extensions import csrf
-from shop.forms import ConfirmForm
 from shop.orders.lookups import buyer_order_or_404
 from shop.orders.models import OrderStatus
 from shop.payments import attempts
@@ -16,6 +15,7 @@ from shop.payments.events import apply_event
 from shop.payments.exceptions import PaymentError
 from shop.payments.gateway import InvalidWebhook, get_gateway
 from shop.payments.models import METHOD_LABELS, STRIPE_METHODS, AttemptStatus, Method
+from shop.web.forms import ConfirmForm
 
 bp = Blueprint("payments", __name__)
 

@@ -15,8 +15,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from shop.core.spreadsheets import BOM, neutralise
 from shop.reports.ledger import METRICS, Row, Tally
-from shop.spreadsheets import BOM, neutralise
 
 
 def yuan(fen: int) -> str:

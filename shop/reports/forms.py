@@ -8,9 +8,9 @@ from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
 
-from shop.forms import Form
 from shop.orders.models import BUYER_CLASS_LABELS
 from shop.reports.ledger import GROUPINGS, Filters
+from shop.web.forms import Form
 
 GROUPING_LABELS = {
     "county": _l("County"), "prefecture": _l("Prefecture"), "province": _l("Province"),

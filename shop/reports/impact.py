@@ -12,11 +12,11 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import or_, select
 
-from shop.caching import kept
+from shop.core.caching import kept
+from shop.core.timezones import today_in_china
 from shop.extensions import db
 from shop.regions.models import Pairing, Region
 from shop.reports.ledger import Filters, tally
-from shop.timezones import today_in_china
 
 UNDERSERVED_BELOW = 0.5  # of the equal share
 

@@ -18,12 +18,12 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from shop.catalog.models import Category
 from shop.cooperatives.models import Cooperative
+from shop.core.timezones import CHINA_TZ
 from shop.extensions import db
 from shop.orders.models import BUYER_CLASS_LABELS, BuyerClass, Order, OrderLine
 from shop.organizations.models import Organization
 from shop.payments.models import Refund, RefundLine, RefundStatus
 from shop.regions.models import Pairing, Region
-from shop.timezones import CHINA_TZ
 
 TZ_NAME = "Asia/Shanghai"
 SQLITE_OFFSET = "+8 hours"  # Asia/Shanghai has had no daylight saving time since 1991

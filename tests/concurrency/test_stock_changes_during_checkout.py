@@ -5,10 +5,10 @@ import secrets
 
 from sqlalchemy import func, select
 
+from shop.catalog.exceptions import ListingError
+from shop.catalog.listings import adjust_stock
 from shop.catalog.models import Product
-from shop.cooperatives.exceptions import ListingError
 from shop.cooperatives.models import Cooperative
-from shop.cooperatives.services import adjust_stock
 from shop.extensions import db
 from shop.orders.checkout import place_order
 from shop.orders.exceptions import OutOfStock
@@ -47,7 +47,7 @@ def test_stock_removal_racing_checkouts(app):
 
 
 def test_a_stock_upload_landing_during_checkouts(app):
-    from shop.cooperatives import importers
+    from shop.catalog.importing import planning
 
     with app.app_context():
         product = make_product(stock=10, sku="KP-1", name="柯坪红枣")
@@ -58,7 +58,7 @@ def test_a_stock_upload_landing_during_checkouts(app):
             buyer = make_user()
             fill_cart(buyer.id, (product, 1))
             buyers.append(buyer.id)
-    header = ",".join(column.header for column in importers.COLUMNS[:8])
+    header = ",".join(column.header for column in planning.COLUMNS[:8])
     data = f"{header}\nKP-1,柯坪红枣,{category},袋,1 kg/袋,1000,45.80,2\n".encode()
 
     def checkout(user_id):
@@ -66,7 +66,7 @@ def test_a_stock_upload_landing_during_checkouts(app):
 
     def upload():
         cooperative = db.session.get(Cooperative, cooperative_id)
-        return importers.apply_import(cooperative, importers.plan_import(cooperative, importers.read_table(data)))
+        return planning.apply_import(cooperative, planning.plan_import(cooperative, planning.read_table(data)))
 
     results = race(app, [checkout(user_id) for user_id in buyers] + [upload])
     assert [r for r in results if isinstance(r, Exception) and not isinstance(r, OutOfStock)] == []

@@ -8,11 +8,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from shop import credit_code
 from shop.accounts.models import CooperativeMembership, MemberRole, User
 from shop.audit.models import AuditEntry
 from shop.catalog.models import Product
 from shop.cooperatives.models import Cooperative, VerificationStatus
+from shop.core import credit_code
 from shop.extensions import db
 from shop.orders import lifecycle
 from tests.factories import make_category, make_product, make_region, make_user

@@ -10,8 +10,8 @@ from PIL import Image
 from sqlalchemy import select
 
 from shop.catalog.models import Photo, Product
+from shop.core.outbox import QueuedMail
 from shop.extensions import db
-from shop.notifications.models import QueuedMail
 from shop.orders import lifecycle
 from shop.orders.models import Order, OrderStatus
 from tests.factories import add_to_cooperative, make_category, make_cooperative, make_product, make_user

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from shop.catalog.models import Product
-from shop.database import utcnow
+from shop.core.database import utcnow
+from shop.core.outbox import deliver_queued
 from shop.extensions import db
-from shop.notifications.services import deliver_queued
 from shop.orders import lifecycle
 from shop.orders.models import CartLine, Order, OrderStatus
 from tests.factories import add_to_organization, make_cooperative, make_organization, make_product, make_user

@@ -64,7 +64,7 @@ def test_unknown_language_is_ignored(client):
 
 
 def test_photos_are_served_with_type_and_nosniff(app, client):
-    from shop.catalog.images import store_image
+    from shop.core.images import store_image
     from tests.unit.test_images import image_bytes
 
     stored = store_image(image_bytes(), app.config["UPLOAD_FOLDER"])

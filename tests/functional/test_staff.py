@@ -141,7 +141,7 @@ ORG = {"name": "湖州市财政局", "kind": "budget_unit", "credit_code": "1133
 
 
 def test_staff_registers_an_organization_and_manages_members(app, staff):
-    from shop import credit_code
+    from shop.core import credit_code
     from tests.factories import make_region
 
     with app.app_context():

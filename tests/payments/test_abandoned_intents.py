@@ -9,7 +9,7 @@ import pytest
 import stripe
 from sqlalchemy import select
 
-from shop.database import utcnow
+from shop.core.database import utcnow
 from shop.extensions import db
 from shop.jobs import run_once
 from shop.orders import lifecycle

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from shop.database import utcnow
+from shop.core.database import utcnow
+from shop.core.outbox import QueuedMail
 from shop.extensions import db
-from shop.notifications.models import QueuedMail
 from shop.orders import lifecycle
 from shop.orders.models import Order, OrderStatus
 from shop.payments.models import AttemptStatus, Payment, PaymentAlert, PaymentAttempt, Refund, RefundStatus, StripeEvent

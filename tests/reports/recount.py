@@ -7,11 +7,11 @@ from datetime import date
 
 from sqlalchemy import select
 
+from shop.core.timezones import china_date
 from shop.extensions import db
 from shop.orders.models import Order
 from shop.payments.models import Refund, RefundStatus
 from shop.regions.models import Pairing
-from shop.timezones import china_date
 
 
 @dataclass

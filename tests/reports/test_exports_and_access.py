@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from shop.api.models import ApiToken
+from shop.core.timezones import today_in_china
 from shop.extensions import db
 from shop.orders import lifecycle
 from shop.regions.models import PairingKind
-from shop.timezones import today_in_china
 from tests.factories import make_cooperative, make_pairing, make_product, make_user
 from tests.order_factories import make_order
 from tests.web import english, login, post

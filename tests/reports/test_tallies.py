@@ -138,7 +138,7 @@ def test_page_shows_the_same_figures_with_totals_and_charts(app, staff):
     with app.app_context():
         expected = rc.recount(rc.by_county, date(2026, 2, 15), date(2026, 5, 20))
         everything = rc.recount(lambda *a: ["all"], date(2026, 2, 15), date(2026, 5, 20))["all"]
-    from shop.money import format_fen
+    from shop.core.money import format_fen
     for code, (*_, gross, refunded) in expected.items():
         assert code in html and format_fen(gross - refunded) in html
     assert format_fen(everything[4] - everything[5]) in html and 'class="totals"' in html
@@ -198,8 +198,8 @@ def test_filters_are_picked_by_name_and_named_in_the_excel_file(app, ledger, sta
 
     from shop.catalog.models import Category
     from shop.cooperatives.models import Cooperative
+    from shop.core.money import format_fen
     from shop.extensions import db
-    from shop.money import format_fen
     from shop.orders.models import Order
     from shop.organizations.models import Organization
 

@@ -20,7 +20,7 @@ from shop.accounts.exceptions import (
 from shop.accounts.identifiers import normalize_email, normalize_mobile
 from shop.accounts.models import LoginSession, User
 from shop.accounts.sessions import end_all_sessions, hash_token, load_user
-from shop.database import utcnow
+from shop.core.database import utcnow
 from shop.extensions import db
 from tests.factories import PASSWORD, make_user
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from flask import current_app
 
-from shop import caching
 from shop.catalog import queries
+from shop.core import caching
 from tests.factories import make_category, make_pairing
 
 pytestmark = pytest.mark.usefixtures("app_ctx")

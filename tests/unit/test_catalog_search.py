@@ -4,10 +4,10 @@ import random
 import pytest
 from sqlalchemy import delete, func, select
 
+from shop.catalog import listings as listings
 from shop.catalog import search
 from shop.catalog.models import Product, SearchTerm
 from shop.catalog.queries import ProductFilters, search_products
-from shop.cooperatives import services as listings
 from shop.extensions import db
 from tests.factories import make_category, make_cooperative, make_product
 

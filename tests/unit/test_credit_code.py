@@ -1,7 +1,7 @@
 """Unified social credit code validation (GB 32100-2015)."""
 import pytest
 
-from shop import credit_code
+from shop.core import credit_code
 
 VALID = ["91110108551385082Q", "91440300708461136T", "91350100M000100Y43"]
 

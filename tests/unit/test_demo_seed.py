@@ -49,7 +49,7 @@ def test_demo_pairings_have_their_real_dates():
 
 def test_demo_cooperatives_have_valid_credit_codes():
     seed_demo()
-    from shop.credit_code import is_valid
+    from shop.core.credit_code import is_valid
 
     assert all(is_valid(c.credit_code) for c in db.session.scalars(select(Cooperative)))
 

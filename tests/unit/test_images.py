@@ -6,7 +6,7 @@ import zlib
 import pytest
 from PIL import Image
 
-from shop.catalog.images import ImageRejected, store_image
+from shop.core.images import ImageRejected, store_image
 
 
 def image_bytes(fmt="JPEG", size=(900, 600), exif=False, mode="RGB"):

@@ -10,9 +10,9 @@ from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from shop.catalog.importing import planning
+from shop.catalog.importing.planning import ImportRejected, apply_import, plan_import, read_table
 from shop.catalog.models import Product
-from shop.cooperatives import importers
-from shop.cooperatives.importers import ImportRejected, apply_import, plan_import, read_table
 from shop.extensions import db
 from tests.factories import make_category, make_cooperative, make_product
 
@@ -123,7 +123,7 @@ def test_unreadable_files_are_refused_as_a_whole(coop, name, message):
 
 def test_an_oversized_file_is_refused_before_reading(coop):
     with force_locale("en"), pytest.raises(ImportRejected, match="larger than"):
-        read_table(b"a" * (importers.MAX_FILE_BYTES + 1))
+        read_table(b"a" * (planning.MAX_FILE_BYTES + 1))
 
 
 def workbook(rows) -> bytes:
@@ -136,7 +136,7 @@ def workbook(rows) -> bytes:
 
 
 def test_excel_with_typed_cells(coop):
-    header = [column.header for column in importers.COLUMNS]
+    header = [column.header for column in planning.COLUMNS]
     data = workbook([header, ["KP-9", "柯坪杏干", "干果坚果", "袋", "250 g/袋", 250, 19.9, 12, 652929, "", "",
                               "", "", "", None]])
     plan = plan_import(coop, read_table(data))
@@ -144,7 +144,7 @@ def test_excel_with_typed_cells(coop):
 
 
 def test_the_template_reads_back_cleanly(coop):
-    plan = plan_import(coop, read_table(importers.template_xlsx(coop)))
+    plan = plan_import(coop, read_table(planning.template_xlsx(coop)))
     assert plan.errors == [] and [row["sku"] for row in plan.creates] == ["KP-HZ-001"]
 
 
@@ -152,7 +152,7 @@ def test_a_zip_bomb_is_refused_before_unpacking(coop):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (importers.MAX_XLSX_UNCOMPRESSED + 1))
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (planning.MAX_XLSX_UNCOMPRESSED + 1))
     data = out.getvalue()
     assert len(data) < 200_000  # small on disk, huge unpacked
     with force_locale("en"), pytest.raises(ImportRejected, match="unpacks to too much"):
@@ -162,14 +162,14 @@ def test_a_zip_bomb_is_refused_before_unpacking(coop):
 def test_too_many_entries_are_refused(coop):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        for n in range(importers.MAX_XLSX_ENTRIES + 1):
+        for n in range(planning.MAX_XLSX_ENTRIES + 1):
             archive.writestr(f"x/{n}.xml", "<a/>")
     with force_locale("en"), pytest.raises(ImportRejected, match="unpacks to too much"):
         read_table(out.getvalue())
 
 
 def test_xml_entities_are_refused(coop):
-    source = io.BytesIO(workbook([[column.header for column in importers.COLUMNS]]))
+    source = io.BytesIO(workbook([[column.header for column in planning.COLUMNS]]))
     out = io.BytesIO()
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(out, "w") as archive:
         for entry in original.infolist():

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from shop.audit.models import AuditEntry
 from shop.catalog.models import Product
-from shop.database import utcnow
+from shop.core.database import utcnow
 from shop.extensions import db
 from shop.orders import lifecycle
 from shop.orders.exceptions import IllegalTransition, OrderError

@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from flask import session
 
-from shop.mail import absolute_url, send_mail, send_mail_safely
+from shop.core.mail import absolute_url, send_mail, send_mail_safely
 
 USER = SimpleNamespace(display_name="李明")
 SMALL = {"user": USER, "url": "u", "minutes": 1}
@@ -44,7 +44,7 @@ def test_outbox_keeps_each_message_as_a_readable_eml_file(app, outbox):
 
 
 def test_outbox_leaves_no_partial_file_when_writing_fails(app, outbox):
-    with app.test_request_context(), mock.patch("shop.mail.os.replace", side_effect=OSError("disk full")):
+    with app.test_request_context(), mock.patch("shop.core.mail.os.replace", side_effect=OSError("disk full")):
         assert send_mail_safely("li@example.cn", "x", "password_reset", **SMALL) is False
     assert list(outbox.iterdir()) == []
 
@@ -66,7 +66,7 @@ def test_smtp_uses_starttls_and_login_when_configured(app):
     settings = {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "mail.example.cn", "MAIL_PORT": 587,
                 "MAIL_USE_TLS": True, "MAIL_USERNAME": "shop", "MAIL_PASSWORD": "secret", "MAIL_TIMEOUT": 3.0}
     with mock.patch.dict(app.config, settings), app.test_request_context(), \
-            mock.patch("shop.mail.smtplib.SMTP") as smtp_class:
+            mock.patch("shop.core.mail.smtplib.SMTP") as smtp_class:
         reset_mail()
     smtp_class.assert_called_once_with("mail.example.cn", 587, timeout=3.0)
     smtp = smtp_class.return_value.__enter__.return_value

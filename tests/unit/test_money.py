@@ -1,7 +1,7 @@
 """Money formatting and parsing in integer fen."""
 import pytest
 
-from shop.money import MoneyError, fen_to_yuan_str, format_fen, parse_yuan
+from shop.core.money import MoneyError, fen_to_yuan_str, format_fen, parse_yuan
 
 
 @pytest.mark.parametrize("fen, text", [

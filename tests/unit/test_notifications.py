@@ -5,20 +5,23 @@ import pytest
 from sqlalchemy import func, select
 
 from shop.accounts.models import User
-from shop.database import utcnow, write_transaction
+from shop.core.database import utcnow, write_transaction
+from shop.core.outbox import MAX_ATTEMPTS, QueuedMail, deliver_queued, queue_mail, register_messages
 from shop.extensions import db
-from shop.notifications.models import QueuedMail
-from shop.notifications.services import MAX_ATTEMPTS, deliver_queued, message, queue_mail
 from tests.factories import make_user
 
-pytestmark = pytest.mark.usefixtures("app_ctx")
+pytestmark = pytest.mark.usefixtures("app_ctx", "reset_message")
 
 
-@message("password_reset")
 def _reset_mail(user_id: int):
     """A message for these tests, built on the password reset template."""
     user = db.session.get(User, user_id)
     return "重置密码", {"user": user, "url": "https://shop.example.cn/account/reset/t", "minutes": 60}
+
+
+@pytest.fixture
+def reset_message(app):
+    register_messages(app, {"password_reset": _reset_mail})
 
 
 def pending():

@@ -11,7 +11,7 @@ from wtforms import StringField
 from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 
-from shop.money import MoneyError, parse_yuan
+from shop.core.money import MoneyError, parse_yuan
 
 
 @functools.lru_cache(maxsize=8)

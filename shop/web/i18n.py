@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, has_request_context, redirect, request, session
-
-bp = Blueprint("i18n", __name__)
+from flask import current_app, has_request_context, session
 
 
 def select_locale() -> str:
@@ -24,12 +22,3 @@ def safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return "/"
     return target
-
-
-@bp.post("/language")
-def set_language():
-    """Remember the language picked in the header switch, then go back to the page."""
-    lang = request.form.get("lang", "")
-    if lang in current_app.config["LANGUAGES"]:
-        session["lang"] = lang
-    return redirect(safe_next(request.form.get("next")))

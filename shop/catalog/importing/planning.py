@@ -21,9 +21,9 @@ from sqlalchemy import insert, select, update
 from shop.catalog import search
 from shop.catalog.models import Category, Product
 from shop.cooperatives.models import Cooperative
-from shop.database import utcnow, write_transaction
+from shop.core.database import utcnow, write_transaction
+from shop.core.money import MoneyError, parse_yuan
 from shop.extensions import db
-from shop.money import MoneyError, parse_yuan
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000

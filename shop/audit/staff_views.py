@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from shop.accounts.decorators import staff_required
 from shop.audit.queries import audit_page
 
-bp = Blueprint("staff_audit", __name__, url_prefix="/staff/audit")
+bp = Blueprint("audit", __name__)
 
 
 @bp.get("/")

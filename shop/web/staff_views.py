@@ -5,7 +5,7 @@ from flask import Blueprint, render_template
 
 from shop.accounts.decorators import staff_required
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp = Blueprint("web", __name__)
 
 
 @bp.get("/")

@@ -8,14 +8,14 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from shop.cooperatives.forms import ShipForm
 from shop.cooperatives.portal import coop_required
+from shop.core.spreadsheets import BOM, neutralise
 from shop.orders import fulfilment, lifecycle
 from shop.orders.exceptions import OrderError
+from shop.orders.forms import ShipForm
 from shop.orders.models import OrderStatus
-from shop.spreadsheets import BOM, neutralise
 
-bp = Blueprint("coop_orders", __name__, url_prefix="/coop/orders")
+bp = Blueprint("orders", __name__)
 
 
 @bp.get("/")
@@ -37,14 +37,14 @@ def ship(number: str):
     form = ShipForm()
     if not form.validate():
         flash(_("Enter the carrier and the tracking number."), "error")
-        return redirect(url_for("coop_orders.order_list"))
+        return redirect(url_for("coop.orders.order_list"))
     try:
         lifecycle.ship(order.id, g.cooperative.id, form.carrier.data, form.tracking_number.data, current_user.id)
     except OrderError as exc:
         flash(str(exc), "error")
     else:
         flash(_("Order %(number)s marked as shipped; the buyer is told by email.", number=number), "success")
-    return redirect(url_for("coop_orders.order_list"))
+    return redirect(url_for("coop.orders.order_list"))
 
 
 @bp.get("/packing-list.csv")

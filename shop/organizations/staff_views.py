@@ -10,13 +10,13 @@ from shop.organizations import queries, services
 from shop.organizations.exceptions import OrganizationError
 from shop.organizations.forms import MemberForm, OrganizationForm, RemoveMemberForm
 
-bp = Blueprint("staff_organizations", __name__, url_prefix="/staff/organizations")
+bp = Blueprint("organizations", __name__)
 
 
 @bp.get("/")
 @staff_required
 def organization_list():
-    return render_template("organizations/list.html", organizations=queries.all_organizations(),
+    return render_template("staff/organizations.html", organizations=queries.all_organizations(),
                            form=OrganizationForm())
 
 
@@ -34,8 +34,8 @@ def organization_create():
             form.credit_code.errors = list(form.credit_code.errors) + [str(exc)]
         else:
             flash(_("Organization registered."), "success")
-            return redirect(url_for("staff_organizations.organization_detail", organization_id=organization.id))
-    return render_template("organizations/list.html", organizations=queries.all_organizations(), form=form), 400
+            return redirect(url_for("staff.organizations.organization_detail", organization_id=organization.id))
+    return render_template("staff/organizations.html", organizations=queries.all_organizations(), form=form), 400
 
 
 def _organization_or_404(organization_id: int):
@@ -48,7 +48,7 @@ def _organization_or_404(organization_id: int):
 @bp.get("/<int:organization_id>")
 @staff_required
 def organization_detail(organization_id: int):
-    return render_template("organizations/detail.html", organization=_organization_or_404(organization_id),
+    return render_template("staff/organization.html", organization=_organization_or_404(organization_id),
                            form=MemberForm(), remove_form=RemoveMemberForm())
 
 
@@ -61,10 +61,10 @@ def member_add(organization_id: int):
         try:
             services.add_member(current_user.id, organization.id, form.identifier.data)
             flash(_("Member added."), "success")
-            return redirect(url_for("staff_organizations.organization_detail", organization_id=organization.id))
+            return redirect(url_for("staff.organizations.organization_detail", organization_id=organization.id))
         except OrganizationError as exc:
             form.identifier.errors = list(form.identifier.errors) + [str(exc)]
-    return render_template("organizations/detail.html", organization=organization, form=form,
+    return render_template("staff/organization.html", organization=organization, form=form,
                            remove_form=RemoveMemberForm()), 400
 
 
@@ -78,4 +78,4 @@ def member_remove(organization_id: int, user_id: int):
             flash(_("Member removed."), "success")
         except OrganizationError as exc:
             flash(str(exc), "error")
-    return redirect(url_for("staff_organizations.organization_detail", organization_id=organization.id))
+    return redirect(url_for("staff.organizations.organization_detail", organization_id=organization.id))

@@ -1,6 +1,6 @@
 """Outgoing email: plain-text templates rendered in the current locale, sent by SMTP or kept in an outbox.
 
-Mail about orders goes through shop.notifications (queued with the change, sent by the job runner);
+Mail about orders goes through shop.core.outbox (queued with the change, sent by the job runner);
 send_mail is for what the person waits for on the page, such as a password reset link.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from email.utils import formatdate, make_msgid
 
 from flask import current_app, render_template
 
-from shop.database import utcnow
+from shop.core.database import utcnow
 
 
 def absolute_url(endpoint: str, **values) -> str:

@@ -14,12 +14,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from shop.catalog.images import ImageRejected, delete_image, store_image
+from shop.catalog import queries
+from shop.catalog.exceptions import ListingError
+from shop.catalog.importing import planning
+from shop.catalog.importing.models import ListingImport
 from shop.catalog.models import Photo, Product
-from shop.cooperatives import importers
-from shop.cooperatives.exceptions import ListingError
-from shop.cooperatives.models import Cooperative, ListingImport
-from shop.database import utcnow, write_transaction
+from shop.cooperatives.models import Cooperative
+from shop.core.database import utcnow, write_transaction
+from shop.core.images import ImageRejected, delete_image, store_image
 from shop.extensions import db
 
 MAX_PHOTOS = 8
@@ -48,8 +50,8 @@ class ListingData:
 
 
 def own_product(cooperative: Cooperative, product_id: int) -> Product | None:
-    return db.session.scalar(select(Product).where(Product.id == product_id,
-                                                   Product.cooperative_id == cooperative.id))
+    """The cooperative's own product, else None."""
+    return queries.own_product(cooperative.id, product_id)
 
 
 def save_listing(cooperative: Cooperative, data: ListingData, product_id: int | None = None,
@@ -146,8 +148,8 @@ def start_import(cooperative: Cooperative, user_id: int, filename: str, data: by
                  zero_missing: bool) -> ListingImport:
     """Read an uploaded file once and keep its rows for the preview and the confirmation; a file that cannot be
     read at all is refused here."""
-    rows = importers.stored_cells(importers.read_table(data))
-    importers.plan_import(cooperative, rows, zero_missing)  # raises ImportRejected for a file without headers
+    rows = planning.stored_cells(planning.read_table(data))
+    planning.plan_import(cooperative, rows, zero_missing)  # raises ImportRejected for a file without headers
     with write_transaction(db.session):
         upload = ListingImport(cooperative_id=cooperative.id, user_id=user_id, filename=(filename or "")[:200],
                                content=data, rows=rows, zero_missing=zero_missing)
@@ -160,8 +162,8 @@ def own_import(cooperative: Cooperative, import_id: int) -> ListingImport | None
                                                          ListingImport.cooperative_id == cooperative.id))
 
 
-def preview_import(cooperative: Cooperative, upload: ListingImport) -> importers.Plan:
-    return importers.plan_import(cooperative, upload.rows, upload.zero_missing)
+def preview_import(cooperative: Cooperative, upload: ListingImport) -> planning.Plan:
+    return planning.plan_import(cooperative, upload.rows, upload.zero_missing)
 
 
 def confirm_import(cooperative: Cooperative, import_id: int) -> dict[str, int]:
@@ -175,7 +177,7 @@ def confirm_import(cooperative: Cooperative, import_id: int) -> dict[str, int]:
         if upload.applied_at is not None:
             raise ListingError(_("This file was already saved."))
         plan = preview_import(cooperative, upload)
-        result = importers.write_plan(cooperative, plan)
+        result = planning.write_plan(cooperative, plan)
         upload.applied_at = utcnow()
         upload.result = result
     return result

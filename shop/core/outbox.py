@@ -1,39 +1,61 @@
-"""Queueing email inside a service's transaction, and delivering the queue with retries."""
+"""The outbox of email: a mail is queued in the same transaction as the change it reports, rendered and
+sent later by the job runner, with retries."""
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale, get_locale
-from sqlalchemy import select, update
+from sqlalchemy import JSON, Index, String, select, update
+from sqlalchemy.orm import Mapped, mapped_column
 
-from shop.database import utcnow, write_transaction
+from shop.core.database import UTCDateTime, utcnow, write_transaction
+from shop.core.mail import deliver
 from shop.extensions import db
-from shop.mail import deliver
-from shop.notifications.models import QueuedMail
+
+
+class QueuedMail(db.Model):
+    """An email to send: which message, about what, in which language. Rendered when it is sent,
+    so the request that queued it pays only for one INSERT; failures are retried with a delay."""
+
+    __tablename__ = "queued_mail"
+    __table_args__ = (Index("ix_queued_mail_pending", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to: Mapped[str] = mapped_column(String(254))
+    message: Mapped[str] = mapped_column(String(64))  # a name given to register_messages
+    params: Mapped[dict] = mapped_column(JSON)  # plain values, e.g. {"order_id": 12}
+    locale: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
 
 MAX_ATTEMPTS = 8
 RETRY_DELAYS = [timedelta(minutes=1) * 2**n for n in range(MAX_ATTEMPTS)]  # 1, 2, 4 ... 128 minutes
 
 
-# name -> function(**params) returning (subject, template context) for templates/email/<name>.txt
-_MESSAGES: dict[str, Callable[..., tuple[str, dict]]] = {}
+MessageBuilder = Callable[..., tuple[str, dict]]
+"""How to build one mail from its queued params: returns (subject, context for templates/email/<name>.txt)."""
 
 
-def message(name: str):
-    """Register how to build the mail `name` from its queued params (a decorator)."""
-    def register(build: Callable[..., tuple[str, dict]]):
-        _MESSAGES[name] = build
-        return build
-    return register
+def register_messages(app: Flask, builders: Mapping[str, MessageBuilder]) -> None:
+    """Make the mails in `builders` (name -> builder) known to `app`; called from create_app."""
+    app.extensions.setdefault("outbox_messages", {}).update(builders)
+
+
+def _builders() -> dict[str, MessageBuilder]:
+    return current_app.extensions.get("outbox_messages", {})
 
 
 def queue_mail(to: str, name: str, **params) -> QueuedMail:
     """Add a mail to the session, in the current language; it is saved, and later sent, only if the
     caller's transaction commits. `params` must be plain JSON values (ids, not objects)."""
-    if name not in _MESSAGES:
+    if name not in _builders():
         raise KeyError(f"no mail message named {name!r} is registered")
     mail = QueuedMail(to=to, message=name, params=params, locale=str(get_locale() or "zh_CN"))
     db.session.add(mail)
@@ -43,7 +65,7 @@ def queue_mail(to: str, name: str, **params) -> QueuedMail:
 def render(mail: QueuedMail) -> tuple[str, str]:
     """The subject and body of a queued mail, in the language it was queued in."""
     with force_locale(mail.locale):
-        subject, context = _MESSAGES[mail.message](**mail.params)
+        subject, context = _builders()[mail.message](**mail.params)
         return str(subject), render_template(f"email/{mail.message}.txt", **context)
 
 

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 from flask import Flask, g, request
 from flask_babel import format_date, format_datetime, get_locale, get_translations
 
-from shop.mail import absolute_url
-from shop.money import format_fen
+from shop.core.mail import absolute_url
+from shop.core.money import format_fen
 
 
 def _weight(grams: int) -> str:

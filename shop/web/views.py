@@ -1,13 +1,14 @@
-"""Liveness and readiness endpoints for load balancers and benchmarks."""
+"""Site-wide endpoints: liveness and readiness for load balancers and benchmarks, the language switch."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, redirect, request, session
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from shop.extensions import db
+from shop.web.i18n import safe_next
 
-bp = Blueprint("health", __name__)
+bp = Blueprint("web", __name__)
 
 
 @bp.get("/healthz")
@@ -29,3 +30,12 @@ def healthz():
 def ping():
     """A fixed short answer: the bare route benchmarks compare pages against."""
     return "pong", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@bp.post("/language")
+def set_language():
+    """Remember the language picked in the header switch, then go back to the page."""
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    return redirect(safe_next(request.form.get("next")))

@@ -66,12 +66,17 @@ class UTCDateTime(TypeDecorator):
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-@event.listens_for(Engine, "connect")
+def configure_engine(engine: Engine) -> None:
+    """Hook the SQLite connection settings and transaction modes into `engine` (create_app calls it)."""
+    if engine.dialect.name != "sqlite":
+        return
+    for identifier, listener in (("connect", _configure_sqlite), ("begin", _begin_sqlite)):
+        if not event.contains(engine, identifier, listener):
+            event.listen(engine, identifier, listener)
+
+
 def _configure_sqlite(dbapi_connection, connection_record):
     """WAL, foreign keys and a busy timeout on every SQLite connection."""
-    module = type(dbapi_connection).__module__
-    if not module.startswith("sqlite3"):
-        return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -82,11 +87,8 @@ def _configure_sqlite(dbapi_connection, connection_record):
     dbapi_connection.isolation_level = None
 
 
-@event.listens_for(Engine, "begin")
 def _begin_sqlite(conn):
     """BEGIN on SQLite, IMMEDIATE for transactions opened by write_transaction()."""
-    if conn.dialect.name != "sqlite":
-        return
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
     conn.exec_driver_sql(f"BEGIN {mode}")
 

@@ -1,1 +1,0 @@
-"""Queued email: written in the same transaction as the change it reports, delivered by the job runner."""
