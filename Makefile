@@ -51,11 +51,12 @@ run: install translations
 test: install translations
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-# flake8 and isort for style, import-linter for DESIGN.md's layers (setup.cfg), mypy for types.
+# flake8 and isort for style, import-linter for DESIGN.md's layers (setup.cfg), module and function sizes.
 lint: install
 	$(BIN)/flake8 shop tests bench tools wsgi.py
 	$(BIN)/isort --check-only --diff shop tests bench tools wsgi.py
 	$(BIN)/lint-imports
+	$(BIN)/python tools/check_size.py shop
 
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 \
