@@ -6,19 +6,10 @@ from flask import current_app
 
 from shop.catalog import queries
 from shop.core import caching
+from tests.clock import Clock
 from tests.factories import make_category, make_pairing
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
-
-
-class Clock:
-    """A clock for the cache that moves only when the test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -42,9 +33,9 @@ def test_menus_are_kept_then_reread(clock):
     make_category("tea", "茶叶", "Tea")
     assert queries.filter_choices() is first  # within the minute: the same menus, no query
     assert [c.slug for c in queries.menu_categories()] == ["nuts"]
-    clock.now += 59
+    clock.advance(59)
     assert queries.filter_choices() is first  # still within the minute
-    clock.now += 2
+    clock.advance(2)
     assert [r.code for r in queries.filter_choices()["counties"]] == ["522633", "652929"]
     assert [c.slug for c in queries.menu_categories()] == ["nuts", "tea"]
 
