@@ -2,10 +2,8 @@
 runner, which spans them all, is here."""
 from __future__ import annotations
 
-import time
-
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from shop import jobs
@@ -17,15 +15,16 @@ from shop import jobs
               help="Seconds between rounds when running continuously.")
 @with_appcontext
 def run_jobs_command(once: bool, interval: float) -> None:
-    """The background work: expire unpaid orders, complete received ones, send queued mail and refunds, purge
-    old login sessions."""
-    while True:
-        report = jobs.run_once()
-        if once or any(report.values()):
-            click.echo(" ".join(f"{name}={count}" for name, count in report.items()))
-        if once:
-            return
-        time.sleep(interval)
+    """The background work (shop/jobs.py): expire unpaid orders, complete received ones, send refunds and queued
+    mail, cancel abandoned payments, purge old login sessions, reconcile with Stripe."""
+
+    def report(result: jobs.Round) -> None:
+        if once or result.failed or any(result.counts.values()):
+            click.echo(str(result))
+
+    last = jobs.JobRunner(current_app.config).run(interval, rounds=1 if once else None, report=report)
+    if last.failed:  # only a single round (--once) gets here: a non-zero exit, so cron reports it
+        raise click.ClickException(f"{len(last.failed)} of the jobs failed; the others ran")
 
 
 def register_commands(app: Flask) -> None:

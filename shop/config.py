@@ -70,6 +70,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Orders: how long an unpaid order holds its stock, and how long after receipt it completes.
         "ORDER_PAYMENT_MINUTES": int(env.get("ORDER_PAYMENT_MINUTES", 30)),
         "ORDER_COMPLETE_DAYS": int(env.get("ORDER_COMPLETE_DAYS", 7)),
+        # The job runner (run-jobs) asks Stripe for missed events this often, and purges old login sessions and
+        # throttling records this often; its other jobs run every round. 0 = every round.
+        "RECONCILE_INTERVAL_MINUTES": int(env.get("RECONCILE_INTERVAL_MINUTES", 60)),
+        "PURGE_INTERVAL_MINUTES": int(env.get("PURGE_INTERVAL_MINUTES", 60)),
         # Stripe. STRIPE_API_BASE points at a local Stripe-API server (the demo, the tests); unset in production.
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY"),
         "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY"),
@@ -92,6 +96,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     unknown = set(config.get("PAYMENT_METHODS", [])) - {"card", "alipay", "wechat_pay"}
     if unknown:
         raise ConfigError(f"PAYMENT_METHODS has unknown methods: {', '.join(sorted(unknown))}")
+    for key in ("RECONCILE_INTERVAL_MINUTES", "PURGE_INTERVAL_MINUTES"):
+        if config[key] < 0:
+            raise ConfigError(f"{key} must be a number of minutes, 0 or more (0: every round of run-jobs)")
     if config["SHOP_ENV"] == "production":
         check_production(config)
     return config

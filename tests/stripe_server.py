@@ -52,6 +52,19 @@ class LocalStripe:
             body["events"] = DISABLED
         self._post("/_config/webhooks/shop", body)
 
+    def pending_deliveries(self) -> int:
+        """How many webhook deliveries localstripe has not finished (see tools/localstripe_server.py)."""
+        with urllib.request.urlopen(self.url + "/_config/deliveries", timeout=10) as response:
+            return json.load(response)["pending"]
+
+    def wait_for_deliveries(self, timeout: float = 15) -> None:
+        """Wait until every webhook delivery localstripe has scheduled has landed (or been skipped)."""
+        deadline = time.monotonic() + timeout
+        while self.pending_deliveries():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"localstripe still has webhook deliveries under way after {timeout} s")
+            time.sleep(0.05)
+
     def authenticate(self, intent_id: str, client_secret: str, success: bool = True) -> None:
         """What Stripe.js does when the buyer completes (or fails) 3-D Secure."""
         self._post(f"/v1/payment_intents/{intent_id}/_authenticate?success={'true' if success else 'false'}",

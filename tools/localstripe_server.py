@@ -9,11 +9,14 @@ Compared with `python -m localstripe` it
 - registers the shop's webhook at start, so signed events reach the shop without a separate step;
 - honours the Idempotency-Key header as Stripe documents it: a repeated POST with the same key gets
   the first answer again instead of creating a second object. localstripe ignores the header, and
-  the shop relies on it to make a retry after a timeout safe.
+  the shop relies on it to make a retry after a timeout safe;
+- answers `GET /_config/deliveries` with `{"pending": N}`, the webhook deliveries not yet finished
+  (localstripe sends each about a second after the change), so tests wait for them instead of sleeping.
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 
 from aiohttp import web
@@ -41,6 +44,22 @@ def _idempotency_middleware():
     return idempotency
 
 
+def _track_deliveries(app: web.Application) -> None:
+    """Keep the webhook deliveries under way in a set, and report how many at GET /_config/deliveries."""
+    pending: set[asyncio.Future] = set()
+
+    def schedule_webhook(event) -> None:
+        delivery = asyncio.ensure_future(webhooks._send_webhook(event))
+        pending.add(delivery)
+        delivery.add_done_callback(pending.discard)
+
+    async def deliveries(request: web.Request) -> web.Response:
+        return web.json_response({"pending": len(pending)})
+
+    resources.schedule_webhook = schedule_webhook  # the name resources.py calls on every change
+    app.router.add_get("/_config/deliveries", deliveries)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8420)
@@ -57,6 +76,7 @@ def main() -> None:
         webhooks.register_webhook("shop", args.webhook_url, args.webhook_secret, None)
 
     server.app.middlewares.append(_idempotency_middleware())
+    _track_deliveries(server.app)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO)
     web.run_app(server.app, host="127.0.0.1", port=args.port, print=None,
                 access_log=None if args.quiet else logging.getLogger("aiohttp.access"))

@@ -4,9 +4,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shop.api.models import ApiToken
@@ -15,6 +16,7 @@ from shop.core.database import utcnow, write_transaction
 from shop.extensions import db
 
 PREFIX = "bf_"
+USE_RECORDED_EVERY = timedelta(seconds=60)  # last_used_at is a hint for staff, not worth a write per request
 
 
 class TokenError(Exception):
@@ -55,8 +57,8 @@ def revoke_token(name_or_id: str, actor_id: int | None) -> ApiToken:
     return row
 
 
-def authenticate(authorization: str | None) -> ApiToken | None:
-    """The active token named by an `Authorization: Bearer ...` header, or None."""
+def authenticate(authorization: str | None, now: datetime | None = None) -> ApiToken | None:
+    """The active token named by an `Authorization: Bearer ...` header, or None; notes its use."""
     if not authorization:
         return None
     scheme, _space, token = authorization.partition(" ")
@@ -67,9 +69,22 @@ def authenticate(authorization: str | None) -> ApiToken | None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
     if row is None or row.revoked_at is not None or not hmac.compare_digest(row.token_hash, digest):
         return None
-    with write_transaction(db.session):
-        db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=utcnow()))
+    _record_use(row, now or utcnow())
     return row
+
+
+def _record_use(row: ApiToken, now: datetime) -> None:
+    """Set last_used_at at most once a minute per token, so reads seldom take the writer lock; the guard
+    makes the second of two concurrent requests a no-op."""
+    cutoff = now - USE_RECORDED_EVERY
+    if row.last_used_at is not None and row.last_used_at >= cutoff:
+        return
+    with write_transaction(db.session):
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == row.id, or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < cutoff))
+            .values(last_used_at=now)
+        )
 
 
 def all_tokens() -> list[ApiToken]:

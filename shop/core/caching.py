@@ -7,24 +7,35 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
-_kept: dict[object, tuple[float, object]] = {}
 
 
-def kept(key: object, seconds: int, compute: Callable[[], T]) -> T:
-    """`compute()`, or the value kept under `key` if it is younger than `seconds`."""
-    if seconds:
-        cached = _kept.get(key)
-        if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
-    value = compute()
-    if seconds:
-        _kept[key] = (time.monotonic() + seconds, value)
-    return value
+class Cache:
+    """Values kept by key until they are `seconds` old, by `clock` (seconds; tests give their own)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._kept: dict[object, tuple[float, Any]] = {}
+
+    def kept(self, key: object, seconds: int, compute: Callable[[], T]) -> T:
+        """`compute()`, or the value kept under `key` if it is younger than `seconds`."""
+        if seconds:
+            cached = self._kept.get(key)
+            if cached is not None and cached[0] > self.clock():
+                return cached[1]
+        value = compute()
+        if seconds:
+            self._kept[key] = (self.clock() + seconds, value)
+        return value
+
+    def forget(self) -> None:
+        """Drop everything kept (for tests)."""
+        self._kept.clear()
 
 
-def forget() -> None:
-    """Drop everything kept (for tests)."""
-    _kept.clear()
+cache = Cache()
+"""The process's cache; `kept` and `forget` below are its methods."""
+kept = cache.kept
+forget = cache.forget

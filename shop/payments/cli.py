@@ -6,11 +6,11 @@ from flask.cli import with_appcontext
 
 from shop.payments.exceptions import PaymentError
 from shop.payments.gateway import GatewayError
-from shop.payments.reconcile import reconcile_payments
+from shop.payments.reconcile import DEFAULT_HOURS, newly_applied, reconcile_payments
 
 
 @click.command("reconcile-payments")
-@click.option("--hours", type=click.IntRange(1, 24 * 30), default=72, show_default=True,
+@click.option("--hours", type=click.IntRange(1, 24 * 30), default=DEFAULT_HOURS, show_default=True,
               help="How far back to ask Stripe for events (Stripe keeps them for 30 days).")
 @with_appcontext
 def reconcile_payments_command(hours: int) -> None:
@@ -19,9 +19,9 @@ def reconcile_payments_command(hours: int) -> None:
         outcomes = reconcile_payments(hours)
     except (PaymentError, GatewayError) as exc:
         raise click.ClickException(str(exc)) from exc
+    applied = newly_applied(outcomes)
     refunds_sent = outcomes.pop("refunds_sent", 0)
     known, other = outcomes.pop("duplicate", 0), outcomes.pop("ignored", 0)
-    applied = sum(outcomes.values())
     click.echo(f"{applied + known + other} events read: {applied} newly applied, {known} already known, "
                f"{other} needing nothing; {refunds_sent} pending refunds sent")
     for outcome, number in sorted(outcomes.items()):

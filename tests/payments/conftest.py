@@ -98,6 +98,6 @@ def webhooks(app, localstripe):
     localstripe.deliver_webhooks_to(f"http://127.0.0.1:{server.server_port}/payments/stripe/webhook")
     yield localstripe
     localstripe.deliver_webhooks_to(None)
-    time.sleep(0.3)  # let a delivery already under way land before the tables are emptied
+    localstripe.wait_for_deliveries()  # let every delivery land (or be skipped) before the tables are emptied
     server.shutdown()
     thread.join(timeout=5)

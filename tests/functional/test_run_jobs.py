@@ -1,0 +1,33 @@
+"""`flask run-jobs --once`: a job that fails (a bad MAIL_BACKEND) is logged and reported with a non-zero exit,
+and the other jobs still do their work."""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from shop.extensions import db
+from shop.orders.models import Order, OrderStatus
+from tests.job_factories import overdue_order
+
+
+def test_a_bad_mail_backend_fails_only_the_mail_job(app, runner, localstripe, monkeypatch, caplog):
+    localstripe.flush()  # the reconciliation job asks it for events; none of an earlier test's
+    with app.app_context():
+        order_id, _number = overdue_order()
+        db.session.remove()
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "pigeon")
+    with caplog.at_level(logging.ERROR, logger="shop.jobs"):
+        result = runner.invoke(args=["run-jobs", "--once"])
+    assert result.exit_code == 1
+    assert "expired=1" in result.output and "; failed: mail (see the log)" in result.output
+    assert "1 of the jobs failed; the others ran" in result.output
+    [record] = [r for r in caplog.records if r.name == "shop.jobs"]
+    assert "'mail' failed" in record.getMessage() and "unknown MAIL_BACKEND" in str(record.exc_info[1])
+    with app.app_context():
+        assert db.session.scalar(select(Order.status).where(Order.id == order_id)) == OrderStatus.CANCELLED
+
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "outbox")
+    again = runner.invoke(args=["run-jobs", "--once"])
+    assert again.exit_code == 0 and "failed:" not in again.output
+    assert "expired=0" in again.output
