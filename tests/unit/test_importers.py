@@ -3,13 +3,14 @@ through the services the upload pages call: start_import, then preview_import, t
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
 from openpyxl import Workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from shop.accounts.models import CooperativeMembership
 from shop.catalog.importing import columns, reading
@@ -19,6 +20,7 @@ from shop.catalog.importing.services import confirm_import, preview_import, star
 from shop.catalog.importing.template import template_xlsx
 from shop.catalog.models import Product
 from shop.extensions import db
+from tests.damaged_spreadsheets import corpus
 from tests.factories import add_to_cooperative, make_category, make_cooperative, make_product, make_user
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "listings"
@@ -228,6 +230,55 @@ def test_imported_and_reimported_products_are_found_by_search(coop):
     save(coop, text.encode())
     assert found("薄皮") == {"柯坪薄皮核桃"}
     assert search.stale_products(db.session) == []
+
+
+@pytest.mark.parametrize("name, data, message", corpus(), ids=[case[0] for case in corpus()])
+def test_damaged_files_are_refused_with_a_clear_message_and_nothing_kept(coop, name, data, message):
+    with force_locale("en"):
+        with pytest.raises(ImportRejected, match=re.escape(message)):
+            reading.read_table(data)
+        with pytest.raises(ImportRejected, match=re.escape(message)):
+            start(coop, data)
+    assert db.session.scalar(select(func.count()).select_from(ListingImport)) == 0
+
+
+def without_dimension(data: bytes) -> bytes:
+    """The workbook with its sheet's <dimension> removed, as some programs write it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as archive:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb"<dimension [^>]*/>", b"", content)
+            archive.writestr(entry, content)
+    return out.getvalue()
+
+
+def test_a_cell_far_to_the_right_is_not_read_and_widens_nothing(coop):
+    header = [column.header for column in columns.COLUMNS]
+    book = Workbook()
+    book.active.append(header)
+    book.active.append(["KP-9", "柯坪杏干", "干果坚果", "袋", "250 g/袋", 250, "19.90", 12])
+    book.active.cell(2, 16384, "far away")
+    out = io.BytesIO()
+    book.save(out)
+    upload, plan = preview(coop, without_dimension(out.getvalue()))
+    assert max(len(row) for row in upload.rows) <= reading.MAX_COLUMNS
+    assert plan.errors == [] and [row["sku"] for row in plan.creates] == ["KP-9"]
+
+
+def test_an_infinite_number_in_excel_is_a_row_error_not_a_crash(coop):
+    data = workbook([[column.header for column in columns.COLUMNS],
+                     ["KP-9", "柯坪杏干", "干果坚果", "袋", "250 g/袋", 250, 12345, 12]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as archive:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"<v>12345</v>", b"<v>1e999</v>")
+            archive.writestr(entry, content)
+    plan = preview(coop, out.getvalue())[1]
+    assert messages(plan) == {2: "单价（元）: “inf” is not a valid amount"}
 
 
 def test_the_upload_checks_the_headers_and_leaves_the_rows_to_the_preview(coop):
