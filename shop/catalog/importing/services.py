@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from shop.catalog.exceptions import ListingError
 from shop.catalog.importing.columns import find_columns
@@ -45,15 +46,33 @@ def preview_import(cooperative: Cooperative, upload: ListingImport) -> Plan:
 
 def confirm_import(cooperative: Cooperative, import_id: int) -> dict[str, int]:
     """Check the file again against the products as they are now and save it, all or nothing, once."""
-    with write_transaction(db.session):
-        upload = db.session.scalar(select(ListingImport).where(ListingImport.id == import_id,
-                                                               ListingImport.cooperative_id == cooperative.id)
-                                   .with_for_update())
-        if upload is None:
-            raise ListingError(_("No such upload."))
-        if upload.applied_at is not None:
-            raise ListingError(_("This file was already saved."))
-        result = save_plan(cooperative, preview_import(cooperative, upload))
-        upload.applied_at = utcnow()
-        upload.result = result
+    try:
+        with write_transaction(db.session):
+            _lock_cooperative(cooperative.id)
+            upload = db.session.scalar(select(ListingImport).where(ListingImport.id == import_id,
+                                                                   ListingImport.cooperative_id == cooperative.id)
+                                       .with_for_update())
+            if upload is None:
+                raise ListingError(_("No such upload."))
+            if upload.applied_at is not None:
+                raise ListingError(_("This file was already saved."))
+            result = save_plan(cooperative, preview_import(cooperative, upload))
+            upload.applied_at = utcnow()
+            upload.result = result
+    except IntegrityError as exc:
+        # Confirmations take turns, so only a single listing saved with one of the file's new SKUs between the
+        # plan and its insert ends here.
+        raise ListingError(_("Another change to your products was saved at the same moment, so nothing from this "
+                             "file was saved. Please confirm again.")) from exc
     return result
+
+
+def _lock_cooperative(cooperative_id: int) -> None:
+    """Make a cooperative's confirmations take turns, so two files adding the same new SKU cannot both insert it.
+
+    On PostgreSQL the cooperative's row is locked FOR NO KEY UPDATE: it excludes another confirmation but not
+    the key-share locks of inserts that merely refer to the cooperative (checkouts, single listings). On SQLite
+    the statement is a plain read: write_transaction already lets one writer in at a time.
+    """
+    db.session.execute(select(Cooperative.id).where(Cooperative.id == cooperative_id)
+                       .with_for_update(key_share=True))
