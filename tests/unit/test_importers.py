@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
@@ -295,3 +296,11 @@ def test_confirming_plans_again_against_the_products_as_they_are_now(coop):
     assert confirm_import(coop, upload.id) == {"created": 3, "updated": 1, "zeroed": 0}
     product = db.session.scalar(select(Product).where(Product.cooperative_id == coop.id, Product.sku == "KP-001"))
     assert (product.name, product.stock) == ("柯坪红枣", 120)
+
+
+def test_time_and_duration_cells_are_kept_as_their_text(coop):
+    data = workbook([[column.header for column in columns.COLUMNS],
+                     ["KP-9", "柯坪杏干", "干果坚果", "袋", time(5, 1), timedelta(hours=30), "19.90", 12]])
+    upload, plan = preview(coop, data)
+    assert upload.rows[1][4:6] == ["05:01:00", "1 day, 6:00:00"]
+    assert messages(plan) == {2: "净重（克）: “1 day, 6:00:00” is not a whole number of grams from 1 to 1000000"}

@@ -43,9 +43,15 @@ def stored_cells(rows: list[list[object]]) -> list[list[object]]:
 def _stored(cell: object) -> object:
     if isinstance(cell, datetime):
         return cell.date().isoformat() if cell.time() == datetime.min.time() else cell.isoformat()
+    if isinstance(cell, date):
+        return cell.isoformat()
     if isinstance(cell, float) and not math.isfinite(cell):
         return repr(cell)  # JSON on PostgreSQL has no Infinity or NaN; the checks refuse "inf" as text too
-    return cell.isoformat() if isinstance(cell, date) else cell
+    if cell is None or isinstance(cell, (str, int, float)):
+        return cell
+    # A time of day or a duration (Excel turns "5:1" typed in a cell into 05:01), or anything else openpyxl
+    # may give: kept as the text the checks would read from it, since JSON cannot hold it.
+    return str(cell)
 
 
 # -- CSV ---------------------------------------------------------------------------------------------
