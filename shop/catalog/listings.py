@@ -1,7 +1,7 @@
-"""Changes cooperatives make to their own listings: create, edit, archive, restore, stock, photos.
+"""Changes cooperatives make to their own listings, one at a time: create, edit, archive, restore, stock, photos.
 
 Every function takes the acting cooperative and finds the product among *its* products only, so a
-product id of another cooperative is simply not found.
+product id of another cooperative is simply not found. Uploads of many listings are in importing/.
 """
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ from sqlalchemy.exc import IntegrityError
 
 from shop.catalog import queries
 from shop.catalog.exceptions import ListingError
-from shop.catalog.importing import planning
-from shop.catalog.importing.models import ListingImport
 from shop.catalog.models import Photo, Product
 from shop.cooperatives.models import Cooperative
 from shop.core.database import utcnow, write_transaction
@@ -35,6 +33,8 @@ _IMAGE_REASONS = {
 
 @dataclass(frozen=True)
 class ListingData:
+    """A listing as the cooperative's form gives it (stock is changed separately, never overwritten)."""
+
     sku: str
     name: str
     category_id: int
@@ -131,6 +131,7 @@ def add_photo(cooperative: Cooperative, product_id: int, data: bytes) -> Photo:
 
 
 def delete_photo(cooperative: Cooperative, product_id: int, photo_id: int) -> None:
+    """Remove a photo of the cooperative's own product, then its files."""
     with write_transaction(db.session):
         photo = db.session.scalar(
             select(Photo).join(Product, Product.id == Photo.product_id)
@@ -140,44 +141,3 @@ def delete_photo(cooperative: Cooperative, product_id: int, photo_id: int) -> No
         names = (photo.filename, photo.thumb_filename)
         db.session.delete(photo)
     delete_image(current_app.config["UPLOAD_FOLDER"], *names)
-
-
-# -- bulk upload: upload, preview, confirm -----------------------------------------------------------
-
-def start_import(cooperative: Cooperative, user_id: int, filename: str, data: bytes,
-                 zero_missing: bool) -> ListingImport:
-    """Read an uploaded file once and keep its rows for the preview and the confirmation; a file that cannot be
-    read at all is refused here."""
-    rows = planning.stored_cells(planning.read_table(data))
-    planning.plan_import(cooperative, rows, zero_missing)  # raises ImportRejected for a file without headers
-    with write_transaction(db.session):
-        upload = ListingImport(cooperative_id=cooperative.id, user_id=user_id, filename=(filename or "")[:200],
-                               content=data, rows=rows, zero_missing=zero_missing)
-        db.session.add(upload)
-    return upload
-
-
-def own_import(cooperative: Cooperative, import_id: int) -> ListingImport | None:
-    return db.session.scalar(select(ListingImport).where(ListingImport.id == import_id,
-                                                         ListingImport.cooperative_id == cooperative.id))
-
-
-def preview_import(cooperative: Cooperative, upload: ListingImport) -> planning.Plan:
-    return planning.plan_import(cooperative, upload.rows, upload.zero_missing)
-
-
-def confirm_import(cooperative: Cooperative, import_id: int) -> dict[str, int]:
-    """Check the file again against the products as they are now and save it, all or nothing, once."""
-    with write_transaction(db.session):
-        upload = db.session.scalar(select(ListingImport).where(ListingImport.id == import_id,
-                                                               ListingImport.cooperative_id == cooperative.id)
-                                   .with_for_update())
-        if upload is None:
-            raise ListingError(_("No such upload."))
-        if upload.applied_at is not None:
-            raise ListingError(_("This file was already saved."))
-        plan = preview_import(cooperative, upload)
-        result = planning.write_plan(cooperative, plan)
-        upload.applied_at = utcnow()
-        upload.result = result
-    return result

@@ -1,9 +1,6 @@
 """The cooperative portal's listings: `/coop/products`, `/coop/import` and what can be done to them."""
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,11 +8,11 @@ from flask_login import current_user
 from shop.catalog import listings, queries
 from shop.catalog.exceptions import ListingError
 from shop.catalog.forms import ImportForm, ListingForm, PhotoForm, StockForm
-from shop.catalog.importing import planning
+from shop.catalog.importing import columns, reading, services, template
+from shop.catalog.importing.exceptions import ImportRejected
 from shop.catalog.queries import categories
 from shop.cooperatives.portal import coop_required
 from shop.core.money import fen_to_yuan_str
-from shop.core.spreadsheets import BOM
 from shop.web.forms import ConfirmForm
 
 bp = Blueprint("catalog", __name__)
@@ -170,11 +167,15 @@ def _edit_form(product) -> ListingForm:
 
 # -- bulk upload -------------------------------------------------------------------------------------
 
+def _import_page(form: ImportForm, status: int = 200):
+    return render_template("coop/import.html", form=form, units=columns.ALLOWED_UNITS, categories=categories(),
+                           columns=columns.COLUMNS, max_mb=reading.MAX_FILE_BYTES // 2**20), status
+
+
 @bp.get("/import")
 @coop_required
 def import_start():
-    return render_template("coop/import.html", form=ImportForm(formdata=None), units=planning.ALLOWED_UNITS,
-                           categories=categories(), columns=planning.COLUMNS, max_mb=planning.MAX_FILE_BYTES // 2**20)
+    return _import_page(ImportForm(formdata=None))
 
 
 @bp.post("/import")
@@ -182,38 +183,37 @@ def import_start():
 def import_upload():
     form = ImportForm()
     if form.validate():
-        data = form.file.data.read(planning.MAX_FILE_BYTES + 1)
+        data = form.file.data.read(reading.MAX_FILE_BYTES + 1)
         try:
-            upload = listings.start_import(g.cooperative, current_user.id, form.file.data.filename or "", data,
+            upload = services.start_import(g.cooperative, current_user.id, form.file.data.filename or "", data,
                                            form.zero_missing.data)
-        except planning.ImportRejected as exc:
+        except ImportRejected as exc:
             form.file.errors = [str(exc)]
         else:
             return redirect(url_for("coop.catalog.import_preview", import_id=upload.id))
-    return render_template("coop/import.html", form=form, units=planning.ALLOWED_UNITS, categories=categories(),
-                           columns=planning.COLUMNS, max_mb=planning.MAX_FILE_BYTES // 2**20), 400
+    return _import_page(form, 400)
 
 
 @bp.get("/import/<int:import_id>")
 @coop_required
 def import_preview(import_id: int):
-    upload = listings.own_import(g.cooperative, import_id)
+    upload = services.own_import(g.cooperative, import_id)
     if upload is None:
         abort(404)
-    plan = listings.preview_import(g.cooperative, upload)
+    plan = services.preview_import(g.cooperative, upload)
     return render_template("coop/import_preview.html", upload=upload, plan=plan, form=ConfirmForm())
 
 
 @bp.post("/import/<int:import_id>/confirm")
 @coop_required
 def import_confirm(import_id: int):
-    if listings.own_import(g.cooperative, import_id) is None:
+    if services.own_import(g.cooperative, import_id) is None:
         abort(404)
     if not ConfirmForm().validate():
         abort(400, description=_("The form has expired; please try again."))
     try:
-        result = listings.confirm_import(g.cooperative, import_id)
-    except (ListingError, planning.ImportRejected) as exc:
+        result = services.confirm_import(g.cooperative, import_id)
+    except (ListingError, ImportRejected) as exc:
         flash(str(exc), "error")
         return redirect(url_for("coop.catalog.import_preview", import_id=import_id))
     flash(_("Saved: %(created)d new, %(updated)d updated, %(zeroed)d set to zero stock.", **result), "success")
@@ -223,7 +223,7 @@ def import_confirm(import_id: int):
 @bp.get("/import/template.xlsx")
 @coop_required
 def import_template_xlsx():
-    return Response(planning.template_xlsx(g.cooperative),
+    return Response(template.template_xlsx(g.cooperative),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": 'attachment; filename="listings-template.xlsx"'})
 
@@ -231,7 +231,5 @@ def import_template_xlsx():
 @bp.get("/import/template.csv")
 @coop_required
 def import_template_csv():
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(planning.template_rows(g.cooperative))
-    return Response(BOM + out.getvalue(), mimetype="text/csv",
+    return Response(template.template_csv(g.cooperative), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="listings-template.csv"'})

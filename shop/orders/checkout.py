@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +35,8 @@ from shop.regions.models import Region
 
 @dataclass(frozen=True)
 class DeliveryAddress:
+    """Where an order goes, as the buyer typed it."""
+
     recipient: str
     mobile: str
     province: str
@@ -48,6 +50,28 @@ def find_order_by_token(user_id: int, checkout_token: str) -> Order | None:
     return db.session.scalar(select(Order).where(Order.checkout_token == checkout_token, Order.user_id == user_id))
 
 
+@dataclass(frozen=True)
+class CheckoutRequest:
+    """One submit of the checkout form, as place_order was given it."""
+
+    user_id: int
+    address: DeliveryAddress
+    checkout_token: str
+    organization_id: int | None  # the organization the user acts for, or None for the public
+    expected_total_fen: int | None  # the total the checkout page showed, if it showed one
+    payment_minutes: int
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """Who the order is for, as reports and invoices need it."""
+
+    buyer_class: BuyerClass
+    invoice_title: str | None = None
+    tax_number: str | None = None
+
+
 def place_order(user_id: int, address: DeliveryAddress, checkout_token: str, *,
                 organization_id: int | None = None, expected_total_fen: int | None = None,
                 payment_minutes: int = 30, now: datetime | None = None) -> Order:
@@ -56,11 +80,11 @@ def place_order(user_id: int, address: DeliveryAddress, checkout_token: str, *,
     Prices come from the products, not from the form; `expected_total_fen` (what the checkout page showed)
     is only compared, so a buyer never pays a total they did not see.
     """
-    now = now or utcnow()
+    checkout = CheckoutRequest(user_id, address, checkout_token, organization_id, expected_total_fen,
+                               payment_minutes, now or utcnow())
     try:
         with write_transaction(db.session):
-            order = _place(user_id, address, checkout_token, organization_id, expected_total_fen,
-                           payment_minutes, now)
+            order = _place(checkout)
     except IntegrityError:
         # Two submits of one form raced: the other one committed first and owns the token.
         existing = find_order_by_token(user_id, checkout_token)
@@ -70,29 +94,52 @@ def place_order(user_id: int, address: DeliveryAddress, checkout_token: str, *,
     return order
 
 
-def _place(user_id, address, checkout_token, organization_id, expected_total_fen, payment_minutes,
-           now) -> Order:
+def _place(checkout: CheckoutRequest) -> Order:
+    """The order's reads and writes, in the caller's transaction, in an order that matters (see each step)."""
     # Checked inside the transaction: a concurrent submit of the same form may have just committed.
-    existing = find_order_by_token(user_id, checkout_token)
+    existing = find_order_by_token(checkout.user_id, checkout.checkout_token)
     if existing is not None:
         return existing
-    cart_lines = db.session.execute(
+    cart_lines = _cart_lines(checkout.user_id)
+    buyer = _buyer(checkout.user_id, checkout.organization_id)
+    lines = _take_lines(cart_lines)
+    total = sum(line.line_total_fen for line in lines)
+    if checkout.expected_total_fen is not None and checkout.expected_total_fen != total:
+        raise PriceChanged(_("Prices changed since you opened this page. Please check the new total."))
+    order = _record_order(checkout, buyer, lines, total)
+    clear_lines(cart_lines[0].cart_id, [line.product_id for line in lines])
+    _remember_address(checkout.user_id, checkout.address)
+    queue_order_mail(order, "placed")
+    return order
+
+
+def _cart_lines(user_id: int) -> list[Row]:
+    """The user's cart lines (cart id, product id, quantity) in product-id order; EmptyCart if there are none."""
+    cart_lines = list(db.session.execute(
         select(CartLine.cart_id, CartLine.product_id, CartLine.quantity)
         .join(Cart, Cart.id == CartLine.cart_id).where(Cart.user_id == user_id).order_by(CartLine.product_id)
-    ).all()
+    ).all())
     if not cart_lines:
         raise EmptyCart(_("Your cart is empty."))
-    buyer_class, invoice_title, tax_number = _buyer(user_id, organization_id)
+    return cart_lines
 
-    products = {row.id: row for row in db.session.execute(
+
+def _products(product_ids: list[int]) -> dict[int, Row]:
+    """What an order line snapshots of each product, with its cooperative and county, by product id."""
+    return {row.id: row for row in db.session.execute(
         select(Product.id, Product.name, Product.sku, Product.spec, Product.unit, Product.net_weight_g,
                Product.is_active, Product.cooperative_id, Product.origin_county_code, Product.category_id,
                Cooperative.name.label("cooperative_name"), Cooperative.status.label("cooperative_status"),
                Region.name.label("county_name"))
         .join(Cooperative, Cooperative.id == Product.cooperative_id)
         .join(Region, Region.code == Product.origin_county_code)
-        .where(Product.id.in_([line.product_id for line in cart_lines]))
+        .where(Product.id.in_(product_ids))
     )}
+
+
+def _take_lines(cart_lines: list[Row]) -> list[OrderLine]:
+    """Take each line's stock and snapshot it as an order line; OutOfStock for anything no longer on sale."""
+    products = _products([line.product_id for line in cart_lines])
     lines = []
     # Lines are taken in product-id order so that two checkouts lock rows in the same order (no deadlock).
     for cart_line in cart_lines:
@@ -107,25 +154,25 @@ def _place(user_id, address, checkout_token, organization_id, expected_total_fen
             net_weight_g=product.net_weight_g, origin_county_code=product.origin_county_code,
             origin_county_name=product.county_name, category_id=product.category_id,
         ))
-    total = sum(line.line_total_fen for line in lines)
-    if expected_total_fen is not None and expected_total_fen != total:
-        raise PriceChanged(_("Prices changed since you opened this page. Please check the new total."))
+    return lines
 
+
+def _record_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine], total: int) -> Order:
+    """Add the order, numbered, with its lines and its first event (awaiting payment)."""
+    address, now = checkout.address, checkout.now
     order = Order(
-        number=_next_number(china_date(now)), checkout_token=checkout_token, user_id=user_id,
-        organization_id=organization_id, buyer_class=buyer_class, status=OrderStatus.PENDING_PAYMENT,
+        number=_next_number(china_date(now)), checkout_token=checkout.checkout_token, user_id=checkout.user_id,
+        organization_id=checkout.organization_id, buyer_class=buyer.buyer_class, status=OrderStatus.PENDING_PAYMENT,
         total_fen=total, item_count=sum(line.quantity for line in lines),
         recipient=address.recipient, mobile=address.mobile, province=address.province, city=address.city,
-        district=address.district, street=address.street, invoice_title=invoice_title, tax_number=tax_number,
-        created_at=now, expires_at=now + timedelta(minutes=payment_minutes), lines=lines,
+        district=address.district, street=address.street, invoice_title=buyer.invoice_title,
+        tax_number=buyer.tax_number, created_at=now, expires_at=now + timedelta(minutes=checkout.payment_minutes),
+        lines=lines,
     )
     db.session.add(order)
     db.session.flush()
     db.session.add(OrderEvent(order_id=order.id, at=now, from_status=None, to_status=OrderStatus.PENDING_PAYMENT,
-                              actor_id=user_id))
-    clear_lines(cart_lines[0].cart_id, [line.product_id for line in lines])
-    _remember_address(user_id, address)
-    queue_order_mail(order, "placed")
+                              actor_id=checkout.user_id))
     return order
 
 
@@ -162,16 +209,16 @@ def _take_stock(product, quantity: int) -> int:
     return row.price_fen
 
 
-def _buyer(user_id: int, organization_id: int | None) -> tuple[BuyerClass, str | None, str | None]:
+def _buyer(user_id: int, organization_id: int | None) -> Buyer:
     """The buyer class and invoice details: the public, or the organization the user acts for."""
     if organization_id is None:
-        return BuyerClass.PUBLIC, None, None
+        return Buyer(BuyerClass.PUBLIC)
     membership = db.session.scalar(select(OrganizationMembership).filter_by(
         organization_id=organization_id, user_id=user_id))
     if membership is None or not membership.organization.is_active:
         raise NotAMember(_("You cannot order for that organization."))
     organization = membership.organization
-    return BuyerClass(organization.kind), organization.invoice_title, organization.tax_number
+    return Buyer(BuyerClass(organization.kind), organization.invoice_title, organization.tax_number)
 
 
 def _next_number(day: date) -> str:

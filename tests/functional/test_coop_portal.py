@@ -7,13 +7,15 @@ import re
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from shop.catalog.importing.models import ListingImport
 from shop.catalog.models import Photo, Product
 from shop.core.outbox import QueuedMail
 from shop.extensions import db
 from shop.orders import lifecycle
 from shop.orders.models import Order, OrderStatus
+from tests.damaged_spreadsheets import corpus
 from tests.factories import add_to_cooperative, make_category, make_cooperative, make_product, make_user
 from tests.order_factories import make_order
 from tests.web import csrf_token, english, login, post
@@ -256,3 +258,13 @@ def test_another_cooperatives_upload_is_not_found(app, coops, meat):
     cj = member(app, "cj@example.cn")
     assert cj.get(preview_url).status_code == 404
     assert post(cj, preview_url + "/confirm", token_from="/coop/import").status_code == 404
+
+
+@pytest.mark.parametrize("name, data, message", corpus(), ids=[case[0] for case in corpus()])
+def test_damaged_files_get_a_clear_400_on_the_upload_page_and_nothing_is_saved(app, coops, name, data, message):
+    client = member(app, "kp@example.cn")
+    response = upload(client, name + ".xlsx", data)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ListingImport)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Product)) == 2  # the fixture's two
