@@ -27,8 +27,9 @@ def tallies():
     form = _form()
     filters = form.to_filters()
     result = tally(form.by.data, filters)
-    by_county = result if form.by.data == "county" else tally("county", filters)
-    by_month = result if form.by.data == "month" else tally("month", filters)
+    # The charts show groups, never totals: each reads the ledger once, not twice.
+    by_county = result if form.by.data == "county" else tally("county", filters, with_totals=False)
+    by_month = result if form.by.data == "month" else tally("month", filters, with_totals=False)
     return render_template("staff/tallies.html", form=form, tally=result, key_columns=key_columns(result.grouping),
                            metric_columns=METRIC_COLUMNS, args=form.query_args(),
                            menus=menus.filter_menus(),

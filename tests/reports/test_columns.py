@@ -1,4 +1,4 @@
-"""One table of tally columns read by every output: exports, the staff page and the API."""
+"""One table of tally columns read by every output; the staff page reads the ledger no more than it needs."""
 from __future__ import annotations
 
 import csv
@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import event
 
 from shop.extensions import db
 from shop.orders import lifecycle
@@ -96,3 +97,31 @@ def test_the_api_and_the_page_use_the_same_columns(app, staff, runner):
         session["lang"] = "zh_CN"
     html = staff.get("/staff/tallies/?by=county").get_data(as_text=True)
     assert "<th>帮扶方</th>" in html and '<th class="num">净销售额</th>' in html
+
+
+def _ledger_scans(app, client, url: str) -> int:
+    """How many statements the request runs over the ledger subquery."""
+    scans = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if "AS ledger" in statement:
+            scans.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    return len(scans)
+
+
+@pytest.mark.parametrize("by, scans", [
+    ("prefecture", 4),  # the table and its totals, then county and month for the charts (six before: with totals)
+    ("county", 3),  # the table is the county chart's (four before)
+    ("month", 3),
+])
+def test_the_tallies_page_reads_the_ledger_once_per_figure(app, staff, by, scans):
+    assert _ledger_scans(app, staff, f"/staff/tallies/?by={by}") == scans
+    assert _ledger_scans(app, staff, f"/staff/tallies/export.csv?by={by}") == 1  # no totals row in CSV
