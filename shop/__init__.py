@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_listeners(app)
     _register_messages(app)
+    _register_event_labels(app)
 
     from shop.cli import register_commands
     from shop.web.errors import register_error_handlers
@@ -137,3 +138,11 @@ def _register_messages(app: Flask) -> None:
 
     register_messages(app, emails.MESSAGES)
     register_messages(app, alerts.MESSAGES)
+
+
+def _register_event_labels(app: Flask) -> None:
+    from shop.orders import models as orders
+    from shop.payments import models as payments
+
+    orders.register_event_labels(app, orders.EVENT_LABELS)
+    orders.register_event_labels(app, payments.EVENT_LABELS)

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length
 
 from shop.accounts.decorators import staff_required
 from shop.api import services
-from shop.web.forms import ConfirmForm, Form, strip
+from shop.web.forms import ConfirmForm, Form, require_confirmation, strip
 
 bp = Blueprint("api", __name__)
 
@@ -49,8 +49,7 @@ def token_create():
 @bp.post("/<int:token_id>/revoke")
 @staff_required
 def token_revoke(token_id: int):
-    if not ConfirmForm().validate():
-        abort(400, description=_("The form has expired; please try again."))
+    require_confirmation()
     try:
         row = services.revoke_token(str(token_id), current_user.id)
     except services.TokenError:

@@ -5,9 +5,10 @@ from flask import Blueprint, jsonify, request
 from flask_babel import force_locale
 
 from shop.api.services import authenticate
-from shop.reports.exports import kilograms, yuan
+from shop.reports.columns import METRIC_COLUMNS, columns_of
 from shop.reports.forms import TallyFilterForm
 from shop.reports.ledger import Row, tally
+from shop.web.forms import error_text
 
 bp = Blueprint("api", __name__)
 
@@ -20,9 +21,9 @@ def _error(status: int, code: str, message: str):
     return response
 
 
-def _metrics(row: Row) -> dict:
-    return {"orders": row.orders, "buyers": row.buyers, "units": row.units, "weight_kg": kilograms(row.weight_g),
-            "gross_yuan": yuan(row.gross_fen), "refunded_yuan": yuan(row.refunded_fen), "net_yuan": yuan(row.net_fen)}
+def _fields(columns, row: Row) -> dict:
+    """A row as the API writes it: the tally's column keys, money and weight as exact decimal text."""
+    return {column.key: column.json(row) for column in columns}
 
 
 @bp.get("/tallies")
@@ -32,15 +33,15 @@ def tallies():
     with force_locale("en"):  # partners get English messages
         form = TallyFilterForm(formdata=request.args)
         if not form.validate():
-            return _error(400, "bad_request", form.error_text())
+            return _error(400, "bad_request", error_text(form))
     result = tally(form.by.data, form.to_filters())
-    keys = [name for name, _ in result.grouping.keys]
+    columns = columns_of(result.grouping)
     return jsonify(
         by=form.by.data,
         **{"from": form.date_from.data.isoformat() if form.date_from.data else None,
            "to": form.date_to.data.isoformat() if form.date_to.data else None},
         currency="CNY",
-        rows=[{**{key: row.keys.get(key) for key in keys}, **_metrics(row)} for row in result.rows],
-        totals=_metrics(result.totals),
+        rows=[_fields(columns, row) for row in result.rows],
+        totals=_fields(METRIC_COLUMNS, result.totals),
         notes=result.notes,
     )

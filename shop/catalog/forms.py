@@ -53,10 +53,6 @@ class ProductSearchForm(Form):
             sort=self.sort.data or DEFAULT_SORT,
         )
 
-    def error_messages(self) -> list[str]:
-        """'Field: message' for the first error of each field, for the 400 page."""
-        return [f"{self[name].label.text}: {msgs[0]}" for name, msgs in self.errors.items()]
-
 
 class ListingForm(Form):
     sku = StringField(_l("SKU (your own code)"), filters=[strip], validators=[

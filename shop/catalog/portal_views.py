@@ -1,7 +1,7 @@
 """The cooperative portal's listings: `/coop/products`, `/coop/import` and what can be done to them."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,8 @@ from shop.catalog.importing.exceptions import ImportRejected
 from shop.catalog.queries import categories
 from shop.cooperatives.portal import coop_required
 from shop.core.money import fen_to_yuan_str
-from shop.web.forms import ConfirmForm
+from shop.web.downloads import csv_download, xlsx_download
+from shop.web.forms import ConfirmForm, require_confirmation
 
 bp = Blueprint("catalog", __name__)
 
@@ -104,8 +105,7 @@ def product_restore(product_id: int):
 
 def _set_active(product_id: int, active: bool):
     _own(product_id)
-    if not ConfirmForm().validate():
-        abort(400, description=_("The form has expired; please try again."))
+    require_confirmation()
     product = listings.set_active(g.cooperative, product_id, active)
     flash(_("“%(name)s” is back in the store.", name=product.name) if active
           else _("“%(name)s” is archived: hidden from the store, kept in order history.", name=product.name),
@@ -149,8 +149,7 @@ def photo_upload(product_id: int):
 @coop_required
 def photo_delete(product_id: int, photo_id: int):
     _own(product_id)
-    if not ConfirmForm().validate():
-        abort(400, description=_("The form has expired; please try again."))
+    require_confirmation()
     try:
         listings.delete_photo(g.cooperative, product_id, photo_id)
     except ListingError:
@@ -209,8 +208,7 @@ def import_preview(import_id: int):
 def import_confirm(import_id: int):
     if services.own_import(g.cooperative, import_id) is None:
         abort(404)
-    if not ConfirmForm().validate():
-        abort(400, description=_("The form has expired; please try again."))
+    require_confirmation()
     try:
         result = services.confirm_import(g.cooperative, import_id)
     except (ListingError, ImportRejected) as exc:
@@ -223,13 +221,11 @@ def import_confirm(import_id: int):
 @bp.get("/import/template.xlsx")
 @coop_required
 def import_template_xlsx():
-    return Response(template.template_xlsx(g.cooperative),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": 'attachment; filename="listings-template.xlsx"'})
+    return xlsx_download("listings-template.xlsx", template.template_xlsx(g.cooperative))
 
 
 @bp.get("/import/template.csv")
 @coop_required
 def import_template_csv():
-    return Response(template.template_csv(g.cooperative), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="listings-template.csv"'})
+    header, *rows = template.template_rows(g.cooperative)
+    return csv_download("listings-template.csv", header, rows)

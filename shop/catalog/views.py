@@ -9,6 +9,7 @@ from shop.catalog.queries import ProductFilters
 from shop.cooperatives.queries import verified_cooperatives_in
 from shop.core.timezones import today_in_china
 from shop.reports.impact import county_impact
+from shop.web.forms import error_text
 
 bp = Blueprint("catalog", __name__)
 
@@ -31,7 +32,7 @@ def home():
 def product_list():
     form = ProductSearchForm(formdata=request.args)
     if not form.validate():
-        abort(400, description="; ".join(form.error_messages()))
+        abort(400, description=error_text(form))
     filters = form.to_filters()
     page = queries.search_products(filters, form.page.data or 1, current_app.config["PRODUCTS_PER_PAGE"])
     return render_template(

@@ -12,7 +12,7 @@ from shop.cooperatives import applications
 from shop.cooperatives.forms import MemberForm, ReasonForm
 from shop.cooperatives.models import STATUS_LABELS, Cooperative, VerificationStatus
 from shop.extensions import db
-from shop.web.forms import ConfirmForm
+from shop.web.forms import ConfirmForm, require_confirmation
 
 bp = Blueprint("cooperatives", __name__)
 
@@ -100,8 +100,7 @@ def member_add(cooperative_id: int):
 @staff_required
 def member_remove(cooperative_id: int, user_id: int):
     cooperative = _cooperative(cooperative_id)
-    if not ConfirmForm().validate():
-        abort(400, description=_("The form has expired; please try again."))
+    require_confirmation()
     try:
         applications.remove_member(current_user.id, cooperative.id, user_id)
     except applications.ApplicationError:

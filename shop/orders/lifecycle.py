@@ -20,7 +20,7 @@ from shop.core.database import utcnow, write_transaction
 from shop.extensions import db
 from shop.orders.emails import queue_order_mail
 from shop.orders.exceptions import IllegalTransition, OrderError
-from shop.orders.models import STATUS_LABELS, Order, OrderEvent, OrderLine, OrderStatus, Shipment
+from shop.orders.models import EXPIRED, STATUS_LABELS, Order, OrderEvent, OrderLine, OrderStatus, Shipment
 
 S = OrderStatus
 TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
@@ -33,15 +33,17 @@ TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
 }
 TIMESTAMPS = {S.PAID: "paid_at", S.SHIPPED: "shipped_at", S.RECEIVED: "received_at",
               S.COMPLETED: "completed_at", S.CANCELLED: "cancelled_at"}
-EXPIRED_NOTE = "payment time ran out"  # shown translated: see EVENT_NOTE_LABELS
+EXPIRED_NOTE = "payment time ran out"  # the cancel reason kept on the order; its event has the kind EXPIRED
 
 
 def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
     return target in TRANSITIONS[current]
 
 
-def _transition(order: Order, target: OrderStatus, actor_id: int | None, now: datetime, note: str = "") -> None:
-    """Move `order` to `target` inside the caller's transaction, guarded against a concurrent change."""
+def _transition(order: Order, target: OrderStatus, actor_id: int | None, now: datetime, note: str = "",
+                kind: str | None = None, params: dict | None = None) -> None:
+    """Move `order` to `target` inside the caller's transaction, guarded against a concurrent change; the event
+    carries a free-text `note` or a `kind` (with its `params`) that is worded when shown."""
     current = order.status
     if not can_transition(current, target):
         raise IllegalTransition(_("An order that is “%(current)s” cannot become “%(target)s”.",
@@ -55,7 +57,7 @@ def _transition(order: Order, target: OrderStatus, actor_id: int | None, now: da
     if result.rowcount != 1:
         raise IllegalTransition(_("The order changed meanwhile; please reload the page."))
     db.session.add(OrderEvent(order_id=order.id, at=now, from_status=current, to_status=target,
-                              actor_id=actor_id, note=note[:200]))
+                              actor_id=actor_id, note=note[:200], kind=kind, params=params))
     db.session.expire(order)
 
 
@@ -130,22 +132,24 @@ def expire_if_due(order_id: int, now: datetime | None = None) -> Order | None:
         order = load_order(order_id)
         if not _due(order, now):  # checked again under the lock: paid or expired meanwhile
             return None
-        _transition(order, S.CANCELLED, None, now, EXPIRED_NOTE)
+        _transition(order, S.CANCELLED, None, now, kind=EXPIRED)
         db.session.execute(update(Order).where(Order.id == order.id).values(cancel_reason=EXPIRED_NOTE))
         _restock(order)
     return load_order(order_id)
 
 
-def record_paid(order: Order, now: datetime, actor_id: int | None = None, note: str = "") -> None:
-    """Move a pending order to paid and queue the buyer's mail, inside the caller's write transaction."""
-    _transition(order, S.PAID, actor_id, now, note)
+def record_paid(order: Order, now: datetime, actor_id: int | None = None, kind: str | None = None,
+                params: dict | None = None) -> None:
+    """Move a pending order to paid and queue the buyer's mail, inside the caller's write transaction; `kind` and
+    `params` say how (e.g. the payment method, see shop.payments.models.PAID_BY)."""
+    _transition(order, S.PAID, actor_id, now, kind=kind, params=params)
     queue_order_mail(load_order(order.id), "paid")
 
 
-def mark_paid(order_id: int, now: datetime | None = None, actor_id: int | None = None, note: str = "") -> Order:
+def mark_paid(order_id: int, now: datetime | None = None, actor_id: int | None = None) -> Order:
     """Record payment of a pending order in a transaction of its own."""
     with write_transaction(db.session):
-        record_paid(load_order(order_id), now or utcnow(), actor_id, note)
+        record_paid(load_order(order_id), now or utcnow(), actor_id)
     return load_order(order_id)
 
 

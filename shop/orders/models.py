@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 
+from flask import Flask, current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
@@ -218,9 +221,16 @@ class Shipment(db.Model):
     order: Mapped[Order] = relationship(back_populates="shipments")
 
 
-# Notes recorded in a fixed form (e.g. the payment method's code), shown in the reader's language.
-# Other modules add theirs (shop.payments adds the payment methods).
-EVENT_NOTE_LABELS: dict[str, object] = {"payment time ran out": _l("payment time ran out")}
+EventLabel = Callable[[Mapping], str]
+"""How to word an event of one kind from its params, in the current language."""
+
+EXPIRED = "expired"  # cancelled because the payment time ran out
+EVENT_LABELS: dict[str, EventLabel] = {EXPIRED: lambda params: _("payment time ran out")}
+
+
+def register_event_labels(app: Flask, labels: Mapping[str, EventLabel]) -> None:
+    """Make the event kinds in `labels` (kind -> label) known to `app`; called from create_app."""
+    app.extensions.setdefault("order_event_labels", {}).update(labels)
 
 
 class OrderEvent(db.Model):
@@ -234,7 +244,9 @@ class OrderEvent(db.Model):
     from_status: Mapped[OrderStatus | None] = mapped_column(string_enum(OrderStatus, 24))
     to_status: Mapped[OrderStatus] = mapped_column(string_enum(OrderStatus, 24))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    note: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(String(200), default="")  # free text, e.g. a cancel reason
+    kind: Mapped[str | None] = mapped_column(String(32))  # a fixed detail, worded when shown (EVENT_LABELS)
+    params: Mapped[dict | None] = mapped_column(JSON)  # plain values the kind's label needs
 
     order: Mapped[Order] = relationship(back_populates="events")
 
@@ -244,7 +256,9 @@ class OrderEvent(db.Model):
 
     @property
     def note_label(self) -> str:
-        return str(EVENT_NOTE_LABELS.get(self.note, self.note))
+        """The detail after the status on the timeline: the kind worded in the reader's language, or the note."""
+        label = current_app.extensions.get("order_event_labels", {}).get(self.kind) if self.kind else None
+        return label(self.params or {}) if label else self.note or (self.kind or "")
 
 
 class OrderCounter(db.Model):

@@ -1,19 +1,16 @@
 """Fulfilment in the cooperative portal: `/coop/orders`, shipping, and the packing list."""
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from shop.cooperatives.portal import coop_required
-from shop.core.spreadsheets import BOM, neutralise
 from shop.orders import fulfilment, lifecycle
 from shop.orders.exceptions import OrderError
 from shop.orders.forms import ShipForm
 from shop.orders.models import OrderStatus
+from shop.web.downloads import csv_download
 
 bp = Blueprint("orders", __name__)
 
@@ -50,11 +47,5 @@ def ship(number: str):
 @bp.get("/packing-list.csv")
 @coop_required
 def packing_list():
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(fulfilment.PACKING_HEADER)
-    for row in fulfilment.packing_rows(g.cooperative.id):
-        writer.writerow([neutralise(value) if isinstance(value, str) else value for value in row])
-    return Response(BOM + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="packing-list.csv"',
-                             "Cache-Control": "no-store"})
+    rows = list(fulfilment.packing_rows(g.cooperative.id))
+    return csv_download("packing-list.csv", fulfilment.PACKING_HEADER, rows, private=True)

@@ -12,6 +12,7 @@ from shop.orders.forms import CancelForm
 from shop.orders.lookups import order_or_404
 from shop.orders.staff_forms import StaffOrderFilterForm
 from shop.payments import refunds
+from shop.web.forms import error_text
 
 bp = Blueprint("orders", __name__)
 
@@ -21,7 +22,7 @@ bp = Blueprint("orders", __name__)
 def order_list():
     form = StaffOrderFilterForm(formdata=request.args)
     if not form.validate():
-        abort(400, description="; ".join(f"{form[k].label.text}: {v[0]}" for k, v in form.errors.items()))
+        abort(400, description=error_text(form))
     page = queries.staff_orders(form.to_filters(), form.page.data or 1)
     return render_template("staff/orders.html", form=form, page=page)
 

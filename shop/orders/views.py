@@ -18,7 +18,7 @@ from shop.orders.lookups import buyer_order_or_404
 from shop.orders.models import OrderStatus
 from shop.orders.signals import CART_TOKEN
 from shop.payments import refunds
-from shop.web.forms import ConfirmForm
+from shop.web.forms import ConfirmForm, error_text, require_confirmation
 
 bp = Blueprint("orders", __name__)
 
@@ -35,10 +35,6 @@ def cart_owner(create: bool = False) -> carts.CartOwner:
     return carts.CartOwner(token=token)
 
 
-def _first_error(form) -> str:
-    return next(iter(form.errors.values()))[0]
-
-
 @bp.get("/cart")
 def cart():
     rows = carts.cart_rows(cart_owner())
@@ -50,7 +46,7 @@ def cart():
 def cart_add():
     form = AddToCartForm()
     if not form.validate():
-        flash(_first_error(form), "error")
+        flash(error_text(form), "error")
         return redirect(url_for("orders.cart"))
     try:
         carts.add_to_cart(cart_owner(create=True), form.product_id.data, form.quantity.data)
@@ -65,7 +61,7 @@ def cart_add():
 def cart_update(product_id: int):
     form = QuantityForm()
     if not form.validate():
-        flash(_first_error(form), "error")
+        flash(error_text(form), "error")
     else:
         try:
             carts.set_quantity(cart_owner(), product_id, form.quantity.data)
@@ -76,12 +72,11 @@ def cart_update(product_id: int):
 
 @bp.post("/cart/<int:product_id>/remove")
 def cart_remove(product_id: int):
-    form = ConfirmForm()
-    if form.validate():
-        try:
-            carts.remove_line(cart_owner(), product_id)
-        except OrderError as exc:
-            flash(str(exc), "error")
+    require_confirmation()
+    try:
+        carts.remove_line(cart_owner(), product_id)
+    except OrderError as exc:
+        flash(str(exc), "error")
     return redirect(url_for("orders.cart"))
 
 
@@ -179,12 +174,12 @@ def order_detail(number: str):
 @login_required
 def order_cancel(number: str):
     order = buyer_order_or_404(number)
-    if ConfirmForm().validate():
-        try:
-            lifecycle.cancel_order(order.id, current_user.id, _("cancelled by the buyer"))
-            flash(_("The order was cancelled."), "success")
-        except OrderError as exc:
-            flash(str(exc), "error")
+    require_confirmation()
+    try:
+        lifecycle.cancel_order(order.id, current_user.id, _("cancelled by the buyer"))
+        flash(_("The order was cancelled."), "success")
+    except OrderError as exc:
+        flash(str(exc), "error")
     return redirect(url_for("orders.order_detail", number=number))
 
 
@@ -192,10 +187,10 @@ def order_cancel(number: str):
 @login_required
 def order_receive(number: str):
     order = buyer_order_or_404(number)
-    if ConfirmForm().validate():
-        try:
-            lifecycle.confirm_receipt(order.id, current_user.id)
-            flash(_("Thank you! Receipt confirmed."), "success")
-        except OrderError as exc:
-            flash(str(exc), "error")
+    require_confirmation()
+    try:
+        lifecycle.confirm_receipt(order.id, current_user.id)
+        flash(_("Thank you! Receipt confirmed."), "success")
+    except OrderError as exc:
+        flash(str(exc), "error")
     return redirect(url_for("orders.order_detail", number=number))

@@ -14,7 +14,7 @@ from shop.extensions import db
 from shop.orders import lifecycle
 from shop.orders.models import Order, OrderStatus
 from shop.payments.exceptions import PaymentError
-from shop.payments.models import Method, Payment
+from shop.payments.models import PAID_BY, Method, Payment
 
 
 def find_order(reference: str) -> Order | None:
@@ -55,7 +55,7 @@ def record_bank_transfer(order_reference: str, amount_fen: int, bank_serial: str
                               recorded_by=actor_id)
             db.session.add(payment)
             db.session.flush()
-            lifecycle.record_paid(order, now, actor_id, note=Method.BANK_TRANSFER.value)
+            lifecycle.record_paid(order, now, actor_id, kind=PAID_BY, params={"method": Method.BANK_TRANSFER.value})
             record(actor_id, "payment.bank_transfer", "order", order.number,
                    before={"status": OrderStatus.PENDING_PAYMENT.value},
                    after={"status": OrderStatus.PAID.value, "amount_fen": amount_fen, "bank_serial": bank_serial,

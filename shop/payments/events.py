@@ -22,7 +22,15 @@ from shop.orders.models import Order, OrderStatus
 from shop.payments import refunds
 from shop.payments.alerts import raise_alert
 from shop.payments.gateway import Event, IntentEvent, RefundEvent
-from shop.payments.models import CURRENCY, FINAL_ATTEMPT_STATUSES, AttemptStatus, Payment, PaymentAttempt, StripeEvent
+from shop.payments.models import (
+    CURRENCY,
+    FINAL_ATTEMPT_STATUSES,
+    PAID_BY,
+    AttemptStatus,
+    Payment,
+    PaymentAttempt,
+    StripeEvent,
+)
 
 DUPLICATE = "duplicate"
 
@@ -116,7 +124,7 @@ def _succeeded(event: IntentEvent, attempt: PaymentAttempt, order: Order, now: d
     db.session.flush()
     if order.status == OrderStatus.PENDING_PAYMENT:
         # Paid in time, or its expiry has not been processed yet: the stock is still held, so it stands.
-        lifecycle.record_paid(order, event.created, note=attempt.method.value)
+        lifecycle.record_paid(order, event.created, kind=PAID_BY, params={"method": attempt.method.value})
         return "paid"
     if order.status == OrderStatus.CANCELLED:
         reason = _("Payment arrived after the order was cancelled; refunded automatically.")

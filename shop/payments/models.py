@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.core.database import UTCDateTime, string_enum, utcnow
 from shop.extensions import db
-from shop.orders.models import EVENT_NOTE_LABELS, Order, OrderLine
+from shop.orders.models import EventLabel, Order, OrderLine
 
 CURRENCY = "cny"
 
@@ -29,7 +29,16 @@ METHOD_LABELS = {
     Method.BANK_TRANSFER: _l("Bank transfer"),
 }
 STRIPE_METHODS = (Method.CARD, Method.ALIPAY, Method.WECHAT_PAY)
-EVENT_NOTE_LABELS.update({method.value: label for method, label in METHOD_LABELS.items()})
+
+PAID_BY = "paid_by"  # an order event: paid, with params {"method": a Method value}
+
+
+def _paid_by(params) -> str:
+    method = params.get("method")
+    return str(METHOD_LABELS.get(method, method or ""))
+
+
+EVENT_LABELS: dict[str, EventLabel] = {PAID_BY: _paid_by}  # registered in create_app
 
 
 class AttemptStatus(enum.StrEnum):

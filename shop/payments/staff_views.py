@@ -17,7 +17,7 @@ from shop.payments import bank_transfers, refunds
 from shop.payments.exceptions import PaymentError
 from shop.payments.forms import BankTransferForm, RefundForm
 from shop.payments.models import PaymentAlert
-from shop.web.forms import ConfirmForm
+from shop.web.forms import ConfirmForm, require_confirmation
 
 bp = Blueprint("payments", __name__)
 
@@ -57,8 +57,7 @@ def record_bank_transfer():
 @bp.post("/alerts/<int:alert_id>/resolve")
 @staff_required
 def resolve_alert(alert_id: int):
-    if not ConfirmForm().validate():
-        abort(400, description=_("The form has expired; please try again."))
+    require_confirmation()
     with write_transaction(db.session):
         done = db.session.execute(
             update(PaymentAlert).where(PaymentAlert.id == alert_id, PaymentAlert.resolved_at.is_(None))

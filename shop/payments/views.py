@@ -15,7 +15,7 @@ from shop.payments.events import apply_event
 from shop.payments.exceptions import PaymentError
 from shop.payments.gateway import InvalidWebhook, get_gateway
 from shop.payments.models import METHOD_LABELS, STRIPE_METHODS, AttemptStatus, Method
-from shop.web.forms import ConfirmForm
+from shop.web.forms import ConfirmForm, require_confirmation
 
 bp = Blueprint("payments", __name__)
 
@@ -44,8 +44,7 @@ def start(number: str, method: str):
     order = buyer_order_or_404(number)
     if method not in {m.value for m in STRIPE_METHODS}:
         abort(404)
-    if not ConfirmForm().validate():
-        abort(400, description=_("The form has expired; please try again."))
+    require_confirmation()
     try:
         attempt = attempts.start_stripe_payment(order.id, Method(method))
     except PaymentError as exc:
@@ -126,8 +125,7 @@ def done(number: str):
 @login_required
 def bank_transfer(number: str):
     order = buyer_order_or_404(number)
-    if not ConfirmForm().validate():
-        abort(400, description=_("The form has expired; please try again."))
+    require_confirmation()
     try:
         attempts.choose_bank_transfer(order.id)
     except PaymentError as exc:

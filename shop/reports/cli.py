@@ -39,7 +39,7 @@ def export_tallies_command(by, date_from, date_to, fmt, output, buyer_class, org
         with open(tmp, "w", encoding="utf-8", newline="") as handle:
             handle.writelines(exports.csv_lines(result))
     else:
-        described = [("分组", by), ("期间", f"{first or '最早'} 至 {last or '最新'}")]
+        described = exports.heading(by, first, last)
         described += [(name, str(value)) for name, value in (("采购方类别", buyer_class), ("单位", organization),
                       ("合作社", cooperative), ("品类", category), ("县", county)) if value]
         tmp.write_bytes(exports.xlsx_bytes(result, described))

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
 
 from shop.orders.models import BUYER_CLASS_LABELS
+from shop.reports.exports import heading
 from shop.reports.ledger import GROUPINGS, Filters
 from shop.web.forms import Form
 
@@ -17,17 +18,6 @@ GROUPING_LABELS = {
     "helper": _l("Helper region"), "cooperative": _l("Cooperative"), "product": _l("Product"),
     "category": _l("Category"), "month": _l("Month"), "organization": _l("Buying organization"),
     "buyer_class": _l("Buyer class"), "buyer_region": _l("Buyer's region"),
-}
-COLUMN_LABELS = {
-    "county_code": _l("Code"), "county": _l("County"), "prefecture_code": _l("Code"), "prefecture": _l("Prefecture"),
-    "province_code": _l("Code"), "province": _l("Province"), "helpers": _l("Helper regions"),
-    "helper_code": _l("Code"), "helper": _l("Helper region"), "cooperative_id": _l("No."),
-    "cooperative": _l("Cooperative"), "product_id": _l("No."), "sku": _l("SKU"), "product": _l("Product"),
-    "category_id": _l("No."), "category": _l("Category"), "month": _l("Month"), "organization_id": _l("No."),
-    "organization": _l("Buying organization"), "buyer_class": _l("Buyer class"), "buyer_region_code": _l("Code"),
-    "buyer_region": _l("Buyer's region"),
-    "orders": _l("Orders"), "buyers": _l("Buyers"), "units": _l("Units"), "weight_kg": _l("Weight (kg)"),
-    "gross_yuan": _l("Sales"), "refunded_yuan": _l("Refunded"), "net_yuan": _l("Net sales"),
 }
 ID = [Optional(), NumberRange(min=1, max=2**31 - 1)]
 
@@ -75,9 +65,6 @@ class TallyFilterForm(Form):
                        cooperative_id=self.cooperative.data, category_id=self.category.data,
                        county=self.county.data or None)
 
-    def error_text(self) -> str:
-        return "; ".join(f"{self[name].label.text}: {errors[0]}" for name, errors in self.errors.items())
-
     def query_args(self) -> dict:
         """The filters as query-string arguments (for export links)."""
         args = {"by": self.by.data}
@@ -92,8 +79,7 @@ class TallyFilterForm(Form):
     def described(self, label_of=lambda name, value: str(value)) -> list[tuple[str, str]]:
         """(label, value) of every filter set, for the top of an XLSX export; `label_of(name, value)` names
         ids and codes (see reports/menus.py)."""
-        parts = [("分组", str(GROUPING_LABELS[self.by.data])),
-                 ("期间", f"{self.date_from.data or '最早'} 至 {self.date_to.data or '最新'}")]
+        parts = heading(str(GROUPING_LABELS[self.by.data]), self.date_from.data, self.date_to.data)
         if self.buyer_class.data:
             label = next(c.label for c in self.buyer_class.choices if c.value == self.buyer_class.data)
             parts.append((str(self.buyer_class.label.text), str(label)))

@@ -42,31 +42,26 @@ class Filters:
 
 @dataclass(frozen=True)
 class Grouping:
-    """One way to group the ledger: its key columns (name, Chinese header) and whether it is the buyer side."""
+    """One way to group the ledger: its key columns (see reports/columns.py) and whether it is the buyer side."""
 
     name: str
-    keys: tuple[tuple[str, str], ...]
+    keys: tuple[str, ...]
     buyer_side: bool = False
 
 
 GROUPINGS: dict[str, Grouping] = {g.name: g for g in (
-    Grouping("county", (("county_code", "县级代码"), ("county", "县"), ("prefecture", "地级"), ("province", "省级"),
-                        ("helpers", "帮扶方"))),
-    Grouping("prefecture", (("prefecture_code", "地级代码"), ("prefecture", "地级"), ("province", "省级"))),
-    Grouping("province", (("province_code", "省级代码"), ("province", "省级"))),
-    Grouping("helper", (("helper_code", "帮扶方代码"), ("helper", "帮扶方"))),
-    Grouping("cooperative", (("cooperative_id", "合作社编号"), ("cooperative", "合作社"))),
-    Grouping("product", (("product_id", "商品编号"), ("sku", "SKU"), ("product", "商品"), ("cooperative", "合作社"))),
-    Grouping("category", (("category_id", "品类编号"), ("category", "品类"))),
-    Grouping("month", (("month", "月份"),)),
-    Grouping("organization", (("organization_id", "单位编号"), ("organization", "采购单位")), buyer_side=True),
-    Grouping("buyer_class", (("buyer_class", "采购方类别"),), buyer_side=True),
-    Grouping("buyer_region", (("buyer_region_code", "采购方地区代码"), ("buyer_region", "采购方地区")),
-             buyer_side=True),
+    Grouping("county", ("county_code", "county", "prefecture", "province", "helpers")),
+    Grouping("prefecture", ("prefecture_code", "prefecture", "province")),
+    Grouping("province", ("province_code", "province")),
+    Grouping("helper", ("helper_code", "helper")),
+    Grouping("cooperative", ("cooperative_id", "cooperative")),
+    Grouping("product", ("product_id", "sku", "product", "cooperative")),
+    Grouping("category", ("category_id", "category")),
+    Grouping("month", ("month",)),
+    Grouping("organization", ("organization_id", "organization"), buyer_side=True),
+    Grouping("buyer_class", ("buyer_class",), buyer_side=True),
+    Grouping("buyer_region", ("buyer_region_code", "buyer_region"), buyer_side=True),
 )}
-
-METRICS = (("orders", "订单数"), ("buyers", "采购方数"), ("units", "件数"), ("weight_kg", "重量（千克）"),
-           ("gross_yuan", "销售额（元）"), ("refunded_yuan", "退款额（元）"), ("net_yuan", "净额（元）"))
 
 
 @dataclass

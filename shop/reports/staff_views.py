@@ -1,12 +1,15 @@
 """The staff tallies page and its CSV/XLSX exports (the same query, the same filters)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import Blueprint, abort, render_template, request
 
 from shop.accounts.decorators import staff_required
 from shop.reports import charts, exports, menus
-from shop.reports.forms import COLUMN_LABELS, GROUPING_LABELS, TallyFilterForm
-from shop.reports.ledger import METRICS, tally
+from shop.reports.columns import METRIC_COLUMNS, key_columns
+from shop.reports.forms import TallyFilterForm
+from shop.reports.ledger import tally
+from shop.web.downloads import csv_download, xlsx_download
+from shop.web.forms import error_text
 
 bp = Blueprint("reports", __name__)
 
@@ -14,7 +17,7 @@ bp = Blueprint("reports", __name__)
 def _form() -> TallyFilterForm:
     form = TallyFilterForm(formdata=request.args)
     if not form.validate():
-        abort(400, description=form.error_text())
+        abort(400, description=error_text(form))
     return form
 
 
@@ -24,10 +27,11 @@ def tallies():
     form = _form()
     filters = form.to_filters()
     result = tally(form.by.data, filters)
-    by_county = result if form.by.data == "county" else tally("county", filters)
-    by_month = result if form.by.data == "month" else tally("month", filters)
-    return render_template("staff/tallies.html", form=form, tally=result, metrics=METRICS,
-                           grouping_labels=GROUPING_LABELS, columns=COLUMN_LABELS, args=form.query_args(),
+    # The charts show groups, never totals: each reads the ledger once, not twice.
+    by_county = result if form.by.data == "county" else tally("county", filters, with_totals=False)
+    by_month = result if form.by.data == "month" else tally("month", filters, with_totals=False)
+    return render_template("staff/tallies.html", form=form, tally=result, key_columns=key_columns(result.grouping),
+                           metric_columns=METRIC_COLUMNS, args=form.query_args(),
                            menus=menus.filter_menus(),
                            county_bars=charts.bars(by_county.rows, "county"), trend=charts.trend(by_month.rows))
 
@@ -42,9 +46,7 @@ def _filename(form: TallyFilterForm, extension: str) -> str:
 def export_csv():
     form = _form()
     result = tally(form.by.data, form.to_filters(), with_totals=False)
-    lines = (line.encode("utf-8") for line in exports.csv_lines(result))
-    return Response(stream_with_context(lines), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{_filename(form, "csv")}"'})
+    return csv_download(_filename(form, "csv"), exports.header(result), exports.rows(result))
 
 
 @bp.get("/export.xlsx")
@@ -54,5 +56,4 @@ def export_xlsx():
     result = tally(form.by.data, form.to_filters())
     names = menus.filter_menus()
     data = exports.xlsx_bytes(result, form.described(lambda name, value: menus.label_of(names, name, value)))
-    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="{_filename(form, "xlsx")}"'})
+    return xlsx_download(_filename(form, "xlsx"), data)

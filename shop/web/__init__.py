@@ -1,1 +1,1 @@
-"""Request plumbing: errors, security headers, templating, i18n, forms, pagination; the site-wide pages."""
+"""Request plumbing: errors, security headers, templating, i18n, forms, downloads, pagination; the site-wide pages."""

@@ -1,10 +1,13 @@
-"""The base of every form: Flask-WTF (CSRF) with WTForms' own messages in the request's language."""
+"""The base of every form: Flask-WTF (CSRF) with WTForms' own messages in the request's language; the button
+forms' check, and form errors as one line of text."""
 from __future__ import annotations
 
 import functools
 
 from babel import support
+from flask import abort
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -35,6 +38,18 @@ class Form(FlaskForm):
 
 class ConfirmForm(Form):
     """A bare POST form (a button): the CSRF token is all it carries."""
+
+
+def require_confirmation() -> None:
+    """Abort with 400 and a clear message unless the request carries a valid ConfirmForm (its CSRF token)."""
+    if not ConfirmForm().validate():
+        abort(400, description=_("The form has expired; please try again."))
+
+
+def error_text(form: FlaskForm) -> str:
+    """'Label: first message' for each field in error, joined by '; ' (for a 400 page, a flash or the API)."""
+    return "; ".join(f"{form[name].label.text}: {errors[0]}" if name else str(errors[0])
+                     for name, errors in form.errors.items())
 
 
 class YuanField(StringField):

@@ -2,22 +2,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from flask import Flask, g, request
 from flask_babel import format_date, format_datetime, get_locale, get_translations
 
 from shop.core.mail import absolute_url
-from shop.core.money import format_fen
-
-
-def _weight(grams: int) -> str:
-    """1500 -> '1.5 kg', 250 -> '250 g'."""
-    if grams >= 1000:
-        kg = f"{grams / 1000:.3f}".rstrip("0").rstrip(".")
-        return f"{kg} kg"
-    return f"{grams} g"
+from shop.core.money import format_fen, format_weight, kilograms
 
 
 def _url_with(**changes) -> str:
@@ -57,11 +48,11 @@ def _install_gettext(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Filters: money, weight, kilograms, combine, date, datetime; globals: url_with, current_locale."""
     app.jinja_env.filters["money"] = format_fen
-    app.jinja_env.filters["kilograms"] = lambda grams: f"{Decimal(grams) / 1000:,.3f}"
+    app.jinja_env.filters["kilograms"] = lambda grams: kilograms(grams, grouping=True)
     app.jinja_env.filters["combine"] = lambda mapping, **more: {**mapping, **more}
     # Attributes left unset (None) are dropped instead of being rendered as type="None".
     app.jinja_env.filters["present"] = lambda mapping: {k: v for k, v in mapping.items() if v is not None}
-    app.jinja_env.filters["weight"] = _weight
+    app.jinja_env.filters["weight"] = format_weight
     app.jinja_env.filters["date"] = lambda d: format_date(d, "medium") if isinstance(d, date) else ""
     app.jinja_env.filters["datetime"] = (
         lambda d: format_datetime(d, "medium") if isinstance(d, datetime) else ""

@@ -315,3 +315,27 @@ def test_cart_and_checkout_pages_render_for_an_empty_cart(client, shop):
     login(client, "buyer@example.cn")
     assert client.get("/checkout").headers["Location"] == "/cart"
     assert csrf_token(client, "/cart")
+
+
+def test_the_timeline_words_fixed_steps_in_the_readers_language(app, client):
+    from shop.payments.bank_transfers import record_bank_transfer
+    from tests.order_factories import make_order
+
+    with app.app_context():
+        buyer, staff = make_user(email="timeline@example.cn"), make_user(is_staff=True)
+        organization = make_organization()
+        add_to_organization(buyer, organization)
+        product = make_product(make_cooperative("652929"), stock=10)
+        paid = make_order(buyer, (product, 1), organization_id=organization.id)
+        record_bank_transfer(paid.number, paid.total_fen, "ABC0001", "测试单位", staff.id)
+        expired = make_order(buyer, (product, 1))
+        lifecycle.expire_due_orders(now=utcnow() + timedelta(hours=2))
+        numbers = (paid.number, expired.number)
+    login(client, "timeline@example.cn")
+    for language, details in (("en", ("Bank transfer", "payment time ran out")), ("zh_CN", ("对公转账", "超时未付款"))):
+        with client.session_transaction() as session:
+            session["lang"] = language
+        for number, detail in zip(numbers, details):
+            html = client.get(f"/orders/{number}").get_data(as_text=True)
+            timeline = html.split('<ol class="timeline">', 1)[1].split("</ol>", 1)[0]
+            assert f'<span class="muted">— {detail}</span>' in timeline, (language, number)

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from shop.reports.exports import kilograms, yuan
+from shop.core.money import fen_to_yuan_str, kilograms
 from shop.reports.ledger import Filters, tally
 from tests.reports import recount as rc
 from tests.web import login
@@ -78,7 +78,8 @@ def _csv_rows(text: str) -> list[dict]:
 
 def _expected_county_rows(start, end) -> dict:
     return {code: {"orders": str(o), "buyers": str(b), "units": str(u), "weight_kg": kilograms(w),
-                   "gross_yuan": yuan(g), "refunded_yuan": yuan(r), "net_yuan": yuan(g - r)}
+                   "gross_yuan": fen_to_yuan_str(g), "refunded_yuan": fen_to_yuan_str(r),
+                   "net_yuan": fen_to_yuan_str(g - r)}
             for code, (o, b, u, w, g, r) in rc.recount(rc.by_county, start, end).items()}
 
 

@@ -29,3 +29,47 @@ def test_the_search_index_migration_indexes_existing_products(app_ctx):
     assert search.stale_products(db.session) == []
     assert product.id in {pid for pid, in db.session.execute(
         db.select(search.SearchTerm.product_id).where(search.SearchTerm.term == "玛古"))}
+
+
+def test_the_order_event_kinds_migration_converts_fixed_notes_both_ways(app_ctx):
+    from datetime import timedelta
+
+    from sqlalchemy import select, text
+
+    from shop.core.database import utcnow, write_transaction
+    from shop.orders import lifecycle
+    from shop.orders.models import OrderEvent, OrderStatus
+    from shop.payments.models import PAID_BY
+    from tests.factories import make_product, make_user
+    from tests.order_factories import make_order
+
+    buyer, product = make_user(), make_product(stock=10)
+    expired, paid, cancelled = (make_order(buyer, (product, 1)) for _ in range(3))
+    lifecycle.cancel_order(cancelled.id, buyer.id, "不要了")
+    with write_transaction(db.session):
+        lifecycle.record_paid(lifecycle.load_order(paid.id), utcnow(), kind=PAID_BY, params={"method": "alipay"})
+    lifecycle.expire_due_orders(now=utcnow() + timedelta(hours=2))
+    db.session.remove()
+
+    def notes():
+        return {(order_id, status): note for order_id, status, note in db.session.execute(text(
+            "SELECT order_id, to_status, note FROM order_events WHERE from_status IS NOT NULL"))}
+
+    downgrade(revision="0009")
+    assert "kind" not in {column["name"] for column in inspect(db.engine).get_columns("order_events")}
+    assert notes() == {(expired.id, "cancelled"): "payment time ran out", (paid.id, "paid"): "alipay",
+                       (cancelled.id, "cancelled"): "不要了"}
+    # An old free-text note that happens to spell a payment method stays a note unless the event is a payment.
+    db.session.execute(text("UPDATE order_events SET note = 'card' WHERE order_id = :id AND to_status = 'cancelled'"),
+                       {"id": cancelled.id})
+    db.session.commit()
+    db.session.remove()
+
+    upgrade()
+    events = {(e.order_id, e.to_status): e for e in db.session.scalars(
+        select(OrderEvent).where(OrderEvent.from_status.is_not(None)))}
+    assert [(e.kind, e.params, e.note) for e in (events[expired.id, OrderStatus.CANCELLED],
+                                                 events[paid.id, OrderStatus.PAID],
+                                                 events[cancelled.id, OrderStatus.CANCELLED])] == [
+        ("expired", None, ""), ("paid_by", {"method": "alipay"}, ""), (None, None, "card")]
+    assert db.session.scalar(select(OrderEvent.note).where(OrderEvent.to_status == OrderStatus.PENDING_PAYMENT)) == ""

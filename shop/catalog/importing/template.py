@@ -1,7 +1,7 @@
-"""The listings template a cooperative downloads: the column headers and one example row, as XLSX or CSV."""
+"""The listings template a cooperative downloads: the column headers and one example row (XLSX, or CSV through
+shop.web.downloads)."""
 from __future__ import annotations
 
-import csv
 import io
 
 from sqlalchemy import select
@@ -9,7 +9,6 @@ from sqlalchemy import select
 from shop.catalog.importing.columns import ALLOWED_UNITS, COLUMNS
 from shop.catalog.models import Category
 from shop.cooperatives.models import Cooperative
-from shop.core.spreadsheets import BOM
 from shop.extensions import db
 
 EXAMPLE = ["KP-HZ-001", "柯坪薄皮核桃", "干果坚果", "袋", "1 kg/袋", 1000, "39.90", 100, "", "", "新疆柯坪县产薄皮核桃",
@@ -21,13 +20,6 @@ def template_rows(cooperative: Cooperative) -> list[list[object]]:
     example: list[object] = list(EXAMPLE)
     example[8], example[9] = cooperative.county_code, cooperative.credit_code
     return [[column.header for column in COLUMNS], example]
-
-
-def template_csv(cooperative: Cooperative) -> str:
-    """The template as CSV text with a BOM, so Excel opens it as UTF-8."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(template_rows(cooperative))
-    return BOM + out.getvalue()
 
 
 def template_xlsx(cooperative: Cooperative) -> bytes:
