@@ -18,7 +18,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path, config))
     os.makedirs(app.instance_path, exist_ok=True)
 
+    from shop.web.routing import register_converters
+
     _init_extensions(app)
+    register_converters(app)  # before the blueprints: their rules are compiled with it
     _register_blueprints(app)
     _register_listeners(app)
     _register_messages(app)
