@@ -41,6 +41,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PRODUCTS_PER_PAGE": 24,
         # The catalogue's menus (categories, counties, helper regions) are re-read at most this often per process.
         "MENU_CACHE_SECONDS": int(env.get("MENU_CACHE_SECONDS", 60)),
+        # Form bodies (multipart and, in shop.web.security, urlencoded too): bytes of text and number of fields.
+        "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_FORM_MEMORY_SIZE", 500_000)),
+        "MAX_FORM_PARTS": int(env.get("MAX_FORM_PARTS", 1000)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": shop_env == "production",

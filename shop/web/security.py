@@ -1,8 +1,12 @@
-"""Request and response hygiene applied to every page: refuse NUL bytes, send protective headers."""
+"""Request and response hygiene applied to every page: bounded form bodies, no NUL bytes, protective headers."""
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from urllib.parse import parse_qsl
+
+from flask import Flask, Request, abort, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -10,12 +14,41 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+class LimitedFormDataParser(FormDataParser):
+    """Werkzeug applies MAX_FORM_MEMORY_SIZE and MAX_FORM_PARTS to multipart bodies only; apply them to
+    application/x-www-form-urlencoded bodies too, so a 5 MB field or 5,000 fields are a 413, not parsed."""
+
+    def _parse_urlencoded(self, stream, mimetype, content_length, options):
+        limit = self.max_form_memory_size
+        if limit is not None and content_length is not None and content_length > limit:
+            raise _form_too_large()
+        body = stream.read() if limit is None else stream.read(limit + 1)
+        if limit is not None and len(body) > limit:
+            raise _form_too_large()  # a chunked body without Content-Length
+        # parse_qsl splits on "&" only, so this is its number of fields (empty ones included).
+        if self.max_form_parts is not None and body.count(b"&") + 1 > self.max_form_parts:
+            raise _form_too_large()
+        items = parse_qsl(body.decode(), keep_blank_values=True, errors="werkzeug.url_quote")
+        return stream, self.cls(items), self.cls()
+
+
+def _form_too_large() -> RequestEntityTooLarge:
+    return RequestEntityTooLarge(description=_("The form has too many fields or too much text."))
+
+
+class ShopRequest(Request):
+    """Flask's request with the bounded urlencoded parser."""
+
+    form_data_parser_class = LimitedFormDataParser
+
+
 def _has_nul(values) -> bool:
     return any("\x00" in key or any("\x00" in v for v in items) for key, items in values.lists())
 
 
 def register_security(app: Flask) -> None:
-    """Hook the request guard and the response headers into `app`."""
+    """Hook the request guards and the response headers into `app`."""
+    app.request_class = ShopRequest
 
     @app.before_request
     def _refuse_nul_bytes():
