@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
@@ -15,6 +16,7 @@ TITLES = {
     404: _l("Page not found"),
     405: _l("Method not allowed"),
     413: _l("Upload too large"),
+    429: _l("Too many requests"),
     500: _l("Something went wrong"),
     503: _l("Service unavailable"),
 }
@@ -24,6 +26,7 @@ HINTS = {
     404: _l("The page or item you asked for does not exist, or is no longer on sale."),
     405: _l("This address does not accept that kind of request."),
     413: _l("The file is larger than the shop accepts."),
+    429: _l("Too many requests came from your network in a short time. Please wait a moment and try again."),
     500: _l("The error has been logged. Please try again in a moment."),
     503: _l("The shop is busy or under maintenance. Please try again in a moment."),
 }
@@ -45,9 +48,12 @@ def _wants_json() -> bool:
 
 def _render(error: HTTPException):
     code = error.code or 500
-    # Werkzeug's default descriptions are English boilerplate; show our own unless a view set one.
+    # Werkzeug's default descriptions are English boilerplate, and a rate limit's is its limit string;
+    # show our own unless a view set one.
     custom = error.description if error.description != type(error).description else None
-    # Allow (405), WWW-Authenticate, Retry-After (503) ... but our own Content-Type.
+    if isinstance(error, RateLimitExceeded):
+        custom = None
+    # Allow (405), WWW-Authenticate, Retry-After... but our own Content-Type.
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if _wants_json():
         body = jsonify(error={"code": (error.name or "error").lower().replace(" ", "_"),

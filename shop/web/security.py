@@ -1,4 +1,5 @@
-"""Request and response hygiene applied to every page: bounded form bodies, no NUL bytes, protective headers."""
+"""Request and response hygiene applied to every page: bounded form bodies, no NUL bytes, the client address
+behind trusted proxies, protective headers."""
 from __future__ import annotations
 
 from urllib.parse import parse_qsl
@@ -7,6 +8,7 @@ from flask import Flask, Request, abort, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -47,8 +49,13 @@ def _has_nul(values) -> bool:
 
 
 def register_security(app: Flask) -> None:
-    """Hook the request guards and the response headers into `app`."""
+    """Hook the request guards, the proxy settings and the response headers into `app`."""
     app.request_class = ShopRequest
+    if app.config.get("TRUSTED_PROXIES"):
+        hops = app.config["TRUSTED_PROXIES"]
+        # Only the last `hops` entries of X-Forwarded-For were written by our proxies; earlier ones are the
+        # client's word and would let anyone pick their own address (and dodge the rate limits).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     @app.before_request
     def _refuse_nul_bytes():
