@@ -24,6 +24,21 @@ def _list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def _cookie_settings(production: bool) -> dict:
+    """Session and remember-me cookies: HttpOnly, SameSite=Lax; in production Secure and `__Host-` named, so
+    only this exact https origin can set or read them. CSRF tokens live in the session, so they follow it."""
+    prefix = "__Host-" if production else ""
+    settings = {}
+    for kind, name in (("SESSION", "session"), ("REMEMBER", "remember_token")):
+        settings.update({
+            f"{kind}_COOKIE_NAME": prefix + name,
+            f"{kind}_COOKIE_HTTPONLY": True,
+            f"{kind}_COOKIE_SAMESITE": "Lax",
+            f"{kind}_COOKIE_SECURE": production,
+        })
+    return settings
+
+
 def _rate_limit_settings(env) -> dict:
     """Per-address limits (Flask-Limiter strings, e.g. "10 per minute") and where the counts are kept."""
     return {
@@ -68,9 +83,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Form bodies (multipart and, in shop.web.security, urlencoded too): bytes of text and number of fields.
         "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_FORM_MEMORY_SIZE", 500_000)),
         "MAX_FORM_PARTS": int(env.get("MAX_FORM_PARTS", 1000)),
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": shop_env == "production",
+        **_cookie_settings(shop_env == "production"),
         "WTF_CSRF_TIME_LIMIT": None,
         # How many reverse proxies in front of the shop set X-Forwarded-For / -Proto; 0 trusts none.
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", 0)),
