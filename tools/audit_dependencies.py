@@ -31,6 +31,7 @@ class Verdict:
 
     @property
     def reached_service(self) -> bool:
+        """Whether the service answered for at least one package."""
         return self.audited > 0
 
 
