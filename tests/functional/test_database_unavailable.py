@@ -145,6 +145,20 @@ def test_a_concurrent_writer_holding_the_lock_in_a_thread(locked_sqlite):
     assert_unavailable_page(response)
 
 
+def test_no_pooled_connection_free_in_time(app, database_url, tmp_path):
+    # Every connection of the pool busy (one here, held by the test) past pool_timeout: a 503, not a 500.
+    pool = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 0.2, "pool_pre_ping": True}
+    busy = _app(database_url, tmp_path, SQLALCHEMY_ENGINE_OPTIONS=pool)
+    with busy.app_context():
+        held = db.engine.connect()
+        try:
+            assert_unavailable_page(busy.test_client().get("/products"))
+        finally:
+            held.close()
+        db.session.remove()
+        db.engine.dispose()
+
+
 def test_a_missing_table_is_a_bug_not_a_503(tmp_path):
     # SQLite reports "no such table" as an OperationalError too: that one must stay a 500.
     app = _app(f"sqlite:///{tmp_path / 'empty.sqlite3'}", tmp_path)
