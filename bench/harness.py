@@ -41,6 +41,8 @@ def bench_env(tmp: Path, database_url: str | None) -> dict[str, str]:
         "FLASK_DEBUG": "0",
         "MAIL_BACKEND": "outbox",
         "MAIL_OUTBOX": str(tmp / "outbox"),
+        # Every simulated buyer logs in and searches from 127.0.0.1: the per-address limits would stop them.
+        "RATELIMIT_ENABLED": "0",
         "PYTHONUNBUFFERED": "1",
     })
     return env
@@ -137,7 +139,7 @@ def demo_app_context(tmp: Path, database_url: str | None):
     url = database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(tmp / "uploads"),
                       "PRIVATE_FOLDER": str(tmp / "private"), "MAIL_OUTBOX": str(tmp / "outbox"),
-                      "IMPACT_CACHE_SECONDS": 0})
+                      "IMPACT_CACHE_SECONDS": 0, "RATELIMIT_ENABLED": False})
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:

@@ -13,21 +13,25 @@ from shop.config import load_config
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app: configuration, extensions, blueprints, listeners, mail, error pages and CLI. Nothing else."""
+    """Build the app: config, extensions, blueprints, limits, listeners, mail, errors, security, CLI. Nothing else."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_config(app.instance_path, config))
     os.makedirs(app.instance_path, exist_ok=True)
 
+    from shop.cli import register_commands
+    from shop.web.errors import register_error_handlers
+    from shop.web.ratelimits import register_rate_limits
+    from shop.web.routing import register_converters
+    from shop.web.security import register_security
+    from shop.web.templating import register_template_helpers
+
     _init_extensions(app)
+    register_converters(app)  # before the blueprints: their rules are compiled with it
     _register_blueprints(app)
+    register_rate_limits(app)  # after the blueprints: it wraps their views
     _register_listeners(app)
     _register_messages(app)
     _register_event_labels(app)
-
-    from shop.cli import register_commands
-    from shop.web.errors import register_error_handlers
-    from shop.web.security import register_security
-    from shop.web.templating import register_template_helpers
 
     register_error_handlers(app)
     register_commands(app)

@@ -4,12 +4,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from limits import parse_many
+
 
 class ConfigError(RuntimeError):
     """Raised when the environment cannot make a safe configuration."""
 
 
 DEV_SECRET = "dev-only-not-secret"
+# The per-address limits, each applied by shop.web.ratelimits to its endpoints.
+RATE_LIMITS = ("RATELIMIT_LOGIN", "RATELIMIT_REGISTER", "RATELIMIT_PASSWORD_RESET", "RATELIMIT_SEARCH", "RATELIMIT_API")
 
 
 def _flag(value: str | None) -> bool:
@@ -18,6 +22,41 @@ def _flag(value: str | None) -> bool:
 
 def _list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _cookie_settings(production: bool) -> dict:
+    """Session and remember-me cookies: HttpOnly, SameSite=Lax; in production Secure and `__Host-` named, so
+    only this exact https origin can set or read them. CSRF tokens live in the session, so they follow it."""
+    prefix = "__Host-" if production else ""
+    settings = {}
+    for kind, name in (("SESSION", "session"), ("REMEMBER", "remember_token")):
+        settings.update({
+            f"{kind}_COOKIE_NAME": prefix + name,
+            f"{kind}_COOKIE_HTTPONLY": True,
+            f"{kind}_COOKIE_SAMESITE": "Lax",
+            f"{kind}_COOKIE_SECURE": production,
+        })
+    return settings
+
+
+def _rate_limit_settings(env) -> dict:
+    """Per-address limits (Flask-Limiter strings, e.g. "10 per minute") and where the counts are kept."""
+    return {
+        "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED", "1")),
+        # memory:// counts per process; redis://host:port/db shares the counts between workers and hosts.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "bangfu"),
+        # Flask-Limiter's own headers would put Retry-After on every limited response; the 429 gets it anyway.
+        "RATELIMIT_HEADERS_ENABLED": False,
+        # If the shared store is down, count in the process instead of failing the request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),
+        "RATELIMIT_REGISTER": env.get("RATELIMIT_REGISTER", "5 per minute; 30 per hour"),
+        "RATELIMIT_PASSWORD_RESET": env.get("RATELIMIT_PASSWORD_RESET", "5 per minute; 20 per hour"),
+        "RATELIMIT_SEARCH": env.get("RATELIMIT_SEARCH", "60 per minute"),
+        "RATELIMIT_API": env.get("RATELIMIT_API", "120 per minute"),
+    }
 
 
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
@@ -41,10 +80,14 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PRODUCTS_PER_PAGE": 24,
         # The catalogue's menus (categories, counties, helper regions) are re-read at most this often per process.
         "MENU_CACHE_SECONDS": int(env.get("MENU_CACHE_SECONDS", 60)),
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": shop_env == "production",
+        # Form bodies (multipart and, in shop.web.security, urlencoded too): bytes of text and number of fields.
+        "MAX_FORM_MEMORY_SIZE": int(env.get("MAX_FORM_MEMORY_SIZE", 500_000)),
+        "MAX_FORM_PARTS": int(env.get("MAX_FORM_PARTS", 1000)),
+        **_cookie_settings(shop_env == "production"),
         "WTF_CSRF_TIME_LIMIT": None,
+        # How many reverse proxies in front of the shop set X-Forwarded-For / -Proto; 0 trusts none.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", 0)),
+        **_rate_limit_settings(env),
         # The shop's public address, for links in emails (never taken from a request's Host header).
         "SITE_URL": (env.get("SITE_URL") or ("" if shop_env == "production" else "http://127.0.0.1:8000")).rstrip("/"),
         # Mail: "outbox" writes .eml files under instance/outbox (the demo); "smtp" sends them.
@@ -99,9 +142,21 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     for key in ("RECONCILE_INTERVAL_MINUTES", "PURGE_INTERVAL_MINUTES"):
         if config[key] < 0:
             raise ConfigError(f"{key} must be a number of minutes, 0 or more (0: every round of run-jobs)")
+    _check_rate_limits(config)
+    if config["TRUSTED_PROXIES"] < 0:
+        raise ConfigError("TRUSTED_PROXIES must be 0 or the number of proxies in front of the shop")
     if config["SHOP_ENV"] == "production":
         check_production(config)
     return config
+
+
+def _check_rate_limits(config: dict) -> None:
+    """Refuse a limit Flask-Limiter could not parse (it would otherwise drop it silently and not limit)."""
+    for key in RATE_LIMITS:
+        try:
+            parse_many(config[key])
+        except ValueError:
+            raise ConfigError(f"{key}={config[key]!r} is not a rate limit such as '10 per minute'") from None
 
 
 def check_production(config: dict) -> None:

@@ -8,6 +8,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from shop.catalog.queries import DEFAULT_SORT, ProductFilters
+from shop.core.money import fen_to_yuan_str
 from shop.web.forms import Form, YuanField, strip
 
 SORT_CHOICES = [
@@ -55,6 +56,8 @@ class ProductSearchForm(Form):
 
 
 class ListingForm(Form):
+    """A cooperative's product listing (new or edited); the view fills in the category choices."""
+
     sku = StringField(_l("SKU (your own code)"), filters=[strip], validators=[
         DataRequired(), Length(max=64), Regexp(r"^[A-Za-z0-9._\-]+$", message=_l("Letters, digits, . _ - only."))])
     name = StringField(_l("Product name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
@@ -71,6 +74,15 @@ class ListingForm(Form):
     certificate_number = StringField(_l("Certificate number"), filters=[strip], validators=[Length(max=64)])
     certificate_issuer = StringField(_l("Issued by"), filters=[strip], validators=[Length(max=120)])
     certificate_valid_until = DateField(_l("Valid until"), validators=[Optional()])
+
+    @classmethod
+    def for_product(cls, product) -> ListingForm:
+        """The form showing `product` as it is: its price in yuan and its category selected."""
+        form = cls(formdata=None, obj=product, price=fen_to_yuan_str(product.price_fen))
+        # obj=product hands the `category` field the Category object, which coerce=int turns into None
+        # (nothing selected, so a save moved the product to the first category): select it by id.
+        form.category.process_data(product.category_id)
+        return form
 
 
 class StockForm(Form):

@@ -27,8 +27,8 @@ def product_list():
                            rows=queries.own_products(g.cooperative.id, archived), form=ConfirmForm())
 
 
-def _listing_form(formdata=None, **defaults) -> ListingForm:
-    form = ListingForm(formdata=formdata, **defaults)
+def _listing_form(formdata=None, form: ListingForm | None = None) -> ListingForm:
+    form = form or ListingForm(formdata=formdata)
     form.category.choices = [(c.id, c.name_zh) for c in categories()]
     return form
 
@@ -159,7 +159,7 @@ def photo_delete(product_id: int, photo_id: int):
 
 
 def _edit_form(product) -> ListingForm:
-    form = _listing_form(None, obj=product, category=product.category_id, price=fen_to_yuan_str(product.price_fen))
+    form = _listing_form(form=ListingForm.for_product(product))
     del form.stock
     return form
 

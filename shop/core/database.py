@@ -131,7 +131,13 @@ def _sqlite_writer_turn(session: Session):
     if not database or database == ":memory:" or fcntl is None:
         yield
         return
-    fd = os.open(f"{database}.writer-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fd = os.open(f"{database}.writer-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        # The database's folder is missing or read-only: let SQLite itself report it ("unable to open
+        # database file", an OperationalError the error pages turn into a 503), not a bare OSError (a 500).
+        yield
+        return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
