@@ -12,7 +12,6 @@ from shop.catalog.importing import columns, reading, services, template
 from shop.catalog.importing.exceptions import ImportRejected
 from shop.catalog.queries import categories
 from shop.cooperatives.portal import coop_required
-from shop.core.money import fen_to_yuan_str
 from shop.web.downloads import csv_download, xlsx_download
 from shop.web.forms import ConfirmForm, require_confirmation
 
