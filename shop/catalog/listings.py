@@ -10,7 +10,6 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -26,11 +25,6 @@ from shop.extensions import db
 
 MAX_PHOTOS = 8
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
-_IMAGE_REASONS = {
-    "not a JPEG, PNG or WebP image": _l("it is not a JPEG, PNG or WebP image"),
-    "the image has too many pixels": _l("it has too many pixels (40 megapixels at most)"),
-    "the image file is damaged or incomplete": _l("the file is damaged or incomplete"),
-}
 
 
 @dataclass(frozen=True)
@@ -106,31 +100,41 @@ def adjust_stock(cooperative: Cooperative, product_id: int, change: int) -> int:
 
 
 def add_photo(cooperative: Cooperative, product_id: int, data: bytes) -> Photo:
-    """Check, re-encode and store a photo, then record it; the files are removed again if recording fails."""
+    """Check, re-encode and store a photo, then record it; the files are removed again if recording fails.
+
+    What needs no decoding (the product, the size, the number of photos) is checked first, so a refused upload
+    costs no decoding."""
     if own_product(cooperative, product_id) is None:
         raise ListingError(_("No such product."))
     if len(data) > MAX_PHOTO_BYTES:
         raise ListingError(_("This photo cannot be used: it is larger than %(mb)d MB.", mb=MAX_PHOTO_BYTES // 2**20))
+    _next_photo_position(product_id)
+    folder = current_app.config["UPLOAD_FOLDER"]
     try:
-        stored = store_image(data, current_app.config["UPLOAD_FOLDER"])
+        stored = store_image(data, folder, current_app.config["MAX_IMAGE_PIXELS"])
     except ImageRejected as exc:
-        reason = _IMAGE_REASONS.get(str(exc), str(exc))
-        raise ListingError(_("This photo cannot be used: %(reason)s.", reason=reason)) from exc
+        raise ListingError(_("This photo cannot be used: %(reason)s.", reason=exc.explanation)) from exc
     try:
         with write_transaction(db.session):
-            count = db.session.scalar(select(func.count()).select_from(Photo).where(Photo.product_id == product_id))
-            if count >= MAX_PHOTOS:
-                raise ListingError(_("A product can have at most %(n)d photos.", n=MAX_PHOTOS))
-            photo = Photo(product_id=product_id, position=count, filename=stored.filename,
+            photo = Photo(product_id=product_id, position=_next_photo_position(product_id), filename=stored.filename,
                           thumb_filename=stored.thumb_filename, width=stored.width, height=stored.height)
             db.session.add(photo)
     except BaseException:
-        delete_image(current_app.config["UPLOAD_FOLDER"], stored.filename, stored.thumb_filename)
+        delete_image(folder, stored.filename, stored.thumb_filename)
         raise
     return photo
 
 
+def _next_photo_position(product_id: int) -> int:
+    """The position a new photo of the product takes; ListingError when it has MAX_PHOTOS already."""
+    count = db.session.scalar(select(func.count()).select_from(Photo).where(Photo.product_id == product_id)) or 0
+    if count >= MAX_PHOTOS:
+        raise ListingError(_("A product can have at most %(n)d photos.", n=MAX_PHOTOS))
+    return count
+
+
 def delete_photo(cooperative: Cooperative, product_id: int, photo_id: int) -> None:
+    """Remove one of the cooperative's product photos, its row and then its files."""
     with write_transaction(db.session):
         photo = db.session.scalar(
             select(Photo).join(Product, Product.id == Photo.product_id)
