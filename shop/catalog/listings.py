@@ -18,7 +18,9 @@ from shop.catalog.exceptions import ListingError
 from shop.catalog.importing import planning
 from shop.catalog.importing.models import ListingImport
 from shop.catalog.models import Photo, Product
+from shop.cooperatives.exceptions import NotSelling
 from shop.cooperatives.models import Cooperative
+from shop.cooperatives.selling import require_selling
 from shop.core.database import utcnow, write_transaction
 from shop.core.images import ImageRejected, delete_image, store_image
 from shop.extensions import db
@@ -53,6 +55,7 @@ def save_listing(cooperative: Cooperative, data: ListingData, product_id: int | 
     """Create a listing (product_id None) or change one; products always come from the cooperative's county."""
     try:
         with write_transaction(db.session):
+            require_selling(cooperative.id)
             if product_id is None:
                 product = Product(cooperative_id=cooperative.id, origin_county_code=cooperative.county_code,
                                   stock=stock)
@@ -74,6 +77,7 @@ def save_listing(cooperative: Cooperative, data: ListingData, product_id: int | 
 def set_active(cooperative: Cooperative, product_id: int, active: bool) -> Product:
     """Archive (hide from the store, keep for order history) or restore a listing."""
     with write_transaction(db.session):
+        require_selling(cooperative.id)
         product = own_product(cooperative, product_id)
         if product is None:
             raise ListingError(_("No such product."))
@@ -85,6 +89,7 @@ def adjust_stock(cooperative: Cooperative, product_id: int, change: int) -> int:
     """Add `change` (negative to remove) to the stock, guarded so that it never goes below zero even while
     buyers are checking out; returns the new stock."""
     with write_transaction(db.session):
+        require_selling(cooperative.id)
         result = db.session.execute(
             update(Product).where(Product.id == product_id, Product.cooperative_id == cooperative.id,
                                   Product.stock + change >= 0)
@@ -102,8 +107,10 @@ def adjust_stock(cooperative: Cooperative, product_id: int, change: int) -> int:
 def add_photo(cooperative: Cooperative, product_id: int, data: bytes) -> Photo:
     """Check, re-encode and store a photo, then record it; the files are removed again if recording fails.
 
-    What needs no decoding (the product, the size, the number of photos) is checked first, so a refused upload
-    costs no decoding."""
+    What needs no decoding (the cooperative's status, the product, the size, the number of photos) is checked
+    first, so a refused upload costs no decoding."""
+    if cooperative.selling_refusal:
+        raise NotSelling(cooperative.selling_refusal)
     if own_product(cooperative, product_id) is None:
         raise ListingError(_("No such product."))
     if len(data) > MAX_PHOTO_BYTES:
@@ -116,6 +123,7 @@ def add_photo(cooperative: Cooperative, product_id: int, data: bytes) -> Photo:
         raise ListingError(_("This photo cannot be used: %(reason)s.", reason=exc.explanation)) from exc
     try:
         with write_transaction(db.session):
+            require_selling(cooperative.id)
             photo = Photo(product_id=product_id, position=_next_photo_position(product_id), filename=stored.filename,
                           thumb_filename=stored.thumb_filename, width=stored.width, height=stored.height)
             db.session.add(photo)
@@ -136,6 +144,7 @@ def _next_photo_position(product_id: int) -> int:
 def delete_photo(cooperative: Cooperative, product_id: int, photo_id: int) -> None:
     """Remove one of the cooperative's product photos, its row and then its files."""
     with write_transaction(db.session):
+        require_selling(cooperative.id)
         photo = db.session.scalar(
             select(Photo).join(Product, Product.id == Photo.product_id)
             .where(Photo.id == photo_id, Photo.product_id == product_id, Product.cooperative_id == cooperative.id))

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from shop.cooperatives.portal import coop_required
+from shop.cooperatives.portal import coop_required, fulfils_orders
 from shop.core.spreadsheets import BOM, neutralise
 from shop.orders import fulfilment, lifecycle
 from shop.orders.exceptions import OrderError
@@ -30,6 +30,7 @@ def order_list():
 
 @bp.post("/<number>/ship")
 @coop_required
+@fulfils_orders
 def ship(number: str):
     order = fulfilment.fulfilment_order(g.cooperative.id, number)
     if order is None:
