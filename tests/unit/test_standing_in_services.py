@@ -1,19 +1,32 @@
 """The services refuse on their own, inside their transactions: a cooperative that stopped being verified since
-its object was loaded changes nothing."""
+its object was loaded changes nothing, and nobody orders for a suspended organization."""
 from __future__ import annotations
 
 import os
+import secrets
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from shop.catalog import listings
 from shop.catalog.models import Photo, Product
 from shop.cooperatives.exceptions import NotSelling
 from shop.cooperatives.models import Cooperative, VerificationStatus
 from shop.extensions import db
-from tests.factories import make_category, make_cooperative, make_product
+from shop.orders.checkout import place_order
+from shop.orders.exceptions import NotAMember, OrganizationSuspended
+from shop.orders.models import Order
+from shop.organizations import services as organizations
+from tests.factories import (
+    add_to_organization,
+    make_category,
+    make_cooperative,
+    make_organization,
+    make_product,
+    make_user,
+)
 from tests.image_files import image_bytes
+from tests.order_factories import ADDRESS, fill_cart
 
 CHANGES = {
     "new listing": lambda coop, ids: listings.save_listing(coop, listing(ids["category"], "KP-9")),
@@ -55,3 +68,23 @@ def test_a_cooperative_that_stopped_being_verified_changes_nothing(app, app_ctx,
     with pytest.raises(NotSelling):
         CHANGES[change](cooperative, ids)
     assert snapshot(app) == before
+
+
+def test_nobody_orders_for_a_suspended_organization(app, app_ctx):
+    staff = make_user(is_staff=True)
+    member, outsider = make_user(), make_user()
+    organization = make_organization(name="湖州市总工会", kind="union")
+    add_to_organization(member, organization)
+    product = make_product(stock=10)
+    organizations.set_active(staff.id, organization.id, False, "单位已注销")
+    for user in (member, outsider):
+        fill_cart(user.id, (product, 1))
+    with pytest.raises(OrganizationSuspended, match="湖州市总工会"):
+        place_order(member.id, ADDRESS, secrets.token_hex(8), organization_id=organization.id)
+    with pytest.raises(NotAMember):  # an outsider learns nothing about the organization
+        place_order(outsider.id, ADDRESS, secrets.token_hex(8), organization_id=organization.id)
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 0
+    assert db.session.get(Product, product.id).stock == 10
+    organizations.set_active(staff.id, organization.id, True)
+    assert place_order(member.id, ADDRESS, secrets.token_hex(8), organization_id=organization.id).organization_id \
+        == organization.id
