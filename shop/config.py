@@ -74,6 +74,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Files only staff may see (business licences); never served by /media.
         "PRIVATE_FOLDER": env.get("PRIVATE_FOLDER") or str(Path(instance_path) / "private"),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024)),
+        # Uploaded photos and licences with more pixels are refused from their header, before any decoding: a
+        # decode needs about 4 bytes a pixel (WebP: 16, so a WebP may have a third of this).
+        "MAX_IMAGE_PIXELS": int(env.get("MAX_IMAGE_PIXELS", 16_000_000)),
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": ["zh_CN", "en"],

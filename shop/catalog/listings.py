@@ -10,25 +10,21 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shop.catalog import queries
 from shop.catalog.exceptions import ListingError
 from shop.catalog.models import Photo, Product
+from shop.cooperatives.exceptions import NotSelling
 from shop.cooperatives.models import Cooperative
+from shop.cooperatives.selling import require_selling
 from shop.core.database import utcnow, write_transaction
 from shop.core.images import ImageRejected, delete_image, store_image
 from shop.extensions import db
 
 MAX_PHOTOS = 8
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
-_IMAGE_REASONS = {
-    "not a JPEG, PNG or WebP image": _l("it is not a JPEG, PNG or WebP image"),
-    "the image has too many pixels": _l("it has too many pixels (40 megapixels at most)"),
-    "the image file is damaged or incomplete": _l("the file is damaged or incomplete"),
-}
 
 
 @dataclass(frozen=True)
@@ -59,6 +55,7 @@ def save_listing(cooperative: Cooperative, data: ListingData, product_id: int | 
     """Create a listing (product_id None) or change one; products always come from the cooperative's county."""
     try:
         with write_transaction(db.session):
+            require_selling(cooperative.id)
             if product_id is None:
                 product = Product(cooperative_id=cooperative.id, origin_county_code=cooperative.county_code,
                                   stock=stock)
@@ -80,6 +77,7 @@ def save_listing(cooperative: Cooperative, data: ListingData, product_id: int | 
 def set_active(cooperative: Cooperative, product_id: int, active: bool) -> Product:
     """Archive (hide from the store, keep for order history) or restore a listing."""
     with write_transaction(db.session):
+        require_selling(cooperative.id)
         product = own_product(cooperative, product_id)
         if product is None:
             raise ListingError(_("No such product."))
@@ -91,6 +89,7 @@ def adjust_stock(cooperative: Cooperative, product_id: int, change: int) -> int:
     """Add `change` (negative to remove) to the stock, guarded so that it never goes below zero even while
     buyers are checking out; returns the new stock."""
     with write_transaction(db.session):
+        require_selling(cooperative.id)
         result = db.session.execute(
             update(Product).where(Product.id == product_id, Product.cooperative_id == cooperative.id,
                                   Product.stock + change >= 0)
@@ -106,33 +105,46 @@ def adjust_stock(cooperative: Cooperative, product_id: int, change: int) -> int:
 
 
 def add_photo(cooperative: Cooperative, product_id: int, data: bytes) -> Photo:
-    """Check, re-encode and store a photo, then record it; the files are removed again if recording fails."""
+    """Check, re-encode and store a photo, then record it; the files are removed again if recording fails.
+
+    What needs no decoding (the cooperative's status, the product, the size, the number of photos) is checked
+    first, so a refused upload costs no decoding."""
+    if cooperative.selling_refusal:
+        raise NotSelling(cooperative.selling_refusal)
     if own_product(cooperative, product_id) is None:
         raise ListingError(_("No such product."))
     if len(data) > MAX_PHOTO_BYTES:
         raise ListingError(_("This photo cannot be used: it is larger than %(mb)d MB.", mb=MAX_PHOTO_BYTES // 2**20))
+    _next_photo_position(product_id)
+    folder = current_app.config["UPLOAD_FOLDER"]
     try:
-        stored = store_image(data, current_app.config["UPLOAD_FOLDER"])
+        stored = store_image(data, folder, current_app.config["MAX_IMAGE_PIXELS"])
     except ImageRejected as exc:
-        reason = _IMAGE_REASONS.get(str(exc), str(exc))
-        raise ListingError(_("This photo cannot be used: %(reason)s.", reason=reason)) from exc
+        raise ListingError(_("This photo cannot be used: %(reason)s.", reason=exc.explanation)) from exc
     try:
         with write_transaction(db.session):
-            count = db.session.scalar(select(func.count()).select_from(Photo).where(Photo.product_id == product_id))
-            if count >= MAX_PHOTOS:
-                raise ListingError(_("A product can have at most %(n)d photos.", n=MAX_PHOTOS))
-            photo = Photo(product_id=product_id, position=count, filename=stored.filename,
+            require_selling(cooperative.id)
+            photo = Photo(product_id=product_id, position=_next_photo_position(product_id), filename=stored.filename,
                           thumb_filename=stored.thumb_filename, width=stored.width, height=stored.height)
             db.session.add(photo)
     except BaseException:
-        delete_image(current_app.config["UPLOAD_FOLDER"], stored.filename, stored.thumb_filename)
+        delete_image(folder, stored.filename, stored.thumb_filename)
         raise
     return photo
 
 
+def _next_photo_position(product_id: int) -> int:
+    """The position a new photo of the product takes; ListingError when it has MAX_PHOTOS already."""
+    count = db.session.scalar(select(func.count()).select_from(Photo).where(Photo.product_id == product_id)) or 0
+    if count >= MAX_PHOTOS:
+        raise ListingError(_("A product can have at most %(n)d photos.", n=MAX_PHOTOS))
+    return count
+
+
 def delete_photo(cooperative: Cooperative, product_id: int, photo_id: int) -> None:
-    """Remove a photo of the cooperative's own product, then its files."""
+    """Remove one of the cooperative's product photos, its row and then its files."""
     with write_transaction(db.session):
+        require_selling(cooperative.id)
         photo = db.session.scalar(
             select(Photo).join(Product, Product.id == Photo.product_id)
             .where(Photo.id == photo_id, Photo.product_id == product_id, Product.cooperative_id == cooperative.id))

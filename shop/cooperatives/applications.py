@@ -20,6 +20,7 @@ from shop.extensions import db
 from shop.regions.models import Region
 
 S = VerificationStatus
+MAX_LICENCE_BYTES = 8 * 1024 * 1024
 # What staff may do from each status.
 DECISIONS = {
     "verify": ({S.APPLIED, S.SUSPENDED, S.REJECTED}, S.VERIFIED),
@@ -44,7 +45,8 @@ class Application:
 
 
 def apply(user_id: int, application: Application, licence: bytes) -> Cooperative:
-    """Create the cooperative (status applied) with the applicant as its first member."""
+    """Create the cooperative (status applied) with the applicant as its first member; everything that needs
+    no decoding is checked before the licence is."""
     code = credit_code.normalize(application.credit_code)
     error = credit_code.validation_error(code)
     if error:
@@ -52,14 +54,19 @@ def apply(user_id: int, application: Application, licence: bytes) -> Cooperative
     county = db.session.get(Region, application.county_code)
     if county is None or not county.is_county:
         raise ApplicationError(_("%(code)s is not a county code.", code=application.county_code))
+    _refuse_registered(code)
+    if len(licence) > MAX_LICENCE_BYTES:
+        raise ApplicationError(_("The business licence cannot be used: it is larger than %(mb)d MB.",
+                                 mb=MAX_LICENCE_BYTES // 2**20))
+    folder = current_app.config["PRIVATE_FOLDER"]
     try:
-        stored = store_image(licence, current_app.config["PRIVATE_FOLDER"])
+        stored = store_image(licence, folder, current_app.config["MAX_IMAGE_PIXELS"])
     except ImageRejected as exc:
-        raise ApplicationError(_("The business licence must be a photo or scan (JPEG, PNG or WebP).")) from exc
+        raise ApplicationError(_("The business licence cannot be used: %(reason)s. It must be a photo or scan "
+                                 "(JPEG, PNG or WebP).", reason=exc.explanation)) from exc
     try:
         with write_transaction(db.session):
-            if db.session.scalar(select(Cooperative.id).where(Cooperative.credit_code == code)):
-                raise ApplicationError(_("A cooperative with this credit code is already registered."))
+            _refuse_registered(code)
             cooperative = Cooperative(name=application.name, credit_code=code, county_code=county.code,
                                       kind=CooperativeKind(application.kind), status=S.APPLIED,
                                       contact_name=application.contact_name, contact_phone=application.contact_phone,
@@ -69,9 +76,14 @@ def apply(user_id: int, application: Application, licence: bytes) -> Cooperative
             db.session.add(CooperativeMembership(cooperative_id=cooperative.id, user_id=user_id,
                                                  role=MemberRole.ADMIN))
     except BaseException:
-        delete_image(current_app.config["PRIVATE_FOLDER"], stored.filename, stored.thumb_filename)
+        delete_image(folder, stored.filename, stored.thumb_filename)
         raise
     return cooperative
+
+
+def _refuse_registered(code: str) -> None:
+    if db.session.scalar(select(Cooperative.id).where(Cooperative.credit_code == code)):
+        raise ApplicationError(_("A cooperative with this credit code is already registered."))
 
 
 def decide(actor_id: int, cooperative_id: int, decision: str, reason: str = "") -> Cooperative:

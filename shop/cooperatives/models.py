@@ -35,6 +35,17 @@ STATUS_LABELS = {
     VerificationStatus.REJECTED: _l("Rejected"),
 }
 
+# Why a cooperative that is not verified cannot change what it sells (it can still read its portal and ship).
+SELLING_REFUSALS = {
+    VerificationStatus.APPLIED: _l("Your cooperative is waiting for verification by the platform. Until it is "
+                                   "verified you can read your pages, but not list products or change stock or "
+                                   "photos."),
+    VerificationStatus.SUSPENDED: _l("Your cooperative is suspended by the platform. You can still read your pages "
+                                     "and ship orders already paid, but not change listings, stock or photos."),
+    VerificationStatus.REJECTED: _l("The platform did not approve your cooperative, so it cannot list products or "
+                                    "change stock or photos. Ask the platform staff if you think this is a mistake."),
+}
+
 KIND_LABELS = {
     CooperativeKind.COOPERATIVE: _l("Farmers' cooperative"),
     CooperativeKind.ENTERPRISE: _l("Enterprise"),
@@ -85,3 +96,9 @@ class Cooperative(db.Model):
     @property
     def is_verified(self) -> bool:
         return self.status == VerificationStatus.VERIFIED
+
+    @property
+    def selling_refusal(self) -> str | None:
+        """Why this cooperative may not change its listings now, or None when it may (it is verified)."""
+        refusal = SELLING_REFUSALS.get(self.status)
+        return None if refusal is None else str(refusal)

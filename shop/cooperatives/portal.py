@@ -1,14 +1,17 @@
-"""Which cooperative a portal request works for, and the decorator that requires one."""
+"""Which cooperative a portal request works for, and the decorators that require one."""
 from __future__ import annotations
 
 from functools import wraps
 
-from flask import current_app, g, render_template
+from flask import abort, current_app, g, render_template, request
 from flask_login import current_user
 
 from shop.accounts.acting import acting_for
+from shop.cooperatives.exceptions import NotSelling
 from shop.cooperatives.models import Cooperative
 from shop.extensions import db
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def current_cooperative() -> Cooperative | None:
@@ -24,9 +27,22 @@ def current_cooperative() -> Cooperative | None:
     return None
 
 
+def fulfils_orders(view):
+    """Mark a portal view that only fulfils orders already paid: every cooperative may use it, whatever its
+    status. Put it below @coop_required."""
+    view.fulfils_orders = True
+    return view
+
+
 def coop_required(view):
     """Signed-in members of a cooperative; the cooperative is `g.cooperative`. Everything a view looks up
-    must be filtered by it, so another cooperative's ids are simply not found (404)."""
+    must be filtered by it, so another cooperative's ids are simply not found (404).
+
+    A cooperative that is not verified may read its portal but not change anything: every request other
+    than a read is refused with 403 and the reason, unless the view is marked @fulfils_orders. The services
+    check again inside their transactions (NotSelling), which is shown the same way.
+    """
+    fulfils = getattr(view, "fulfils_orders", False)
 
     @wraps(view)
     def wrapped(*args, **kwargs):
@@ -37,6 +53,11 @@ def coop_required(view):
             several = len(current_user.cooperative_memberships) > 1
             return render_template("coop/no_cooperative.html", several=several), 403
         g.cooperative = cooperative
-        return view(*args, **kwargs)
+        if request.method not in READ_METHODS and not fulfils and cooperative.selling_refusal:
+            abort(403, description=cooperative.selling_refusal)
+        try:
+            return view(*args, **kwargs)
+        except NotSelling as exc:  # the status changed since the check above
+            abort(403, description=str(exc))
 
     return wrapped

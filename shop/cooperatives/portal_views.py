@@ -10,7 +10,6 @@ from shop.cooperatives.forms import ApplicationForm
 from shop.cooperatives.portal import coop_required
 
 bp = Blueprint("cooperatives", __name__)
-MAX_LICENCE_BYTES = 8 * 1024 * 1024
 
 
 @bp.get("/")
@@ -29,9 +28,10 @@ def apply():
                 name=form.name.data, credit_code=form.credit_code.data, county_code=form.county.data,
                 kind=form.kind.data, contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
                 description=form.description.data or "")
+            # One byte more than allowed is enough to tell a file that is too large.
+            licence = form.licence.data.read(applications.MAX_LICENCE_BYTES + 1) if form.licence.data else b""
             try:
-                cooperative = applications.apply(current_user.id, data, form.licence.data.read(MAX_LICENCE_BYTES + 1)
-                                                 if form.licence.data else b"")
+                cooperative = applications.apply(current_user.id, data, licence)
             except applications.ApplicationError as exc:
                 form.form_errors.append(str(exc))
             else:

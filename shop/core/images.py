@@ -1,23 +1,51 @@
-"""Product photos: open only known image formats, re-encode without metadata, make a thumbnail."""
+"""Product photos and other uploaded images: checked and re-encoded in a child process, stored under new names.
+
+The decoding runs in a short-lived child (see image_worker.py): a 16-megapixel upload needs tens of MB to
+decode, and a worker process that decoded it in-process would keep that memory for the rest of its life.
+"""
 from __future__ import annotations
 
-import io
+import json
+import logging
 import os
+import subprocess
+import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from flask_babel import lazy_gettext as _l
 
-ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
-MAX_PIXELS = 40_000_000  # a 40-megapixel photo is plenty; more is a decompression bomb
-FULL_SIZE = 1200
-THUMB_SIZE = 480
-JPEG_QUALITY = 85
+from shop.core.image_worker import DAMAGED, EMPTY, NOT_AN_IMAGE, TOO_MANY_PIXELS
+
+DEFAULT_MAX_PIXELS = 16_000_000  # a 16-megapixel photo is plenty for a product page; config MAX_IMAGE_PIXELS
+WORKER = Path(__file__).with_name("image_worker.py")
+WORKER_SECONDS = 60  # a decode of an allowed image takes about a second; longer means something is wrong
+
+log = logging.getLogger(__name__)
+
+_EXPLANATIONS = {
+    EMPTY: _l("the file is empty"),
+    NOT_AN_IMAGE: _l("it is not a JPEG, PNG or WebP image"),
+    DAMAGED: _l("the file is damaged or incomplete"),
+}
 
 
 class ImageRejected(ValueError):
-    """The upload is not an image the shop accepts; the message says why."""
+    """The upload is not an image the shop accepts; str() is the reason, `explanation` the words for people."""
+
+    def __init__(self, reason: str, max_pixels: int = DEFAULT_MAX_PIXELS):
+        super().__init__(reason)
+        self.reason = reason
+        self.max_pixels = max_pixels
+
+    @property
+    def explanation(self) -> str:
+        """Why, in the visitor's language, e.g. "it has too many pixels (16 megapixels at most)"."""
+        if self.reason == TOO_MANY_PIXELS:
+            megapixels = f"{round(self.max_pixels / 1e6, 1):g}"
+            return str(_l("it has too many pixels (%(mp)s megapixels at most)", mp=megapixels))
+        return str(_EXPLANATIONS.get(self.reason, _EXPLANATIONS[DAMAGED]))
 
 
 @dataclass(frozen=True)
@@ -28,51 +56,63 @@ class StoredImage:
     height: int
 
 
-def _open(data: bytes) -> Image.Image:
+def _render(data: bytes, max_pixels: int) -> tuple[bytes, bytes, int, int]:
+    """Run the worker on `data`: (full-size JPEG, thumbnail JPEG, width, height), else ImageRejected."""
+    if not data:
+        raise ImageRejected(EMPTY, max_pixels)
+    # -I: the child ignores PYTHON* variables and the working directory, and imports only Pillow.
+    command = [sys.executable, "-I", str(WORKER), str(max_pixels)]
     try:
-        # formats= stops Pillow from trying every plugin it has on unknown content.
-        image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
-    except UnidentifiedImageError as exc:
-        raise ImageRejected("not a JPEG, PNG or WebP image") from exc
-    except Image.DecompressionBombError as exc:
-        raise ImageRejected("the image has too many pixels") from exc
-    if image.width * image.height > MAX_PIXELS:
-        raise ImageRejected("the image has too many pixels")
+        done = subprocess.run(command, input=data, capture_output=True, timeout=WORKER_SECONDS, check=False)
+    except subprocess.TimeoutExpired as exc:
+        log.warning("image worker gave up after %s s", WORKER_SECONDS)
+        raise ImageRejected(DAMAGED, max_pixels) from exc
+    line, _, body = done.stdout.partition(b"\n")
+    answer = _answer(line)
+    if "rejected" in answer:
+        raise ImageRejected(str(answer["rejected"]), int(answer.get("max_pixels") or max_pixels))
     try:
-        image.load()
-    except (OSError, Image.DecompressionBombError) as exc:
-        raise ImageRejected("the image file is damaged or incomplete") from exc
-    return image
+        full_length, thumb_length, width, height = (int(answer[key]) for key in ("full", "thumb", "width", "height"))
+    except (KeyError, TypeError, ValueError):
+        full_length = thumb_length = width = height = -1
+    if width < 1 or height < 1 or len(body) != full_length + thumb_length:
+        # Killed (out of memory, a signal) or crashed inside a codec: the file is not one we can use.
+        log.warning("image worker failed (exit %s): %s", done.returncode, done.stderr.decode(errors="replace")[-500:])
+        raise ImageRejected(DAMAGED, max_pixels)
+    return body[:full_length], body[full_length:], width, height
 
 
-def _encode(image: Image.Image, box: int) -> tuple[bytes, int, int]:
-    copy = image.copy()
-    copy.thumbnail((box, box), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    # A fresh RGB image carries no EXIF, GPS or ICC data from the upload.
-    copy.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-    return out.getvalue(), copy.width, copy.height
+def _answer(line: bytes) -> dict:
+    """The worker's answer line, or {} when it wrote none that makes sense."""
+    try:
+        answer = json.loads(line)
+    except ValueError:
+        return {}
+    return answer if isinstance(answer, dict) else {}
 
 
-def store_image(data: bytes, folder: str | os.PathLike) -> StoredImage:
-    """Validate `data`, write a full-size and a thumbnail JPEG under new names, return their names."""
-    image = _open(data)
-    image = ImageOps.exif_transpose(image)
-    if image.mode != "RGB":
-        background = Image.new("RGB", image.size, (255, 255, 255))
-        rgba = image.convert("RGBA")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        image = background
-    full, width, height = _encode(image, FULL_SIZE)
-    thumb, _, _ = _encode(image, THUMB_SIZE)
+def store_image(data: bytes, folder: str | os.PathLike, max_pixels: int = DEFAULT_MAX_PIXELS) -> StoredImage:
+    """Validate `data`, write a full-size and a thumbnail JPEG under new names, return their names.
+
+    Either both files are written or neither is."""
+    full, thumb, width, height = _render(data, max_pixels)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     stem = uuid.uuid4().hex
     names = (f"{stem}.jpg", f"{stem}-t.jpg")
-    for name, content in zip(names, (full, thumb)):
-        tmp = folder / f".{name}.part"
-        tmp.write_bytes(content)
-        os.replace(tmp, folder / name)  # atomic: a reader never sees half a file
+    written: list[str] = []
+    try:
+        for name, content in zip(names, (full, thumb)):
+            tmp = folder / f".{name}.part"
+            try:
+                tmp.write_bytes(content)
+                os.replace(tmp, folder / name)  # atomic: a reader never sees half a file
+            finally:
+                tmp.unlink(missing_ok=True)
+            written.append(name)
+    except BaseException:
+        delete_image(folder, *written)
+        raise
     return StoredImage(names[0], names[1], width, height)
 
 

@@ -18,7 +18,7 @@ from shop.core.timezones import china_date
 from shop.extensions import db
 from shop.orders.cart import clear_lines
 from shop.orders.emails import queue_order_mail
-from shop.orders.exceptions import EmptyCart, NotAMember, OutOfStock, PriceChanged
+from shop.orders.exceptions import EmptyCart, NotAMember, OrganizationSuspended, OutOfStock, PriceChanged
 from shop.orders.models import (
     Address,
     BuyerClass,
@@ -30,6 +30,7 @@ from shop.orders.models import (
     OrderLine,
     OrderStatus,
 )
+from shop.organizations.models import Organization
 from shop.regions.models import Region
 
 
@@ -213,12 +214,27 @@ def _buyer(user_id: int, organization_id: int | None) -> Buyer:
     """The buyer class and invoice details: the public, or the organization the user acts for."""
     if organization_id is None:
         return Buyer(BuyerClass.PUBLIC)
+    _refuse_suspended(user_id, organization_id)
     membership = db.session.scalar(select(OrganizationMembership).filter_by(
         organization_id=organization_id, user_id=user_id))
     if membership is None or not membership.organization.is_active:
         raise NotAMember(_("You cannot order for that organization."))
     organization = membership.organization
     return Buyer(BuyerClass(organization.kind), organization.invoice_title, organization.tax_number)
+
+
+def _refuse_suspended(user_id: int, organization_id: int) -> None:
+    """OrganizationSuspended if the user belongs to the organization and staff suspended it. The flag is read
+    with a share lock, so a suspension waits for this order's transaction or is seen by it (PostgreSQL; SQLite
+    has one writer at a time)."""
+    row = db.session.execute(
+        select(Organization.name, Organization.is_active)
+        .join(OrganizationMembership, OrganizationMembership.organization_id == Organization.id)
+        .where(Organization.id == organization_id, OrganizationMembership.user_id == user_id)
+        .with_for_update(read=True, of=Organization)).first()
+    if row is not None and not row.is_active:
+        raise OrganizationSuspended(_("“%(name)s” is suspended by the platform, so orders cannot be placed for it "
+                                      "now. You can order for yourself, or ask the platform staff.", name=row.name))
 
 
 def _next_number(day: date) -> str:

@@ -33,3 +33,7 @@ class IllegalTransition(OrderError):
 
 class NotAMember(OrderError):
     """Ordering for an organization the user does not belong to."""
+
+
+class OrganizationSuspended(OrderError):
+    """Ordering for an organization that the platform has suspended."""

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from shop.cooperatives.portal import coop_required
+from shop.cooperatives.portal import coop_required, fulfils_orders
 from shop.orders import fulfilment, lifecycle
 from shop.orders.exceptions import OrderError
 from shop.orders.forms import ShipForm
@@ -27,6 +27,7 @@ def order_list():
 
 @bp.post("/<number>/ship")
 @coop_required
+@fulfils_orders
 def ship(number: str):
     order = fulfilment.fulfilment_order(g.cooperative.id, number)
     if order is None:

@@ -83,10 +83,18 @@ def cart_remove(product_id: int):
 def _checkout_form(formdata=None) -> CheckoutForm:
     form = CheckoutForm(formdata=formdata)
     choices = [SelectChoice("self", _("Myself (public buyer)"))]
-    choices += [SelectChoice(f"org:{m.organization_id}", m.organization.name)
-                for m in current_user.organization_memberships if m.organization.is_active]
+    choices += [_buy_for(m.organization) for m in current_user.organization_memberships]
     form.buy_for.choices = choices
     return form
+
+
+def _buy_for(organization) -> SelectChoice:
+    """A suspended organization is shown but cannot be picked; a form from before the suspension is refused by
+    the checkout, which says why."""
+    if organization.is_active:
+        return SelectChoice(f"org:{organization.id}", organization.name)
+    return SelectChoice(f"org:{organization.id}", _("%(name)s (suspended by the platform)", name=organization.name),
+                        render_kw={"disabled": True})
 
 
 def _render_checkout(form: CheckoutForm, status: int = 200, rows=None):

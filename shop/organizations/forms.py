@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
 
@@ -24,6 +24,10 @@ class OrganizationForm(Form):
 class MemberForm(Form):
     identifier = StringField(_l("Email or mobile number"), filters=[strip],
                              validators=[DataRequired(), Length(max=254)])
+
+
+class ReasonForm(Form):
+    reason = TextAreaField(_l("Reason"), filters=[strip], validators=[Length(max=200)])
 
 
 class RemoveMemberForm(Form):

@@ -1,4 +1,4 @@
-"""Creating organizations and managing their members (staff actions, audited)."""
+"""Creating, suspending and reactivating organizations and managing their members (staff actions, audited)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -90,3 +90,24 @@ def remove_member(actor_id: int | None, organization_id: int, user_id: int) -> N
         db.session.delete(membership)
         record(actor_id, "organization.remove_member", "organization", organization_id,
                before={"user_id": user_id, "role": membership.role.value})
+
+
+def set_active(actor_id: int | None, organization_id: int, active: bool, reason: str = "") -> Organization:
+    """Suspend (active False, with a reason) or reactivate an organization. While it is suspended its members
+    cannot order for it; its orders, invoices and members stay as they are."""
+    reason = reason.strip()
+    if not active and not reason:
+        raise OrganizationError(_("Give a reason."))
+    with write_transaction(db.session):
+        # Checkout reads the flag with a share lock, so an order in progress finishes before this change.
+        db.session.execute(select(Organization.id).where(Organization.id == organization_id).with_for_update())
+        organization = db.session.get(Organization, organization_id, populate_existing=True)
+        if organization is None:
+            raise OrganizationError(_("No such organization"))
+        if organization.is_active == active:
+            raise OrganizationError(_("The organization is already active") if active
+                                    else _("The organization is already suspended"))
+        organization.is_active = active
+        record(actor_id, "organization.reactivate" if active else "organization.suspend", "organization",
+               organization.id, before={"is_active": not active}, after={"is_active": active}, note=reason)
+    return organization

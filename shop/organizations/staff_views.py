@@ -1,4 +1,4 @@
-"""Staff pages for organizations: list, register, members."""
+"""Staff pages for organizations: list, register, suspend or reactivate, members."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -8,7 +8,7 @@ from flask_login import current_user
 from shop.accounts.decorators import staff_required
 from shop.organizations import queries, services
 from shop.organizations.exceptions import OrganizationError
-from shop.organizations.forms import MemberForm, OrganizationForm, RemoveMemberForm
+from shop.organizations.forms import MemberForm, OrganizationForm, ReasonForm, RemoveMemberForm
 
 bp = Blueprint("organizations", __name__)
 
@@ -45,11 +45,33 @@ def _organization_or_404(organization_id: int):
     return organization
 
 
+def _detail(organization, form=None, reason_form=None, status: int = 200):
+    return render_template("staff/organization.html", organization=organization, form=form or MemberForm(),
+                           remove_form=RemoveMemberForm(), reason_form=reason_form or ReasonForm(formdata=None)), status
+
+
 @bp.get("/<int:organization_id>")
 @staff_required
 def organization_detail(organization_id: int):
-    return render_template("staff/organization.html", organization=_organization_or_404(organization_id),
-                           form=MemberForm(), remove_form=RemoveMemberForm())
+    return _detail(_organization_or_404(organization_id))
+
+
+@bp.post("/<int:organization_id>/<any(suspend, reactivate):action>")
+@staff_required
+def set_active(organization_id: int, action: str):
+    organization = _organization_or_404(organization_id)
+    form = ReasonForm()
+    if form.validate():
+        try:
+            services.set_active(current_user.id, organization.id, action == "reactivate", form.reason.data or "")
+        except OrganizationError as exc:
+            form.reason.errors = list(form.reason.errors) + [str(exc)]
+        else:
+            flash(_("“%(name)s” is active again.", name=organization.name) if action == "reactivate"
+                  else _("“%(name)s” is suspended: its members cannot order for it.", name=organization.name),
+                  "success")
+            return redirect(url_for("staff.organizations.organization_detail", organization_id=organization.id))
+    return _detail(organization, reason_form=form, status=400)
 
 
 @bp.post("/<int:organization_id>/members")
@@ -64,8 +86,7 @@ def member_add(organization_id: int):
             return redirect(url_for("staff.organizations.organization_detail", organization_id=organization.id))
         except OrganizationError as exc:
             form.identifier.errors = list(form.identifier.errors) + [str(exc)]
-    return render_template("staff/organization.html", organization=organization, form=form,
-                           remove_form=RemoveMemberForm()), 400
+    return _detail(organization, form=form, status=400)
 
 
 @bp.post("/<int:organization_id>/members/<int:user_id>/remove")
