@@ -59,16 +59,13 @@ def _rate_limit_settings(env) -> dict:
     }
 
 
-def load_config(instance_path: str, overrides: dict | None = None) -> dict:
-    """Build the Flask config from the environment; refuse unsafe production settings."""
-    env = os.environ
-    shop_env = env.get("SHOP_ENV", "development")
-    sqlite_path = Path(instance_path) / "bangfu.sqlite3"
-    config = {
+def _site_settings(env, instance_path: str, shop_env: str) -> dict:
+    """The site: database, files, languages, forms, cookies, proxies, rate limits, its public address."""
+    return {
         "SHOP_ENV": shop_env,
         "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET),
         "DEBUG": _flag(env.get("FLASK_DEBUG")),
-        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{sqlite_path}",
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'bangfu.sqlite3'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads"),
         # Files only staff may see (business licences); never served by /media.
@@ -93,6 +90,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         **_rate_limit_settings(env),
         # The shop's public address, for links in emails (never taken from a request's Host header).
         "SITE_URL": (env.get("SITE_URL") or ("" if shop_env == "production" else "http://127.0.0.1:8000")).rstrip("/"),
+    }
+
+
+def _mail_settings(env, instance_path: str) -> dict:
+    """Outgoing mail."""
+    return {
         # Mail: "outbox" writes .eml files under instance/outbox (the demo); "smtp" sends them.
         "MAIL_BACKEND": env.get("MAIL_BACKEND", "outbox"),
         "MAIL_OUTBOX": env.get("MAIL_OUTBOX") or str(Path(instance_path) / "outbox"),
@@ -103,6 +106,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "帮扶集市 <noreply@bangfu.invalid>"),
         "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", 10)),
+    }
+
+
+def _account_settings(env) -> dict:
+    """Logins, their lifetime and their throttling; password resets."""
+    return {
         "PASSWORD_RESET_MAX_AGE": int(env.get("PASSWORD_RESET_MAX_AGE", 3600)),
         # A login lasts at most this long, however the cookie was kept; then the buyer logs in again.
         "LOGIN_SESSION_DAYS": int(env.get("LOGIN_SESSION_DAYS", 30)),
@@ -113,6 +122,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # At most this many password-reset mails per email address within PASSWORD_RESET_MAIL_MINUTES.
         "PASSWORD_RESET_MAX_MAILS": int(env.get("PASSWORD_RESET_MAX_MAILS", 3)),
         "PASSWORD_RESET_MAIL_MINUTES": int(env.get("PASSWORD_RESET_MAIL_MINUTES", 60)),
+    }
+
+
+def _order_settings(env) -> dict:
+    """Orders' time limits and the job runner's intervals."""
+    return {
         # Orders: how long an unpaid order holds its stock, and how long after receipt it completes.
         "ORDER_PAYMENT_MINUTES": int(env.get("ORDER_PAYMENT_MINUTES", 30)),
         "ORDER_COMPLETE_DAYS": int(env.get("ORDER_COMPLETE_DAYS", 7)),
@@ -120,6 +135,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # throttling records this often; its other jobs run every round. 0 = every round.
         "RECONCILE_INTERVAL_MINUTES": int(env.get("RECONCILE_INTERVAL_MINUTES", 60)),
         "PURGE_INTERVAL_MINUTES": int(env.get("PURGE_INTERVAL_MINUTES", 60)),
+    }
+
+
+def _payment_settings(env) -> dict:
+    """Stripe, the bank account for transfers, and the impact board's cache."""
+    return {
         # Stripe. STRIPE_API_BASE points at a local Stripe-API server (the demo, the tests); unset in production.
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY"),
         "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY"),
@@ -137,8 +158,26 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # The public impact board (also on county pages) is recomputed at most this often per process.
         "IMPACT_CACHE_SECONDS": int(env.get("IMPACT_CACHE_SECONDS", 300)),
     }
-    if overrides:
-        config.update(overrides)
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the Flask config from the environment; refuse unsafe production settings."""
+    env = os.environ
+    shop_env = env.get("SHOP_ENV", "development")
+    config = {
+        **_site_settings(env, instance_path, shop_env),
+        **_mail_settings(env, instance_path),
+        **_account_settings(env),
+        **_order_settings(env),
+        **_payment_settings(env),
+        **(overrides or {}),
+    }
+    _check(config)
+    return config
+
+
+def _check(config: dict) -> None:
+    """Refuse settings that cannot work, and unsafe ones in production."""
     unknown = set(config.get("PAYMENT_METHODS", [])) - {"card", "alipay", "wechat_pay"}
     if unknown:
         raise ConfigError(f"PAYMENT_METHODS has unknown methods: {', '.join(sorted(unknown))}")
@@ -150,7 +189,6 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         raise ConfigError("TRUSTED_PROXIES must be 0 or the number of proxies in front of the shop")
     if config["SHOP_ENV"] == "production":
         check_production(config)
-    return config
 
 
 def _check_rate_limits(config: dict) -> None:
