@@ -13,10 +13,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from shop.core.database import UTCDateTime, utcnow, write_transaction
 from shop.core.mail import deliver
-from shop.extensions import db
+from shop.extensions import Model, db
 
 
-class QueuedMail(db.Model):
+class QueuedMail(Model):
     """An email to send: which message, about what, in which language. Rendered when it is sent,
     so the request that queued it pays only for one INSERT; failures are retried with a delay."""
 

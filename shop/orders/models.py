@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from shop.accounts.models import User
 from shop.catalog.models import Product
 from shop.core.database import UTCDateTime, string_enum, utcnow
-from shop.extensions import db
+from shop.extensions import Model
 from shop.organizations.models import KIND_LABELS as ORGANIZATION_KIND_LABELS
 from shop.organizations.models import Organization
 
@@ -52,7 +52,7 @@ BUYER_CLASS_LABELS = {BuyerClass.PUBLIC: _l("Public")} | {
     BuyerClass(kind): label for kind, label in ORGANIZATION_KIND_LABELS.items()}
 
 
-class Cart(db.Model):
+class Cart(Model):
     """A visitor's cart (found by a token in their session) or a user's cart."""
 
     __tablename__ = "carts"
@@ -68,7 +68,7 @@ class Cart(db.Model):
                                                  order_by="CartLine.id")
 
 
-class CartLine(db.Model):
+class CartLine(Model):
     """A product and quantity in a cart, with the price the buyer saw when adding it."""
 
     __tablename__ = "cart_lines"
@@ -103,7 +103,7 @@ class _DeliveryAddress:
         return f"{self.province} {self.city} {self.district} {self.street}"
 
 
-class Address(_DeliveryAddress, db.Model):
+class Address(_DeliveryAddress, Model):
     """A saved delivery address."""
 
     __tablename__ = "addresses"
@@ -113,7 +113,7 @@ class Address(_DeliveryAddress, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Order(_DeliveryAddress, db.Model):
+class Order(_DeliveryAddress, Model):
     """An order: who bought, for whom, where it goes, and where it is in its lifecycle."""
 
     __tablename__ = "orders"
@@ -169,7 +169,7 @@ class Order(_DeliveryAddress, db.Model):
         return sorted({line.cooperative_id for line in self.lines})
 
 
-class OrderLine(db.Model):
+class OrderLine(Model):
     """One product of an order, with a snapshot of everything reports count, taken at purchase time."""
 
     __tablename__ = "order_lines"
@@ -201,7 +201,7 @@ class OrderLine(db.Model):
     shipment: Mapped[Shipment | None] = relationship()
 
 
-class Shipment(db.Model):
+class Shipment(Model):
     """A cooperative's parcel for its lines of an order."""
 
     __tablename__ = "shipments"
@@ -223,7 +223,7 @@ class Shipment(db.Model):
 EVENT_NOTE_LABELS: dict[str, object] = {"payment time ran out": _l("payment time ran out")}
 
 
-class OrderEvent(db.Model):
+class OrderEvent(Model):
     """A timestamped step of an order's lifecycle: the order's timeline."""
 
     __tablename__ = "order_events"
@@ -247,7 +247,7 @@ class OrderEvent(db.Model):
         return str(EVENT_NOTE_LABELS.get(self.note, self.note))
 
 
-class OrderCounter(db.Model):
+class OrderCounter(Model):
     """The last order number used on a calendar day (China time): BF20261127-000123."""
 
     __tablename__ = "order_counters"

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.core.database import UTCDateTime, string_enum, utcnow
-from shop.extensions import db
+from shop.extensions import Model
 from shop.orders.models import EVENT_NOTE_LABELS, Order, OrderLine
 
 CURRENCY = "cny"
@@ -47,7 +47,7 @@ class AttemptStatus(enum.StrEnum):
 FINAL_ATTEMPT_STATUSES = {AttemptStatus.SUCCEEDED, AttemptStatus.CANCELED}
 
 
-class PaymentAttempt(db.Model):
+class PaymentAttempt(Model):
     """One try at paying an order through Stripe: one PaymentIntent, created with a stored idempotency key
     so that a retry after a timeout finds the same intent instead of charging twice."""
 
@@ -70,7 +70,7 @@ class PaymentAttempt(db.Model):
     order: Mapped[Order] = relationship()
 
 
-class Payment(db.Model):
+class Payment(Model):
     """Money received for an order: a succeeded PaymentIntent or a bank transfer recorded by staff."""
 
     __tablename__ = "payments"
@@ -96,7 +96,7 @@ class Payment(db.Model):
         return str(METHOD_LABELS[self.method])
 
 
-class StripeEvent(db.Model):
+class StripeEvent(Model):
     """A Stripe event the shop has handled; the unique event id makes a repeated delivery a no-op."""
 
     __tablename__ = "stripe_events"
@@ -124,7 +124,7 @@ REFUND_STATUS_LABELS = {
 }
 
 
-class Refund(db.Model):
+class Refund(Model):
     """Money given back from one payment. Staff refunds name order lines (see RefundLine); an automatic
     refund of a payment that arrived too late, or twice, has no lines and never counted as a sale."""
 
@@ -156,7 +156,7 @@ class Refund(db.Model):
         return str(REFUND_STATUS_LABELS[self.status])
 
 
-class RefundLine(db.Model):
+class RefundLine(Model):
     """How much of one order line a refund gives back: quantity and amount in fen."""
 
     __tablename__ = "refund_lines"
@@ -185,7 +185,7 @@ ALERT_KIND_LABELS = {
 }
 
 
-class PaymentAlert(db.Model):
+class PaymentAlert(Model):
     """Something about money that staff must look at (a mismatched amount, a late payment refunded ...)."""
 
     __tablename__ = "payment_alerts"
