@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 T = TypeVar("T")
 _kept: dict[object, tuple[float, object]] = {}
@@ -18,7 +18,7 @@ def kept(key: object, seconds: int, compute: Callable[[], T]) -> T:
     if seconds:
         cached = _kept.get(key)
         if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
+            return cast(T, cached[1])  # kept by the compute() of the same key
     value = compute()
     if seconds:
         _kept[key] = (time.monotonic() + seconds, value)

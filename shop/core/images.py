@@ -54,7 +54,7 @@ def _encode(image: Image.Image, box: int) -> tuple[bytes, int, int]:
     return out.getvalue(), copy.width, copy.height
 
 
-def store_image(data: bytes, folder: str | os.PathLike) -> StoredImage:
+def store_image(data: bytes, folder: str | os.PathLike[str]) -> StoredImage:
     """Validate `data`, write a full-size and a thumbnail JPEG under new names, return their names."""
     image = _open(data)
     image = ImageOps.exif_transpose(image)
@@ -76,7 +76,7 @@ def store_image(data: bytes, folder: str | os.PathLike) -> StoredImage:
     return StoredImage(names[0], names[1], width, height)
 
 
-def delete_image(folder: str | os.PathLike, *names: str) -> None:
+def delete_image(folder: str | os.PathLike[str], *names: str) -> None:
     """Remove stored files, ignoring ones already gone."""
     for name in names:
         try:
