@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, ClassVar, TypeAlias
 
 try:
     import fcntl
@@ -16,7 +16,7 @@ try:
 except ImportError:  # Windows has no fcntl: writers there queue on the busy timeout alone
     HAVE_FLOCK = False
 
-from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy import DateTime, Enum, MetaData, Table, event
 from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -36,6 +36,7 @@ class Base(DeclarativeBase):
     """Base class of every model."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    __table__: ClassVar[Table]  # every model maps one table (DeclarativeBase allows any FromClause)
 
 
 def utcnow() -> datetime:
@@ -72,6 +73,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+SessionLike: TypeAlias = Session | scoped_session[Any]
+"""A session, or a scoped_session standing for the current one (as `db.session` does)."""
+
 
 def configure_engine(engine: Engine) -> None:
     """Hook the SQLite connection settings and transaction modes into `engine` (create_app calls it)."""
@@ -101,7 +105,7 @@ def _begin_sqlite(conn: Connection) -> None:
 
 
 @contextmanager
-def write_transaction(session: Session | scoped_session[Any]) -> Iterator[Session]:
+def write_transaction(session: SessionLike) -> Iterator[Session]:
     """One transaction for a service's writes: committed at the end, rolled back on any error.
 
     On SQLite it starts with BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout;
