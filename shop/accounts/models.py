@@ -44,7 +44,10 @@ class User(Model):
 
     # Flask-Login: the id kept in the cookie is the login session's token, not the user id,
     # so ending a LoginSession on the server ends every copy of that cookie.
-    login_token = None  # set on the instance by shop.accounts.sessions
+    # Set on the instance by shop.accounts.sessions; not a column, so not annotated where SQLAlchemy looks.
+    if TYPE_CHECKING:
+        login_token: str | None
+    login_token = None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email or self.mobile}>"
