@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 
 class ConfigError(RuntimeError):
@@ -25,7 +26,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     env = os.environ
     shop_env = env.get("SHOP_ENV", "development")
     sqlite_path = Path(instance_path) / "bangfu.sqlite3"
-    config = {
+    config: dict[str, Any] = {
         "SHOP_ENV": shop_env,
         "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET),
         "DEBUG": _flag(env.get("FLASK_DEBUG")),
