@@ -1,14 +1,19 @@
 """Which cooperative a portal request works for, and the decorator that requires one."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import ParamSpec
 
-from flask import current_app, g, render_template
+from flask import g, render_template
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from shop.accounts.acting import acting_for
 from shop.cooperatives.models import Cooperative
-from shop.extensions import db
+from shop.extensions import db, login_manager
+
+P = ParamSpec("P")
 
 
 def current_cooperative() -> Cooperative | None:
@@ -24,14 +29,14 @@ def current_cooperative() -> Cooperative | None:
     return None
 
 
-def coop_required(view):
+def coop_required(view: Callable[P, ResponseReturnValue]) -> Callable[P, ResponseReturnValue]:
     """Signed-in members of a cooperative; the cooperative is `g.cooperative`. Everything a view looks up
     must be filtered by it, so another cooperative's ids are simply not found (404)."""
 
     @wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
         if not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()
+            return login_manager.unauthorized()
         cooperative = current_cooperative()
         if cooperative is None:
             several = len(current_user.cooperative_memberships) > 1
