@@ -20,7 +20,7 @@ from shop.catalog.importing import planning
 from shop.catalog.importing.models import ListingImport
 from shop.catalog.models import Photo, Product
 from shop.cooperatives.models import Cooperative
-from shop.core.database import utcnow, write_transaction
+from shop.core.database import rowcount, utcnow, write_transaction
 from shop.core.images import ImageRejected, delete_image, store_image
 from shop.extensions import db
 
@@ -59,6 +59,7 @@ def save_listing(cooperative: Cooperative, data: ListingData, product_id: int | 
     """Create a listing (product_id None) or change one; products always come from the cooperative's county."""
     try:
         with write_transaction(db.session):
+            product: Product | None
             if product_id is None:
                 product = Product(cooperative_id=cooperative.id, origin_county_code=cooperative.county_code,
                                   stock=stock)
@@ -96,13 +97,13 @@ def adjust_stock(cooperative: Cooperative, product_id: int, change: int) -> int:
                                   Product.stock + change >= 0)
             .values(stock=Product.stock + change, updated_at=utcnow()).execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             product = own_product(cooperative, product_id)
             if product is None:
                 raise ListingError(_("No such product."))
             raise ListingError(_("Only %(stock)d in stock: cannot remove %(change)d.", stock=product.stock,
                                  change=-change))
-        return db.session.scalar(select(Product.stock).where(Product.id == product_id))
+        return db.session.execute(select(Product.stock).where(Product.id == product_id)).scalar_one()
 
 
 def add_photo(cooperative: Cooperative, product_id: int, data: bytes) -> Photo:
@@ -118,7 +119,8 @@ def add_photo(cooperative: Cooperative, product_id: int, data: bytes) -> Photo:
         raise ListingError(_("This photo cannot be used: %(reason)s.", reason=reason)) from exc
     try:
         with write_transaction(db.session):
-            count = db.session.scalar(select(func.count()).select_from(Photo).where(Photo.product_id == product_id))
+            count = db.session.execute(
+                select(func.count()).select_from(Photo).where(Photo.product_id == product_id)).scalar_one()
             if count >= MAX_PHOTOS:
                 raise ListingError(_("A product can have at most %(n)d photos.", n=MAX_PHOTOS))
             photo = Photo(product_id=product_id, position=count, filename=stored.filename,

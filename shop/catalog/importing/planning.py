@@ -127,7 +127,7 @@ def _read_csv(data: bytes) -> list[list[object]]:
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows: list[list[object]] = [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
         raise ImportRejected(_("The CSV cannot be read: %(error)s", error=str(exc))) from exc
     return rows
@@ -152,7 +152,7 @@ def _read_xlsx(data: bytes) -> list[list[object]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
-        rows = []
+        rows: list[list[object]] = []
         for row in sheet.iter_rows(values_only=True):
             rows.append(["" if value is None else value for value in row])
             if len(rows) > MAX_ROWS + 1:
@@ -258,9 +258,9 @@ def plan_import(cooperative: Cooperative, rows: list[list[object]], zero_missing
         raise ImportRejected(_("The file has more than %(n)d rows; split it.", n=MAX_ROWS))
     headers = {column.key: column.header for column in COLUMNS}
     categories = {}
-    for category in db.session.scalars(select(Category)):
-        for name in (category.name_zh, category.name_en, category.slug):
-            categories[_norm(name)] = category.id
+    for known in db.session.scalars(select(Category)):
+        for name in (known.name_zh, known.name_en, known.slug):
+            categories[_norm(name)] = known.id
     existing = {sku: (product_id, name) for product_id, sku, name in db.session.execute(
         select(Product.id, Product.sku, Product.name).where(Product.cooperative_id == cooperative.id))}
     plan = Plan()
@@ -407,15 +407,19 @@ def template_rows(cooperative: Cooperative) -> list[list[object]]:
 def template_xlsx(cooperative: Cooperative) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
     book = Workbook()
     sheet = book.active
+    if not isinstance(sheet, Worksheet):  # a new workbook starts with one worksheet, active
+        raise RuntimeError("a new workbook has no active worksheet")
     sheet.title = "商品"
     for row in template_rows(cooperative):
         sheet.append(row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(12, len(column.header) * 2 + 4)
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(column.header) * 2 + 4)
     lists = book.create_sheet("可选值")
     lists.append(["品类", "单位"])
     names = [category.name_zh for category in db.session.scalars(select(Category).order_by(Category.position))]
