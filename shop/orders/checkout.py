@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -70,8 +71,8 @@ def place_order(user_id: int, address: DeliveryAddress, checkout_token: str, *,
     return order
 
 
-def _place(user_id, address, checkout_token, organization_id, expected_total_fen, payment_minutes,
-           now) -> Order:
+def _place(user_id: int, address: DeliveryAddress, checkout_token: str, organization_id: int | None,
+           expected_total_fen: int | None, payment_minutes: int, now: datetime) -> Order:
     # Checked inside the transaction: a concurrent submit of the same form may have just committed.
     existing = find_order_by_token(user_id, checkout_token)
     if existing is not None:
@@ -143,7 +144,7 @@ def saved_addresses(user_id: int) -> list[Address]:
         select(Address).where(Address.user_id == user_id).order_by(Address.id.desc()).limit(10)))
 
 
-def _take_stock(product, quantity: int) -> int:
+def _take_stock(product: Row[*tuple[Any, ...]], quantity: int) -> int:
     """Decrement stock only if enough is left (safe on SQLite and PostgreSQL); return the price charged."""
     row = db.session.execute(
         update(Product)
@@ -159,7 +160,8 @@ def _take_stock(product, quantity: int) -> int:
         else:
             message = _("Only %(left)d of “%(name)s” left.", left=left, name=product.name)
         raise OutOfStock(message, product.id, product.name)
-    return row.price_fen
+    charged: int = row.price_fen
+    return charged
 
 
 def _buyer(user_id: int, organization_id: int | None) -> tuple[BuyerClass, str | None, str | None]:

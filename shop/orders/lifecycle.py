@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from shop.audit.services import record
 from shop.catalog.models import Product
-from shop.core.database import utcnow, write_transaction
+from shop.core.database import rowcount, utcnow, write_transaction
 from shop.extensions import db
 from shop.orders.emails import queue_order_mail
 from shop.orders.exceptions import IllegalTransition, OrderError
@@ -52,7 +52,7 @@ def _transition(order: Order, target: OrderStatus, actor_id: int | None, now: da
         update(Order).where(Order.id == order.id, Order.status == current).values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise IllegalTransition(_("The order changed meanwhile; please reload the page."))
     db.session.add(OrderEvent(order_id=order.id, at=now, from_status=current, to_status=target,
                               actor_id=actor_id, note=note[:200]))

@@ -5,6 +5,7 @@ import csv
 import io
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,7 +21,7 @@ bp = Blueprint("orders", __name__)
 
 @bp.get("/")
 @coop_required
-def order_list():
+def order_list() -> ResponseReturnValue:
     tab = request.args.get("tab", "to_ship")
     if tab not in fulfilment.FULFILMENT_TABS:
         abort(400, description=_("Unknown tab"))
@@ -30,7 +31,7 @@ def order_list():
 
 @bp.post("/<number>/ship")
 @coop_required
-def ship(number: str):
+def ship(number: str) -> ResponseReturnValue:
     order = fulfilment.fulfilment_order(g.cooperative.id, number)
     if order is None:
         abort(404)
@@ -49,7 +50,7 @@ def ship(number: str):
 
 @bp.get("/packing-list.csv")
 @coop_required
-def packing_list():
+def packing_list() -> ResponseReturnValue:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(fulfilment.PACKING_HEADER)

@@ -4,11 +4,14 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from shop.accounts.acting import acting_organization_id
+from shop.accounts.decorators import login_required
 from shop.orders import cart as carts
 from shop.orders import lifecycle, queries
 from shop.orders.checkout import DeliveryAddress, place_order, saved_addresses
@@ -18,7 +21,7 @@ from shop.orders.lookups import buyer_order_or_404
 from shop.orders.models import OrderStatus
 from shop.orders.signals import CART_TOKEN
 from shop.payments import refunds
-from shop.web.forms import ConfirmForm
+from shop.web.forms import ConfirmForm, Form
 
 bp = Blueprint("orders", __name__)
 
@@ -35,19 +38,20 @@ def cart_owner(create: bool = False) -> carts.CartOwner:
     return carts.CartOwner(token=token)
 
 
-def _first_error(form) -> str:
-    return next(iter(form.errors.values()))[0]
+def _first_error(form: Form) -> str:
+    message: str = next(iter(form.errors.values()))[0]
+    return message
 
 
 @bp.get("/cart")
-def cart():
+def cart() -> ResponseReturnValue:
     rows = carts.cart_rows(cart_owner())
     total = sum(row.subtotal_fen for row in rows if row.available)
     return render_template("orders/cart.html", rows=rows, total=total, form=ConfirmForm())
 
 
 @bp.post("/cart/add")
-def cart_add():
+def cart_add() -> ResponseReturnValue:
     form = AddToCartForm()
     if not form.validate():
         flash(_first_error(form), "error")
@@ -62,7 +66,7 @@ def cart_add():
 
 
 @bp.post("/cart/<int:product_id>")
-def cart_update(product_id: int):
+def cart_update(product_id: int) -> ResponseReturnValue:
     form = QuantityForm()
     if not form.validate():
         flash(_first_error(form), "error")
@@ -75,7 +79,7 @@ def cart_update(product_id: int):
 
 
 @bp.post("/cart/<int:product_id>/remove")
-def cart_remove(product_id: int):
+def cart_remove(product_id: int) -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate():
         try:
@@ -85,7 +89,7 @@ def cart_remove(product_id: int):
     return redirect(url_for("orders.cart"))
 
 
-def _checkout_form(formdata=None) -> CheckoutForm:
+def _checkout_form(formdata: MultiDict[str, str] | None = None) -> CheckoutForm:
     form = CheckoutForm(formdata=formdata)
     choices = [SelectChoice("self", _("Myself (public buyer)"))]
     choices += [SelectChoice(f"org:{m.organization_id}", m.organization.name)
@@ -94,7 +98,8 @@ def _checkout_form(formdata=None) -> CheckoutForm:
     return form
 
 
-def _render_checkout(form: CheckoutForm, status: int = 200, rows=None):
+def _render_checkout(form: CheckoutForm, status: int = 200,
+                     rows: list[carts.CartRow] | None = None) -> tuple[str, int]:
     rows = carts.cart_rows(cart_owner()) if rows is None else rows
     total = sum(row.subtotal_fen for row in rows if row.available)
     form.expected_total.data = str(total)
@@ -105,7 +110,7 @@ def _render_checkout(form: CheckoutForm, status: int = 200, rows=None):
 
 @bp.get("/checkout")
 @login_required
-def checkout():
+def checkout() -> ResponseReturnValue:
     rows = carts.cart_rows(cart_owner())
     if not rows:
         flash(_("Your cart is empty."), "error")
@@ -125,7 +130,7 @@ def checkout():
 
 @bp.post("/checkout")
 @login_required
-def checkout_submit():
+def checkout_submit() -> ResponseReturnValue:
     form = _checkout_form(formdata=request.form)
     if not form.validate():
         return _render_checkout(form, 400)
@@ -154,7 +159,7 @@ def checkout_submit():
 
 @bp.get("/orders")
 @login_required
-def order_list():
+def order_list() -> ResponseReturnValue:
     tab = request.args.get("tab")
     if tab is not None and tab not in queries.TABS:
         abort(400, description=_("Unknown tab"))
@@ -167,7 +172,7 @@ def order_list():
 
 @bp.get("/orders/<number>")
 @login_required
-def order_detail(number: str):
+def order_detail(number: str) -> ResponseReturnValue:
     order = buyer_order_or_404(number)
     if order.status == OrderStatus.PENDING_PAYMENT and lifecycle.expire_if_due(order.id) is not None:
         order = buyer_order_or_404(number)
@@ -177,7 +182,7 @@ def order_detail(number: str):
 
 @bp.post("/orders/<number>/cancel")
 @login_required
-def order_cancel(number: str):
+def order_cancel(number: str) -> ResponseReturnValue:
     order = buyer_order_or_404(number)
     if ConfirmForm().validate():
         try:
@@ -190,7 +195,7 @@ def order_cancel(number: str):
 
 @bp.post("/orders/<number>/receive")
 @login_required
-def order_receive(number: str):
+def order_receive(number: str) -> ResponseReturnValue:
     order = buyer_order_or_404(number)
     if ConfirmForm().validate():
         try:
