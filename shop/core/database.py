@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar, TypeAlias, TypeVar
 
 try:
     import fcntl
@@ -37,6 +37,9 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     __table__: ClassVar[Table]  # every model maps one table (DeclarativeBase allows any FromClause)
+
+
+M = TypeVar("M", bound=Base)
 
 
 def utcnow() -> datetime:
@@ -155,3 +158,11 @@ def rowcount(result: Result[Any]) -> int:
     if not isinstance(result, CursorResult):
         raise TypeError(f"{type(result).__name__} has no row count: not an UPDATE or DELETE without RETURNING")
     return result.rowcount
+
+
+def reload(session: SessionLike, model: type[M], ident: int) -> M:
+    """The `model` row with primary key `ident`, read again from the database; LookupError if it is gone."""
+    instance = session.get(model, ident, populate_existing=True)
+    if instance is None:
+        raise LookupError(f"no {model.__name__} with id {ident}")
+    return instance

@@ -12,13 +12,13 @@ from shop.payments.gateway import get_gateway
 from shop.payments.refunds import submit_pending_refunds
 
 
-def reconcile_payments(hours: int = 72, now: datetime | None = None) -> Counter:
+def reconcile_payments(hours: int = 72, now: datetime | None = None) -> Counter[str]:
     """Apply Stripe's events of the last `hours`; returns how many events had each outcome."""
     gateway = get_gateway()
     if gateway is None:
         raise PaymentError("Stripe is not configured (STRIPE_SECRET_KEY)")
     since = (now or utcnow()) - timedelta(hours=hours)
-    outcomes: Counter = Counter()
+    outcomes: Counter[str] = Counter()
     for event in gateway.recent_events(since):
         outcomes[apply_event(event, source="reconcile")] += 1
     outcomes["refunds_sent"] = submit_pending_refunds()
