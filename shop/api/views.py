@@ -41,6 +41,6 @@ def tallies():
            "to": form.date_to.data.isoformat() if form.date_to.data else None},
         currency="CNY",
         rows=[{**{key: row.keys.get(key) for key in keys}, **_metrics(row)} for row in result.rows],
-        totals=_metrics(result.totals),
+        totals=_metrics(result.require_totals()),
         notes=result.notes,
     )

@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from shop.core.spreadsheets import BOM, neutralise
-from shop.reports.ledger import METRICS, Row, Tally
+from shop.reports.ledger import METRICS, Key, Row, Tally
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 
 def yuan(fen: int) -> str:
@@ -27,7 +31,7 @@ def kilograms(grams: int) -> str:
     return f"{Decimal(grams) / 1000:.3f}"
 
 
-def metric_values(row: Row) -> list:
+def metric_values(row: Row) -> list[Key]:
     """orders, buyers, units, weight_kg, gross_yuan, refunded_yuan, net_yuan (exact decimals as text)."""
     return [row.orders, row.buyers, row.units, kilograms(row.weight_g), yuan(row.gross_fen),
             yuan(row.refunded_fen), yuan(row.net_fen)]
@@ -42,7 +46,7 @@ def csv_lines(tally: Tally) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
-    def line(values) -> str:
+    def line(values: Sequence[Key]) -> str:
         writer.writerow(values)
         text = buffer.getvalue()
         buffer.seek(0)
@@ -55,7 +59,7 @@ def csv_lines(tally: Tally) -> Iterator[str]:
         yield line([neutralise(key) if isinstance(key, str) else key for key in keys] + metric_values(row))
 
 
-def _text_cell(sheet, value) -> WriteOnlyCell:
+def _text_cell(sheet: WriteOnlyWorksheet, value: Key) -> Cell:
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -67,12 +71,13 @@ def xlsx_bytes(tally: Tally, filters_text: list[tuple[str, str]]) -> bytes:
 
     Written in write-only mode, so memory grows with the number of groups, never with ledger lines."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("销售统计")
+    sheet: WriteOnlyWorksheet = book.create_sheet("销售统计")
     keys = tally.grouping.keys
     widths = [max(10, len(title) * 2 + 2) for _, title in keys] + [max(10, len(title) * 2 + 2) for _, title in METRICS]
     widths[len(keys) - 1] = max(widths[len(keys) - 1], 24)
     for index, width in enumerate(widths):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
+        # Worksheet._setup() gives a write-only sheet its column_dimensions; the stubs leave it out.
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width  # type: ignore[attr-defined]
     bold = Font(bold=True)
     title = _text_cell(sheet, "帮扶集市 销售统计")
     title.font = bold
@@ -88,7 +93,8 @@ def xlsx_bytes(tally: Tally, filters_text: list[tuple[str, str]]) -> bytes:
     sheet.append(head)
     for row in tally.rows:
         sheet.append([_text_cell(sheet, row.keys.get(name, "")) for name, _ in keys] + _numbers(sheet, row))
-    totals = [_text_cell(sheet, "合计")] + [_text_cell(sheet, "") for _ in keys[1:]] + _numbers(sheet, tally.totals)
+    totals = ([_text_cell(sheet, "合计")] + [_text_cell(sheet, "") for _ in keys[1:]]
+              + _numbers(sheet, tally.require_totals()))
     for cell in totals:
         cell.font = bold
     sheet.append(totals)
@@ -97,12 +103,14 @@ def xlsx_bytes(tally: Tally, filters_text: list[tuple[str, str]]) -> bytes:
     return out.getvalue()
 
 
-def _numbers(sheet, row: Row) -> list[WriteOnlyCell]:
-    values = [row.orders, row.buyers, row.units, Decimal(row.weight_g) / 1000, Decimal(row.gross_fen) / 100,
-              Decimal(row.refunded_fen) / 100, Decimal(row.net_fen) / 100]
+def _numbers(sheet: WriteOnlyWorksheet, row: Row) -> list[Cell]:
+    values: list[int | Decimal] = [
+        row.orders, row.buyers, row.units, Decimal(row.weight_g) / 1000, Decimal(row.gross_fen) / 100,
+        Decimal(row.refunded_fen) / 100, Decimal(row.net_fen) / 100]
     cells = []
     for index, value in enumerate(values):
-        cell = WriteOnlyCell(sheet, value=value)  # Decimal is written as an exact number, no float on the way
+        cell = WriteOnlyCell(sheet)
+        cell.value = value  # Decimal is written as an exact number, no float on the way
         cell.number_format = "0" if index < 3 else ("0.000" if index == 3 else "#,##0.00")
         cells.append(cell)
     return cells

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask.typing import ResponseReturnValue
 
 from shop.accounts.decorators import staff_required
 from shop.reports import charts, exports, menus
@@ -20,7 +21,7 @@ def _form() -> TallyFilterForm:
 
 @bp.get("/")
 @staff_required
-def tallies():
+def tallies() -> ResponseReturnValue:
     form = _form()
     filters = form.to_filters()
     result = tally(form.by.data, filters)
@@ -39,7 +40,7 @@ def _filename(form: TallyFilterForm, extension: str) -> str:
 
 @bp.get("/export.csv")
 @staff_required
-def export_csv():
+def export_csv() -> ResponseReturnValue:
     form = _form()
     result = tally(form.by.data, form.to_filters(), with_totals=False)
     lines = (line.encode("utf-8") for line in exports.csv_lines(result))
@@ -49,7 +50,7 @@ def export_csv():
 
 @bp.get("/export.xlsx")
 @staff_required
-def export_xlsx():
+def export_xlsx() -> ResponseReturnValue:
     form = _form()
     result = tally(form.by.data, form.to_filters())
     names = menus.filter_menus()
