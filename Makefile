@@ -56,6 +56,7 @@ lint: install
 	$(BIN)/flake8 shop tests bench tools wsgi.py
 	$(BIN)/isort --check-only --diff shop tests bench tools wsgi.py
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 \
