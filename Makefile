@@ -57,6 +57,7 @@ lint: install
 	$(BIN)/isort --check-only --diff shop tests bench tools wsgi.py
 	$(BIN)/lint-imports
 	$(BIN)/python tools/check_size.py shop
+	$(BIN)/mypy
 
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 \

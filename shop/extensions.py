@@ -1,4 +1,6 @@
 """Extension objects, created unbound and initialised in create_app."""
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -14,3 +16,10 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+
+# The base class of every model. Flask-SQLAlchemy builds db.Model at run time from Base (adding its query
+# property and bind), which a type checker cannot follow: to it, the models are declared on Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model

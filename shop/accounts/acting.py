@@ -32,7 +32,7 @@ def _yourself() -> ActingFor:
     return ActingFor("self", None, name)
 
 
-def _membership_party(kind: str, party_id: object) -> ActingFor | None:
+def _membership_party(kind: object, party_id: object) -> ActingFor | None:
     """The organization or cooperative `party_id` if the current user is a member of it now."""
     if not current_user.is_authenticated or not isinstance(party_id, int):
         return None

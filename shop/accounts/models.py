@@ -3,16 +3,21 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.core.database import UTCDateTime, string_enum, utcnow
-from shop.extensions import db
+from shop.extensions import Model
+
+if TYPE_CHECKING:  # for annotations only: these models sit in layers above accounts
+    from shop.cooperatives.models import Cooperative
+    from shop.organizations.models import Organization
 
 
-class User(db.Model):
+class User(Model):
     """A person with an account. Everyone is a buyer; memberships and is_staff add roles."""
 
     __tablename__ = "users"
@@ -39,7 +44,10 @@ class User(db.Model):
 
     # Flask-Login: the id kept in the cookie is the login session's token, not the user id,
     # so ending a LoginSession on the server ends every copy of that cookie.
-    login_token = None  # set on the instance by shop.accounts.sessions
+    # Set on the instance by shop.accounts.sessions; not a column, so not annotated where SQLAlchemy looks.
+    if TYPE_CHECKING:
+        login_token: str | None
+    login_token = None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email or self.mobile}>"
@@ -68,7 +76,7 @@ class User(db.Model):
         return self.login_token
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One login: the server's record that a session cookie is valid until logout or revocation."""
 
     __tablename__ = "login_sessions"
@@ -83,7 +91,7 @@ class LoginSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class ThrottledAttempt(db.Model):
+class ThrottledAttempt(Model):
     """A counted attempt (a failed login, a password-reset request) for a login name, stored as its sha256,
     never in clear; see shop/accounts/throttling.py."""
 
@@ -110,7 +118,7 @@ class _Membership:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class OrganizationMembership(_Membership, db.Model):
+class OrganizationMembership(_Membership, Model):
     """A user acting for an organization (budget unit, union, company, charity, social organization)."""
 
     __tablename__ = "organization_memberships"
@@ -119,10 +127,10 @@ class OrganizationMembership(_Membership, db.Model):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
 
     user: Mapped[User] = relationship(back_populates="organization_memberships")
-    organization: Mapped["Organization"] = relationship(lazy="joined", back_populates="memberships")  # noqa: F821
+    organization: Mapped["Organization"] = relationship(lazy="joined", back_populates="memberships")
 
 
-class CooperativeMembership(_Membership, db.Model):
+class CooperativeMembership(_Membership, Model):
     """A user acting for a cooperative (supplier)."""
 
     __tablename__ = "cooperative_memberships"
@@ -131,4 +139,4 @@ class CooperativeMembership(_Membership, db.Model):
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id", ondelete="CASCADE"))
 
     user: Mapped[User] = relationship(back_populates="cooperative_memberships")
-    cooperative: Mapped["Cooperative"] = relationship(lazy="joined")  # noqa: F821
+    cooperative: Mapped["Cooperative"] = relationship(lazy="joined")

@@ -195,7 +195,7 @@ def create_staff(email: str, password: str | None = None) -> tuple[User, bool]:
     with write_transaction(db.session):
         user = user_by_email(email)
         created = user is None
-        if created:
+        if user is None:
             if password is None:
                 raise PasswordRuleError()
             user = User(email=email, name="")

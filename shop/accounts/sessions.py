@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, exists, or_, select, update
 
 from shop.accounts.models import LoginSession, User
-from shop.core.database import utcnow, write_transaction
+from shop.core.database import rowcount, utcnow, write_transaction
 from shop.extensions import db
 
 KEPT_AT_LOGIN = ("lang", "cart_token")
@@ -88,7 +88,7 @@ def revoke_sessions(user_id: int, except_token: str | None = None) -> int:
     query = update(LoginSession).where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))
     if except_token:
         query = query.where(LoginSession.token_hash != hash_token(except_token))
-    return db.session.execute(query.values(ended_at=utcnow())).rowcount
+    return rowcount(db.session.execute(query.values(ended_at=utcnow())))
 
 
 def end_all_sessions(user: User, except_token: str | None = None) -> int:
@@ -104,4 +104,4 @@ def purge_sessions(now: datetime | None = None) -> int:
     if not db.session.scalar(select(exists().where(old))):
         return 0  # the usual round of the job runner: no write transaction, no writer lock
     with write_transaction(db.session):
-        return db.session.execute(delete(LoginSession).where(old)).rowcount
+        return rowcount(db.session.execute(delete(LoginSession).where(old)))

@@ -18,7 +18,7 @@ from sqlalchemy import delete, exists, func, or_, select
 
 from shop.accounts.exceptions import TooManyAttempts
 from shop.accounts.models import ThrottledAttempt
-from shop.core.database import utcnow, write_transaction
+from shop.core.database import rowcount, utcnow, write_transaction
 from shop.extensions import db
 
 
@@ -81,4 +81,4 @@ def purge(now: datetime | None = None) -> int:
     if not db.session.scalar(select(exists().where(old))):
         return 0  # the usual round of the job runner: no write transaction, no writer lock
     with write_transaction(db.session):
-        return db.session.execute(delete(ThrottledAttempt).where(old)).rowcount
+        return rowcount(db.session.execute(delete(ThrottledAttempt).where(old)))

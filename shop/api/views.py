@@ -42,6 +42,6 @@ def tallies():
            "to": form.date_to.data.isoformat() if form.date_to.data else None},
         currency="CNY",
         rows=[_fields(columns, row) for row in result.rows],
-        totals=_fields(METRIC_COLUMNS, result.totals),
+        totals=_fields(METRIC_COLUMNS, result.require_totals()),
         notes=result.notes,
     )

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
 from shop.core.database import UTCDateTime, utcnow
-from shop.extensions import db
+from shop.extensions import Model
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """An append-only record of a state change made by staff or by the system (actor None)."""
 
     __tablename__ = "audit_entries"

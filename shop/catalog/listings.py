@@ -19,7 +19,7 @@ from shop.catalog.models import Photo, Product
 from shop.cooperatives.exceptions import NotSelling
 from shop.cooperatives.models import Cooperative
 from shop.cooperatives.selling import require_selling
-from shop.core.database import utcnow, write_transaction
+from shop.core.database import rowcount, utcnow, write_transaction
 from shop.core.images import ImageRejected, delete_image, store_image
 from shop.extensions import db
 
@@ -61,9 +61,10 @@ def save_listing(cooperative: Cooperative, data: ListingData, product_id: int | 
                                   stock=stock)
                 db.session.add(product)
             else:
-                product = own_product(cooperative, product_id)
-                if product is None:
+                found = own_product(cooperative, product_id)
+                if found is None:
                     raise ListingError(_("No such product."))
+                product = found
             for name, value in data.__dict__.items():
                 setattr(product, name, value or None if name.startswith("certificate") else value)
             product.description = data.description or ""
@@ -95,13 +96,13 @@ def adjust_stock(cooperative: Cooperative, product_id: int, change: int) -> int:
                                   Product.stock + change >= 0)
             .values(stock=Product.stock + change, updated_at=utcnow()).execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             product = own_product(cooperative, product_id)
             if product is None:
                 raise ListingError(_("No such product."))
             raise ListingError(_("Only %(stock)d in stock: cannot remove %(change)d.", stock=product.stock,
                                  change=-change))
-        return db.session.scalar(select(Product.stock).where(Product.id == product_id))
+        return db.session.execute(select(Product.stock).where(Product.id == product_id)).scalar_one()
 
 
 def add_photo(cooperative: Cooperative, product_id: int, data: bytes) -> Photo:

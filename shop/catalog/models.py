@@ -9,11 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.cooperatives.models import Cooperative
 from shop.core.database import UTCDateTime, utcnow
-from shop.extensions import db
+from shop.extensions import Model
 from shop.regions.models import Region
 
 
-class Category(db.Model):
+class Category(Model):
     """A product category, named in Chinese and English."""
 
     __tablename__ = "categories"
@@ -34,7 +34,7 @@ class Category(db.Model):
         return self.name_en if locale is not None and locale.language == "en" else self.name_zh
 
 
-class Product(db.Model):
+class Product(Model):
     """A listing of one cooperative: what it is, where it grows, how it is sold and at what price."""
 
     __tablename__ = "products"
@@ -97,7 +97,7 @@ class Product(db.Model):
         return self.certificate_valid_until is None or self.certificate_valid_until >= day
 
 
-class Photo(db.Model):
+class Photo(Model):
     """A product photo, stored re-encoded under server-generated file names."""
 
     __tablename__ = "photos"
@@ -115,7 +115,7 @@ class Photo(db.Model):
     product: Mapped[Product] = relationship(back_populates="photos")
 
 
-class SearchTerm(db.Model):
+class SearchTerm(Model):
     """A one- or two-character piece of a product's search text: the index behind catalogue search,
     kept by shop/catalog/search.py.
 

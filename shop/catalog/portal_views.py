@@ -33,6 +33,8 @@ def _listing_form(formdata=None, form: ListingForm | None = None) -> ListingForm
 
 
 def _data(form: ListingForm) -> listings.ListingData:
+    if form.price.fen is None:  # set by validation, which passed
+        raise ValueError("the listing form was not validated")
     return listings.ListingData(
         sku=form.sku.data, name=form.name.data, category_id=form.category.data, unit=form.unit.data,
         spec=form.spec.data, net_weight_g=form.net_weight_g.data, price_fen=form.price.fen,

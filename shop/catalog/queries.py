@@ -4,10 +4,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, UnaryExpression, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from shop.catalog import search
@@ -18,7 +19,7 @@ from shop.extensions import db
 from shop.regions.models import Pairing, Region
 from shop.web.pagination import Page, paginate
 
-SORTS = {
+SORTS: dict[str, tuple[UnaryExpression[Any], ...]] = {
     "newest": (Product.created_at.desc(), Product.id.desc()),
     "price_asc": (Product.price_fen.asc(), Product.id.asc()),
     "price_desc": (Product.price_fen.desc(), Product.id.desc()),

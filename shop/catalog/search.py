@@ -24,6 +24,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 
 from shop.catalog.models import Product, SearchTerm
+from shop.core.database import SessionLike
 
 # Any subset of the query's terms still finds every match; a handful keeps the lookup cheap for long queries.
 MAX_QUERY_TERMS = 6
@@ -65,7 +66,7 @@ def _terms_joined(count: int):
     columns (built once per count: constructing joins is a noticeable share of a search page's time)."""
     tables = [SearchTerm.__table__.alias(f"term_{n}") for n in range(count)]
     products = Product.__table__
-    joined = _TermsFirst(tables[0], products, tables[0].c.product_id == products.c.id)
+    joined: Join = _TermsFirst(tables[0], products, tables[0].c.product_id == products.c.id)
     for table in tables[1:]:
         joined = joined.join(table, table.c.product_id == products.c.id)
     return joined, [table.c.term for table in tables]
@@ -81,6 +82,8 @@ class _TermsFirst(Join):
 
 @compiles(_TermsFirst, "sqlite")
 def _cross_join(join: _TermsFirst, compiler, asfrom=True, from_linter=None, **kw) -> str:
+    if join.onclause is None:  # _terms_joined always gives one
+        raise ValueError("a terms-first join needs an ON clause")
     if from_linter is not None:  # as Join does: the two sides are joined, not a cartesian product
         from_linter.edges.update(product(join.left._from_objects, join.right._from_objects))
     return (f"{join.left._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw)}"
@@ -88,7 +91,7 @@ def _cross_join(join: _TermsFirst, compiler, asfrom=True, from_linter=None, **kw
             f" ON {join.onclause._compiler_dispatch(compiler, from_linter=from_linter, **kw)}")
 
 
-def refresh_terms(connection: Connection | Session, product_ids: Iterable[int]) -> None:
+def refresh_terms(connection: Connection | SessionLike, product_ids: Iterable[int]) -> None:
     """Rewrite the terms of these products from their current search text (inside the caller's
     transaction, after the products were written)."""
     if not isinstance(connection, Connection):
@@ -108,7 +111,10 @@ def _write(connection: Connection, rows: list[tuple[str, int]]) -> None:
         return
     if connection.dialect.name == "postgresql":
         # The driver's connection is the one in the caller's transaction.
-        with connection.connection.driver_connection.cursor() as cursor:
+        driver_connection = connection.connection.driver_connection
+        if driver_connection is None:  # only a connection that was closed or invalidated has none
+            raise RuntimeError("the database connection is closed")
+        with driver_connection.cursor() as cursor:
             with cursor.copy("COPY product_search_terms (term, product_id) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -117,7 +123,7 @@ def _write(connection: Connection, rows: list[tuple[str, int]]) -> None:
                                                            for term, product_id in rows])
 
 
-def reindex_all(session: Session) -> int:
+def reindex_all(session: SessionLike) -> int:
     """Rebuild the terms of every product; returns how many products were indexed."""
     ids = list(session.scalars(select(Product.id).order_by(Product.id)))
     session.execute(SearchTerm.__table__.delete())

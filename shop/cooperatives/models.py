@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from shop.core import credit_code
 from shop.core.database import UTCDateTime, string_enum, utcnow
-from shop.extensions import db
+from shop.extensions import Model
 from shop.regions.models import Region
 
 
@@ -54,7 +54,7 @@ KIND_LABELS = {
 }
 
 
-class Cooperative(db.Model):
+class Cooperative(Model):
     """A supplier in a paired county, verified by staff before its products are shown."""
 
     __tablename__ = "cooperatives"

@@ -1,15 +1,20 @@
 """Which cooperative a portal request works for, and the decorators that require one."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import ParamSpec
 
-from flask import abort, current_app, g, render_template, request
+from flask import abort, g, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from shop.accounts.acting import acting_for
 from shop.cooperatives.exceptions import NotSelling
 from shop.cooperatives.models import Cooperative
-from shop.extensions import db
+from shop.extensions import db, login_manager
+
+P = ParamSpec("P")
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -27,14 +32,14 @@ def current_cooperative() -> Cooperative | None:
     return None
 
 
-def fulfils_orders(view):
+def fulfils_orders(view: Callable[P, ResponseReturnValue]) -> Callable[P, ResponseReturnValue]:
     """Mark a portal view that only fulfils orders already paid: every cooperative may use it, whatever its
     status. Put it below @coop_required."""
-    view.fulfils_orders = True
+    view.fulfils_orders = True  # type: ignore[attr-defined]
     return view
 
 
-def coop_required(view):
+def coop_required(view: Callable[P, ResponseReturnValue]) -> Callable[P, ResponseReturnValue]:
     """Signed-in members of a cooperative; the cooperative is `g.cooperative`. Everything a view looks up
     must be filtered by it, so another cooperative's ids are simply not found (404).
 
@@ -45,9 +50,9 @@ def coop_required(view):
     fulfils = getattr(view, "fulfils_orders", False)
 
     @wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
         if not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()
+            return login_manager.unauthorized()
         cooperative = current_cooperative()
         if cooperative is None:
             several = len(current_user.cooperative_memberships) > 1

@@ -71,12 +71,12 @@ def decide(cooperative_id: int, decision: str):
     if not form.validate():
         return _detail(cooperative, reason_form=form, status=400)
     try:
-        applications.decide(current_user.id, cooperative.id, decision, form.reason.data or "")
+        decided = applications.decide(current_user.id, cooperative.id, decision, form.reason.data or "")
     except applications.ApplicationError as exc:
         form.reason.errors = [str(exc)]
         return _detail(cooperative, reason_form=form, status=400)
     flash(_("“%(name)s” is now “%(status)s”.", name=cooperative.name,
-            status=db.session.get(Cooperative, cooperative.id, populate_existing=True).status_label), "success")
+            status=decided.status_label), "success")
     return redirect(url_for("staff.cooperatives.cooperative_detail", cooperative_id=cooperative.id))
 
 

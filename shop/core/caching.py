@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -24,7 +24,7 @@ class Cache:
         if seconds:
             cached = self._kept.get(key)
             if cached is not None and cached[0] > self.clock():
-                return cached[1]
+                return cast(T, cached[1])  # kept by the compute() of the same key
         value = compute()
         if seconds:
             self._kept[key] = (self.clock() + seconds, value)

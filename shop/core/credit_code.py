@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
 WEIGHTS = [pow(3, i, 31) for i in range(17)]  # 1, 3, 9, 27, 19, 26, ...
@@ -19,7 +20,7 @@ def normalize(code: str) -> str:
     return "".join(code.split()).upper()
 
 
-def validation_error(code: str):
+def validation_error(code: str) -> LazyString | None:
     """None for a valid code, otherwise a translatable sentence saying what is wrong."""
     code = normalize(code)
     if len(code) != LENGTH:

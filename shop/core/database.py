@@ -1,18 +1,25 @@
 """The declarative base, shared column types and database-specific connection settings."""
 from __future__ import annotations
 
+import enum
 import os
+import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from typing import Any, ClassVar, TypeAlias, TypeVar
 
 try:
     import fcntl
-except ImportError:  # Windows has no fcntl: writers there queue on the busy timeout alone
-    fcntl = None
 
-from sqlalchemy import DateTime, Enum, MetaData, event
-from sqlalchemy.engine import Engine
+    HAVE_FLOCK = True
+except ImportError:  # Windows has no fcntl: writers there queue on the busy timeout alone
+    HAVE_FLOCK = False
+
+from sqlalchemy import DateTime, Enum, MetaData, Table, event
+from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names, so Alembic can alter them on every database.
@@ -29,6 +36,10 @@ class Base(DeclarativeBase):
     """Base class of every model."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    __table__: ClassVar[Table]  # every model maps one table (DeclarativeBase allows any FromClause)
+
+
+M = TypeVar("M", bound=Base)
 
 
 def utcnow() -> datetime:
@@ -36,18 +47,18 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def string_enum(enum_class, length: int) -> Enum:
+def string_enum(enum_class: type[enum.Enum], length: int) -> Enum:
     """A Python enum stored as its values in a VARCHAR with a CHECK, the same on every database."""
     return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored in UTC and always returned timezone-aware (SQLite keeps no zone)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -55,7 +66,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(timezone.utc)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -64,6 +75,9 @@ class UTCDateTime(TypeDecorator):
 
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+SessionLike: TypeAlias = Session | scoped_session[Any]
+"""A session, or a scoped_session standing for the current one (as `db.session` does)."""
 
 
 def configure_engine(engine: Engine) -> None:
@@ -75,7 +89,7 @@ def configure_engine(engine: Engine) -> None:
             event.listen(engine, identifier, listener)
 
 
-def _configure_sqlite(dbapi_connection, connection_record):
+def _configure_sqlite(dbapi_connection: sqlite3.Connection, connection_record: ConnectionPoolEntry) -> None:
     """WAL, foreign keys and a busy timeout on every SQLite connection."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -87,38 +101,37 @@ def _configure_sqlite(dbapi_connection, connection_record):
     dbapi_connection.isolation_level = None
 
 
-def _begin_sqlite(conn):
+def _begin_sqlite(conn: Connection) -> None:
     """BEGIN on SQLite, IMMEDIATE for transactions opened by write_transaction()."""
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 @contextmanager
-def write_transaction(session: Session | scoped_session):
+def write_transaction(session: SessionLike) -> Iterator[Session]:
     """One transaction for a service's writes: committed at the end, rolled back on any error.
 
     On SQLite it starts with BEGIN IMMEDIATE, so concurrent writers queue on the busy timeout;
     a read transaction upgraded to a write fails at once with "database is locked" instead.
     Any read-only transaction the request had open is ended first; unsaved changes are a bug.
     """
-    if isinstance(session, scoped_session):
-        session = session()
-    if session.new or session.dirty or session.deleted:
+    current: Session = session() if isinstance(session, scoped_session) else session
+    if current.new or current.dirty or current.deleted:
         raise RuntimeError("write_transaction() started with unsaved changes in the session")
-    if session.in_transaction():
-        session.commit()  # ends the request's read-only transaction; nothing is pending (checked above)
-    with _sqlite_writer_turn(session):
-        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    if current.in_transaction():
+        current.commit()  # ends the request's read-only transaction; nothing is pending (checked above)
+    with _sqlite_writer_turn(current):
+        current.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         try:
-            yield session
-            session.commit()
+            yield current
+            current.commit()
         except BaseException:
-            session.rollback()
+            current.rollback()
             raise
 
 
 @contextmanager
-def _sqlite_writer_turn(session: Session):
+def _sqlite_writer_turn(session: Session) -> Iterator[None]:
     """On SQLite, queue writers on an OS file lock beside the database file.
 
     SQLite's own busy handler polls with growing sleeps (1, 2, 5, 10 ... ms), so a writer waiting
@@ -127,8 +140,8 @@ def _sqlite_writer_turn(session: Session):
     safety net for writers that do not take this lock (e.g. the sqlite3 shell).
     """
     bind = session.get_bind()
-    database = bind.url.database if bind.dialect.name == "sqlite" else None
-    if not database or database == ":memory:" or fcntl is None:
+    database = bind.engine.url.database if bind.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or not HAVE_FLOCK:
         yield
         return
     try:
@@ -144,3 +157,18 @@ def _sqlite_writer_turn(session: Session):
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched (Session.execute() types every result as a plain Result)."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"{type(result).__name__} has no row count: not an UPDATE or DELETE without RETURNING")
+    return result.rowcount
+
+
+def reload(session: SessionLike, model: type[M], ident: int) -> M:
+    """The `model` row with primary key `ident`, read again from the database; LookupError if it is gone."""
+    instance = session.get(model, ident, populate_existing=True)
+    if instance is None:
+        raise LookupError(f"no {model.__name__} with id {ident}")
+    return instance

@@ -13,6 +13,7 @@ import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -82,7 +83,7 @@ def _render(data: bytes, max_pixels: int) -> tuple[bytes, bytes, int, int]:
     return body[:full_length], body[full_length:], width, height
 
 
-def _answer(line: bytes) -> dict:
+def _answer(line: bytes) -> dict[str, Any]:
     """The worker's answer line, or {} when it wrote none that makes sense."""
     try:
         answer = json.loads(line)
@@ -91,7 +92,7 @@ def _answer(line: bytes) -> dict:
     return answer if isinstance(answer, dict) else {}
 
 
-def store_image(data: bytes, folder: str | os.PathLike, max_pixels: int = DEFAULT_MAX_PIXELS) -> StoredImage:
+def store_image(data: bytes, folder: str | os.PathLike[str], max_pixels: int = DEFAULT_MAX_PIXELS) -> StoredImage:
     """Validate `data`, write a full-size and a thumbnail JPEG under new names, return their names.
 
     Either both files are written or neither is."""
@@ -116,7 +117,7 @@ def store_image(data: bytes, folder: str | os.PathLike, max_pixels: int = DEFAUL
     return StoredImage(names[0], names[1], width, height)
 
 
-def delete_image(folder: str | os.PathLike, *names: str) -> None:
+def delete_image(folder: str | os.PathLike[str], *names: str) -> None:
     """Remove stored files, ignoring ones already gone."""
     for name in names:
         try:

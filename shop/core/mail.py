@@ -18,16 +18,17 @@ from flask import current_app, render_template
 from shop.core.database import utcnow
 
 
-def absolute_url(endpoint: str, **values) -> str:
+def absolute_url(endpoint: str, **values: object) -> str:
     """A full link for an email, always under SITE_URL: never the request's Host header, which can be forged.
 
     Built from the URL map alone, so it works outside requests too (commands, background jobs).
     """
     path = current_app.url_map.bind("site.invalid").build(endpoint, values)
-    return current_app.config["SITE_URL"].rstrip("/") + path
+    site: str = current_app.config["SITE_URL"]
+    return site.rstrip("/") + path
 
 
-def build_message(to: str | Iterable[str], subject: str, template: str, **context) -> EmailMessage:
+def build_message(to: str | Iterable[str], subject: str, template: str, **context: object) -> EmailMessage:
     """The message for templates/email/<template>.txt, addressed and dated."""
     return _compose(to, subject, render_template(f"email/{template}.txt", **context))
 
@@ -46,7 +47,7 @@ def _compose(to: str | Iterable[str], subject: str, body: str) -> EmailMessage:
     return message
 
 
-def send_mail(to: str | Iterable[str], subject: str, template: str, **context) -> EmailMessage:
+def send_mail(to: str | Iterable[str], subject: str, template: str, **context: object) -> EmailMessage:
     """Render and send a message with the configured backend ("smtp" or "outbox"); errors propagate."""
     message = build_message(to, subject, template, **context)
     _send(message)
@@ -70,7 +71,7 @@ def _send(message: EmailMessage) -> None:
         raise ValueError(f"unknown MAIL_BACKEND {backend!r}")
 
 
-def send_mail_safely(to: str | Iterable[str], subject: str, template: str, **context) -> bool:
+def send_mail_safely(to: str | Iterable[str], subject: str, template: str, **context: object) -> bool:
     """send_mail that logs a delivery failure and returns False; call it after the data is committed."""
     try:
         send_mail(to, subject, template, **context)

@@ -11,12 +11,12 @@ from flask_babel import force_locale, get_locale
 from sqlalchemy import JSON, Index, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shop.core.database import UTCDateTime, utcnow, write_transaction
+from shop.core.database import UTCDateTime, rowcount, utcnow, write_transaction
 from shop.core.mail import deliver
-from shop.extensions import db
+from shop.extensions import Model, db
 
 
-class QueuedMail(db.Model):
+class QueuedMail(Model):
     """An email to send: which message, about what, in which language. Rendered when it is sent,
     so the request that queued it pays only for one INSERT; failures are retried with a delay."""
 
@@ -26,7 +26,7 @@ class QueuedMail(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     to: Mapped[str] = mapped_column(String(254))
     message: Mapped[str] = mapped_column(String(64))  # a name given to register_messages
-    params: Mapped[dict] = mapped_column(JSON)  # plain values, e.g. {"order_id": 12}
+    params: Mapped[dict[str, object]] = mapped_column(JSON)  # plain values, e.g. {"order_id": 12}
     locale: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -39,7 +39,7 @@ MAX_ATTEMPTS = 8
 RETRY_DELAYS = [timedelta(minutes=1) * 2**n for n in range(MAX_ATTEMPTS)]  # 1, 2, 4 ... 128 minutes
 
 
-MessageBuilder = Callable[..., tuple[str, dict]]
+MessageBuilder = Callable[..., tuple[str, dict[str, object]]]
 """How to build one mail from its queued params: returns (subject, context for templates/email/<name>.txt)."""
 
 
@@ -49,10 +49,11 @@ def register_messages(app: Flask, builders: Mapping[str, MessageBuilder]) -> Non
 
 
 def _builders() -> dict[str, MessageBuilder]:
-    return current_app.extensions.get("outbox_messages", {})
+    builders: dict[str, MessageBuilder] = current_app.extensions.get("outbox_messages", {})
+    return builders
 
 
-def queue_mail(to: str, name: str, **params) -> QueuedMail:
+def queue_mail(to: str, name: str, **params: object) -> QueuedMail:
     """Add a mail to the session, in the current language; it is saved, and later sent, only if the
     caller's transaction commits. `params` must be plain JSON values (ids, not objects)."""
     if name not in _builders():
@@ -99,12 +100,12 @@ def deliver_queued(limit: int = 100, now: datetime | None = None) -> tuple[int, 
 def _claim(mail_id: int, now: datetime) -> QueuedMail | None:
     """Take a message for this runner: push its next attempt back so no other runner picks it up."""
     with write_transaction(db.session):
-        claimed = db.session.execute(
+        claimed = rowcount(db.session.execute(
             update(QueuedMail)
             .where(QueuedMail.id == mail_id, QueuedMail.sent_at.is_(None), QueuedMail.next_attempt_at <= now)
             .values(next_attempt_at=now + timedelta(minutes=10), attempts=QueuedMail.attempts + 1)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
     if not claimed:
         return None
     return db.session.get(QueuedMail, mail_id, populate_existing=True)

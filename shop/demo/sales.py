@@ -52,6 +52,8 @@ def seed_demo_sales(count: int, seed: int = 2026) -> int:
         for product in {p.id: p for p in rng.choices(products, weights, k=rng.randint(1, 3))}.values():
             carts.add_to_cart(carts.CartOwner(user_id=buyer.id), product.id, rng.randint(1, 3))
         province, city, district, street = rng.choice(ADDRESSES)
+        if buyer.mobile is None:  # never: _buyers() finds them by their mobile number
+            raise RuntimeError(f"demo buyer {buyer.id} has no mobile number")
         address = DeliveryAddress(recipient=buyer.name, mobile=buyer.mobile, province=province, city=city,
                                   district=district, street=street)
         order = place_order(buyer.id, address, secrets.token_urlsafe(16), now=when)

@@ -79,11 +79,11 @@ def _seed_catalog(report: SeedReport, written_files: list[str]) -> None:
     db.session.flush()
 
     cooperatives = {}
-    for key, name, county, kind, org_part, description in data.COOPERATIVES:
+    for key, name, county, coop_kind, org_part, description in data.COOPERATIVES:
         coop, created = _get_or_create(
             Cooperative,
             {"credit_code": demo_credit_code(county, org_part)},
-            {"name": name, "county_code": county, "kind": CooperativeKind(kind),
+            {"name": name, "county_code": county, "kind": CooperativeKind(coop_kind),
              "status": VerificationStatus.VERIFIED, "description": description},
         )
         cooperatives[key] = coop

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Row, select, update
@@ -114,7 +115,7 @@ def _place(checkout: CheckoutRequest) -> Order:
     return order
 
 
-def _cart_lines(user_id: int) -> list[Row]:
+def _cart_lines(user_id: int) -> list[Row[*tuple[Any, ...]]]:
     """The user's cart lines (cart id, product id, quantity) in product-id order; EmptyCart if there are none."""
     cart_lines = list(db.session.execute(
         select(CartLine.cart_id, CartLine.product_id, CartLine.quantity)
@@ -125,7 +126,7 @@ def _cart_lines(user_id: int) -> list[Row]:
     return cart_lines
 
 
-def _products(product_ids: list[int]) -> dict[int, Row]:
+def _products(product_ids: list[int]) -> dict[int, Row[*tuple[Any, ...]]]:
     """What an order line snapshots of each product, with its cooperative and county, by product id."""
     return {row.id: row for row in db.session.execute(
         select(Product.id, Product.name, Product.sku, Product.spec, Product.unit, Product.net_weight_g,
@@ -138,7 +139,7 @@ def _products(product_ids: list[int]) -> dict[int, Row]:
     )}
 
 
-def _take_lines(cart_lines: list[Row]) -> list[OrderLine]:
+def _take_lines(cart_lines: list[Row[*tuple[Any, ...]]]) -> list[OrderLine]:
     """Take each line's stock and snapshot it as an order line; OutOfStock for anything no longer on sale."""
     products = _products([line.product_id for line in cart_lines])
     lines = []
@@ -191,7 +192,7 @@ def saved_addresses(user_id: int) -> list[Address]:
         select(Address).where(Address.user_id == user_id).order_by(Address.id.desc()).limit(10)))
 
 
-def _take_stock(product, quantity: int) -> int:
+def _take_stock(product: Row[*tuple[Any, ...]], quantity: int) -> int:
     """Decrement stock only if enough is left (safe on SQLite and PostgreSQL); return the price charged."""
     row = db.session.execute(
         update(Product)
@@ -207,7 +208,8 @@ def _take_stock(product, quantity: int) -> int:
         else:
             message = _("Only %(left)d of “%(name)s” left.", left=left, name=product.name)
         raise OutOfStock(message, product.id, product.name)
-    return row.price_fen
+    charged: int = row.price_fen
+    return charged
 
 
 def _buyer(user_id: int, organization_id: int | None) -> Buyer:

@@ -12,10 +12,10 @@ MOBILE = Regexp(r"^1[3-9]\d{9}$", message=_l("Enter an 11-digit mainland China m
 QUANTITY_MESSAGE = _l("Quantity must be a whole number from 1 to %(max)d.", max=MAX_QUANTITY)
 
 
-class QuantityField(IntegerField):
+class QuantityField(IntegerField):  # type: ignore[misc]  # WTForms is untyped
     """An integer quantity whose parse error says what a buyer can act on."""
 
-    def process_formdata(self, valuelist):
+    def process_formdata(self, valuelist: list[str]) -> None:
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:

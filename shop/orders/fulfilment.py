@@ -6,6 +6,7 @@ cooperative's own lines; never other cooperatives' lines, the order's total or i
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TypeAlias
 
 from sqlalchemy import select
 
@@ -15,8 +16,11 @@ from shop.orders.models import Order, OrderLine, OrderStatus, Shipment
 
 FULFILMENT_TABS = ("to_ship", "shipped")
 
+FulfilmentRow: TypeAlias = tuple[Order, list[OrderLine], Shipment | None]
+"""An order, its lines from the cooperative, and the cooperative's shipment of them (None until shipped)."""
 
-def fulfilment_orders(cooperative_id: int, tab: str = "to_ship", limit: int = 200) -> list:
+
+def fulfilment_orders(cooperative_id: int, tab: str = "to_ship", limit: int = 200) -> list[FulfilmentRow]:
     """Paid orders with lines from this cooperative: (order, its lines from this cooperative, its shipment)."""
     shipped = tab == "shipped"
     lines_here = select(OrderLine.order_id).where(OrderLine.cooperative_id == cooperative_id)
@@ -27,7 +31,7 @@ def fulfilment_orders(cooperative_id: int, tab: str = "to_ship", limit: int = 20
         .order_by(Order.paid_at.desc() if shipped else Order.paid_at).limit(limit)
     ))
     ids = [order.id for order in orders]
-    lines: dict[int, list] = {order_id: [] for order_id in ids}
+    lines: dict[int, list[OrderLine]] = {order_id: [] for order_id in ids}
     for line in db.session.scalars(select(OrderLine).where(OrderLine.order_id.in_(ids),
                                                            OrderLine.cooperative_id == cooperative_id)
                                    .order_by(OrderLine.id)):
@@ -37,7 +41,7 @@ def fulfilment_orders(cooperative_id: int, tab: str = "to_ship", limit: int = 20
     return [(order, lines[order.id], shipments.get(order.id)) for order in orders]
 
 
-def fulfilment_order(cooperative_id: int, number: str):
+def fulfilment_order(cooperative_id: int, number: str) -> Order | None:
     """An order this cooperative has paid lines in, or None."""
     return db.session.scalar(
         select(Order).where(Order.number == number, Order.paid_at.is_not(None),
@@ -48,9 +52,11 @@ def fulfilment_order(cooperative_id: int, number: str):
 PACKING_HEADER = ["订单号", "付款时间", "收货人", "手机号", "省", "市", "区县", "详细地址", "SKU", "商品", "规格", "数量"]
 
 
-def packing_rows(cooperative_id: int) -> Iterator[list]:
+def packing_rows(cooperative_id: int) -> Iterator[list[str | int]]:
     """One row per line still to ship, oldest payment first (for the packing list CSV)."""
     for order, lines, _shipment in fulfilment_orders(cooperative_id, "to_ship", limit=5000):
+        if order.paid_at is None:  # fulfilment_orders() reads paid orders only
+            raise ValueError(f"order {order.number} has no payment time")
         paid = order.paid_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
         for line in lines:
             yield [order.number, paid, order.recipient, order.mobile, order.province, order.city, order.district,

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from shop.audit.services import record
 from shop.catalog.models import Product
-from shop.core.database import utcnow, write_transaction
+from shop.core.database import rowcount, utcnow, write_transaction
 from shop.extensions import db
 from shop.orders.emails import queue_order_mail
 from shop.orders.exceptions import IllegalTransition, OrderError
@@ -41,7 +41,7 @@ def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
 
 
 def _transition(order: Order, target: OrderStatus, actor_id: int | None, now: datetime, note: str = "",
-                kind: str | None = None, params: dict | None = None) -> None:
+                kind: str | None = None, params: dict[str, object] | None = None) -> None:
     """Move `order` to `target` inside the caller's transaction, guarded against a concurrent change; the event
     carries a free-text `note` or a `kind` (with its `params`) that is worded when shown."""
     current = order.status
@@ -54,7 +54,7 @@ def _transition(order: Order, target: OrderStatus, actor_id: int | None, now: da
         update(Order).where(Order.id == order.id, Order.status == current).values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise IllegalTransition(_("The order changed meanwhile; please reload the page."))
     db.session.add(OrderEvent(order_id=order.id, at=now, from_status=current, to_status=target,
                               actor_id=actor_id, note=note[:200], kind=kind, params=params))
@@ -139,7 +139,7 @@ def expire_if_due(order_id: int, now: datetime | None = None) -> Order | None:
 
 
 def record_paid(order: Order, now: datetime, actor_id: int | None = None, kind: str | None = None,
-                params: dict | None = None) -> None:
+                params: dict[str, object] | None = None) -> None:
     """Move a pending order to paid and queue the buyer's mail, inside the caller's write transaction; `kind` and
     `params` say how (e.g. the payment method, see shop.payments.models.PAID_BY)."""
     _transition(order, S.PAID, actor_id, now, kind=kind, params=params)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from typing import Any
 
 from flask import Flask, current_app
 from flask_babel import gettext as _
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from shop.accounts.models import User
 from shop.catalog.models import Product
 from shop.core.database import UTCDateTime, string_enum, utcnow
-from shop.extensions import db
+from shop.extensions import Model
 from shop.organizations.models import KIND_LABELS as ORGANIZATION_KIND_LABELS
 from shop.organizations.models import Organization
 
@@ -55,7 +56,7 @@ BUYER_CLASS_LABELS = {BuyerClass.PUBLIC: _l("Public")} | {
     BuyerClass(kind): label for kind, label in ORGANIZATION_KIND_LABELS.items()}
 
 
-class Cart(db.Model):
+class Cart(Model):
     """A visitor's cart (found by a token in their session) or a user's cart."""
 
     __tablename__ = "carts"
@@ -71,7 +72,7 @@ class Cart(db.Model):
                                                  order_by="CartLine.id")
 
 
-class CartLine(db.Model):
+class CartLine(Model):
     """A product and quantity in a cart, with the price the buyer saw when adding it."""
 
     __tablename__ = "cart_lines"
@@ -106,7 +107,7 @@ class _DeliveryAddress:
         return f"{self.province} {self.city} {self.district} {self.street}"
 
 
-class Address(_DeliveryAddress, db.Model):
+class Address(_DeliveryAddress, Model):
     """A saved delivery address."""
 
     __tablename__ = "addresses"
@@ -116,7 +117,7 @@ class Address(_DeliveryAddress, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Order(_DeliveryAddress, db.Model):
+class Order(_DeliveryAddress, Model):
     """An order: who bought, for whom, where it goes, and where it is in its lifecycle."""
 
     __tablename__ = "orders"
@@ -172,7 +173,7 @@ class Order(_DeliveryAddress, db.Model):
         return sorted({line.cooperative_id for line in self.lines})
 
 
-class OrderLine(db.Model):
+class OrderLine(Model):
     """One product of an order, with a snapshot of everything reports count, taken at purchase time."""
 
     __tablename__ = "order_lines"
@@ -204,7 +205,7 @@ class OrderLine(db.Model):
     shipment: Mapped[Shipment | None] = relationship()
 
 
-class Shipment(db.Model):
+class Shipment(Model):
     """A cooperative's parcel for its lines of an order."""
 
     __tablename__ = "shipments"
@@ -221,7 +222,7 @@ class Shipment(db.Model):
     order: Mapped[Order] = relationship(back_populates="shipments")
 
 
-EventLabel = Callable[[Mapping], str]
+EventLabel = Callable[[Mapping[str, Any]], str]
 """How to word an event of one kind from its params, in the current language."""
 
 EXPIRED = "expired"  # cancelled because the payment time ran out
@@ -233,7 +234,7 @@ def register_event_labels(app: Flask, labels: Mapping[str, EventLabel]) -> None:
     app.extensions.setdefault("order_event_labels", {}).update(labels)
 
 
-class OrderEvent(db.Model):
+class OrderEvent(Model):
     """A timestamped step of an order's lifecycle: the order's timeline."""
 
     __tablename__ = "order_events"
@@ -246,7 +247,7 @@ class OrderEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(String(200), default="")  # free text, e.g. a cancel reason
     kind: Mapped[str | None] = mapped_column(String(32))  # a fixed detail, worded when shown (EVENT_LABELS)
-    params: Mapped[dict | None] = mapped_column(JSON)  # plain values the kind's label needs
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # plain values the kind's label needs
 
     order: Mapped[Order] = relationship(back_populates="events")
 
@@ -261,7 +262,7 @@ class OrderEvent(db.Model):
         return label(self.params or {}) if label else self.note or (self.kind or "")
 
 
-class OrderCounter(db.Model):
+class OrderCounter(Model):
     """The last order number used on a calendar day (China time): BF20261127-000123."""
 
     __tablename__ = "order_counters"

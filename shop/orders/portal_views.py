@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,7 +18,7 @@ bp = Blueprint("orders", __name__)
 
 @bp.get("/")
 @coop_required
-def order_list():
+def order_list() -> ResponseReturnValue:
     tab = request.args.get("tab", "to_ship")
     if tab not in fulfilment.FULFILMENT_TABS:
         abort(400, description=_("Unknown tab"))
@@ -28,7 +29,7 @@ def order_list():
 @bp.post("/<number>/ship")
 @coop_required
 @fulfils_orders
-def ship(number: str):
+def ship(number: str) -> ResponseReturnValue:
     order = fulfilment.fulfilment_order(g.cooperative.id, number)
     if order is None:
         abort(404)
@@ -47,6 +48,6 @@ def ship(number: str):
 
 @bp.get("/packing-list.csv")
 @coop_required
-def packing_list():
+def packing_list() -> ResponseReturnValue:
     rows = list(fulfilment.packing_rows(g.cooperative.id))
     return csv_download("packing-list.csv", fulfilment.PACKING_HEADER, rows, private=True)

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from shop.accounts.models import OrganizationMembership
 from shop.core.timezones import CHINA_TZ
@@ -24,7 +25,7 @@ TABS = {
 }
 
 
-def _visible_to(user_id: int, organization_id: int | None) -> Select:
+def _visible_to(user_id: int, organization_id: int | None) -> Select[Order]:
     """Orders the viewer may see: acting for an organization, its orders; otherwise their own personal ones."""
     if organization_id is not None:
         return select(Order).where(Order.organization_id == organization_id)
@@ -58,7 +59,7 @@ def order_by_number(number: str) -> Order | None:
     return db.session.scalar(select(Order).where(Order.number == number).options(*_details()))
 
 
-def _details():
+def _details() -> tuple[LoaderOption, ...]:
     return (selectinload(Order.lines), selectinload(Order.shipments), selectinload(Order.events),
             selectinload(Order.user), selectinload(Order.organization))
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 from flask import session
 from flask_login import user_logged_in
 
+from shop.accounts.models import User
 from shop.orders.cart import merge_visitor_cart
 
 CART_TOKEN = "cart_token"
 
 
-def _merge_cart(sender, user, **extra) -> None:
+def _merge_cart(sender: object, user: User, **extra: object) -> None:
     token = session.pop(CART_TOKEN, None)
     if token:
         merge_visitor_cart(token, user.id)

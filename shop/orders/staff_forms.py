@@ -26,7 +26,7 @@ class StaffOrderFilterForm(Form):
         Optional(), Regexp(r"^\d{6}$", message=_l("must be a 6-digit region code"))])
     page = IntegerField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1, max=10_000)])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         everything = SelectChoice("", _l("All"))
         self.status.choices = [everything] + [SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +11,7 @@ from shop.orders import lifecycle, queries
 from shop.orders.exceptions import OrderError
 from shop.orders.forms import CancelForm
 from shop.orders.lookups import order_or_404
+from shop.orders.models import Order
 from shop.orders.staff_forms import StaffOrderFilterForm
 from shop.payments import refunds
 from shop.web.forms import error_text
@@ -19,7 +21,7 @@ bp = Blueprint("orders", __name__)
 
 @bp.get("/")
 @staff_required
-def order_list():
+def order_list() -> ResponseReturnValue:
     form = StaffOrderFilterForm(formdata=request.args)
     if not form.validate():
         abort(400, description=error_text(form))
@@ -29,19 +31,19 @@ def order_list():
 
 @bp.get("/<number>")
 @staff_required
-def order_detail(number: str):
+def order_detail(number: str) -> ResponseReturnValue:
     order = order_or_404(number)
     return _order_page(order, CancelForm())
 
 
-def _order_page(order, form: CancelForm):
+def _order_page(order: Order, form: CancelForm) -> str:
     return render_template("staff/order.html", order=order, form=form, payment=refunds.order_payment(order.id),
                            history=refunds.refunds_for(order.id))
 
 
 @bp.post("/<number>/cancel")
 @staff_required
-def order_cancel(number: str):
+def order_cancel(number: str) -> ResponseReturnValue:
     order = order_or_404(number)
     form = CancelForm()
     if not form.validate():

@@ -4,11 +4,14 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
 from shop.accounts.acting import acting_organization_id
+from shop.accounts.decorators import login_required
 from shop.orders import cart as carts
 from shop.orders import lifecycle, queries
 from shop.orders.checkout import DeliveryAddress, place_order, saved_addresses
@@ -17,6 +20,7 @@ from shop.orders.forms import AddToCartForm, CheckoutForm, QuantityForm
 from shop.orders.lookups import buyer_order_or_404
 from shop.orders.models import OrderStatus
 from shop.orders.signals import CART_TOKEN
+from shop.organizations.models import Organization
 from shop.payments import refunds
 from shop.web.forms import ConfirmForm, error_text, require_confirmation
 
@@ -36,14 +40,14 @@ def cart_owner(create: bool = False) -> carts.CartOwner:
 
 
 @bp.get("/cart")
-def cart():
+def cart() -> ResponseReturnValue:
     rows = carts.cart_rows(cart_owner())
     total = sum(row.subtotal_fen for row in rows if row.available)
     return render_template("orders/cart.html", rows=rows, total=total, form=ConfirmForm())
 
 
 @bp.post("/cart/add")
-def cart_add():
+def cart_add() -> ResponseReturnValue:
     form = AddToCartForm()
     if not form.validate():
         flash(error_text(form), "error")
@@ -58,7 +62,7 @@ def cart_add():
 
 
 @bp.post("/cart/<int:product_id>")
-def cart_update(product_id: int):
+def cart_update(product_id: int) -> ResponseReturnValue:
     form = QuantityForm()
     if not form.validate():
         flash(error_text(form), "error")
@@ -71,7 +75,7 @@ def cart_update(product_id: int):
 
 
 @bp.post("/cart/<int:product_id>/remove")
-def cart_remove(product_id: int):
+def cart_remove(product_id: int) -> ResponseReturnValue:
     require_confirmation()
     try:
         carts.remove_line(cart_owner(), product_id)
@@ -80,7 +84,7 @@ def cart_remove(product_id: int):
     return redirect(url_for("orders.cart"))
 
 
-def _checkout_form(formdata=None) -> CheckoutForm:
+def _checkout_form(formdata: MultiDict[str, str] | None = None) -> CheckoutForm:
     form = CheckoutForm(formdata=formdata)
     choices = [SelectChoice("self", _("Myself (public buyer)"))]
     choices += [_buy_for(m.organization) for m in current_user.organization_memberships]
@@ -88,7 +92,7 @@ def _checkout_form(formdata=None) -> CheckoutForm:
     return form
 
 
-def _buy_for(organization) -> SelectChoice:
+def _buy_for(organization: Organization) -> SelectChoice:
     """A suspended organization is shown but cannot be picked; a form from before the suspension is refused by
     the checkout, which says why."""
     if organization.is_active:
@@ -97,7 +101,8 @@ def _buy_for(organization) -> SelectChoice:
                         render_kw={"disabled": True})
 
 
-def _render_checkout(form: CheckoutForm, status: int = 200, rows=None):
+def _render_checkout(form: CheckoutForm, status: int = 200,
+                     rows: list[carts.CartRow] | None = None) -> ResponseReturnValue:
     rows = carts.cart_rows(cart_owner()) if rows is None else rows
     total = sum(row.subtotal_fen for row in rows if row.available)
     form.expected_total.data = str(total)
@@ -108,7 +113,7 @@ def _render_checkout(form: CheckoutForm, status: int = 200, rows=None):
 
 @bp.get("/checkout")
 @login_required
-def checkout():
+def checkout() -> ResponseReturnValue:
     rows = carts.cart_rows(cart_owner())
     if not rows:
         flash(_("Your cart is empty."), "error")
@@ -128,7 +133,7 @@ def checkout():
 
 @bp.post("/checkout")
 @login_required
-def checkout_submit():
+def checkout_submit() -> ResponseReturnValue:
     form = _checkout_form(formdata=request.form)
     if not form.validate():
         return _render_checkout(form, 400)
@@ -157,7 +162,7 @@ def checkout_submit():
 
 @bp.get("/orders")
 @login_required
-def order_list():
+def order_list() -> ResponseReturnValue:
     tab = request.args.get("tab")
     if tab is not None and tab not in queries.TABS:
         abort(400, description=_("Unknown tab"))
@@ -170,7 +175,7 @@ def order_list():
 
 @bp.get("/orders/<number>")
 @login_required
-def order_detail(number: str):
+def order_detail(number: str) -> ResponseReturnValue:
     order = buyer_order_or_404(number)
     if order.status == OrderStatus.PENDING_PAYMENT and lifecycle.expire_if_due(order.id) is not None:
         order = buyer_order_or_404(number)
@@ -180,7 +185,7 @@ def order_detail(number: str):
 
 @bp.post("/orders/<number>/cancel")
 @login_required
-def order_cancel(number: str):
+def order_cancel(number: str) -> ResponseReturnValue:
     order = buyer_order_or_404(number)
     require_confirmation()
     try:
@@ -193,7 +198,7 @@ def order_cancel(number: str):
 
 @bp.post("/orders/<number>/receive")
 @login_required
-def order_receive(number: str):
+def order_receive(number: str) -> ResponseReturnValue:
     order = buyer_order_or_404(number)
     require_confirmation()
     try:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from shop.accounts.models import OrganizationMembership
 from shop.core import credit_code
 from shop.core.database import UTCDateTime, string_enum, utcnow
-from shop.extensions import db
+from shop.extensions import Model
 from shop.regions.models import Region
 
 
@@ -32,7 +32,7 @@ KIND_LABELS = {
 }
 
 
-class Organization(db.Model):
+class Organization(Model):
     """An organization that buys, with what its invoices need."""
 
     __tablename__ = "organizations"

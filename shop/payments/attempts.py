@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from shop.core.database import utcnow, write_transaction
+from shop.core.database import reload, utcnow, write_transaction
 from shop.extensions import db
 from shop.orders import lifecycle
 from shop.orders.models import Order, OrderStatus
@@ -99,11 +99,11 @@ def start_stripe_payment(order_id: int, method: Method) -> PaymentAttempt:
             current_app.logger.warning("creating a PaymentIntent for %s failed: %s", order.number, exc)
             raise _unavailable(exc) from exc
         _save_intent(attempt.id, intent, first=True)
-    return db.session.get(PaymentAttempt, attempt.id, populate_existing=True)
+    return reload(db.session, PaymentAttempt, attempt.id)
 
 
 def _save_intent(attempt_id: int, intent: Intent, first: bool = False) -> None:
-    values: dict = {"status": _STATUS_FROM_STRIPE.get(intent.status, AttemptStatus.CREATED)}
+    values: dict[str, object] = {"status": _STATUS_FROM_STRIPE.get(intent.status, AttemptStatus.CREATED)}
     if first:
         values |= {"intent_id": intent.id, "client_secret": intent.client_secret}
     if intent.status == "requires_payment_method" and intent.failure_message:
@@ -111,7 +111,7 @@ def _save_intent(attempt_id: int, intent: Intent, first: bool = False) -> None:
     _update_attempt(attempt_id, **values)
 
 
-def _update_attempt(attempt_id: int, **values) -> None:
+def _update_attempt(attempt_id: int, **values: object) -> None:
     """Change an attempt unless an event already made it final (succeeded, canceled)."""
     with write_transaction(db.session):
         db.session.execute(
@@ -149,7 +149,7 @@ def pay_with_card(order_id: int, attempt_id: int, token: str) -> PaymentAttempt:
         current_app.logger.warning("confirming %s failed: %s", attempt.intent_id, exc)
         raise _unavailable(exc) from exc
     _save_intent(attempt.id, intent)
-    return db.session.get(PaymentAttempt, attempt.id, populate_existing=True)
+    return reload(db.session, PaymentAttempt, attempt.id)
 
 
 def choose_bank_transfer(order_id: int, now: datetime | None = None) -> Order:
@@ -191,7 +191,10 @@ def cancel_abandoned_intents(limit: int = 100) -> int:
         .order_by(PaymentAttempt.id).limit(limit)
     ))
     cancelled = 0
+    message: str | None
     for attempt_id, intent_id, key in abandoned:
+        if intent_id is None:  # the query asks for attempts with an intent
+            raise ValueError(f"payment attempt {attempt_id} has no PaymentIntent")
         try:
             gateway.cancel_intent(intent_id, idempotency_key=f"cancel-{key}")
         except GatewayUnavailable:

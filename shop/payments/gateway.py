@@ -3,16 +3,21 @@ returning plain values so that nothing else in the code depends on the `stripe` 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any, ParamSpec, TypeVar
 
 import stripe
 from flask import current_app
+from stripe.params import EventListParams, PaymentIntentCreateParams, PaymentIntentUpdateParams
 
 from shop.payments.models import CURRENCY
 
 WEBHOOK_TOLERANCE_SECONDS = 300  # Stripe's own default: older signatures are replays
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class GatewayError(Exception):
@@ -73,7 +78,7 @@ class OtherEvent:
 Event = IntentEvent | RefundEvent | OtherEvent
 
 
-def _intent(data: dict) -> Intent:
+def _intent(data: dict[str, Any]) -> Intent:
     error = data.get("last_payment_error") or {}
     return Intent(id=data["id"], status=data.get("status") or "", amount=int(data.get("amount") or 0),
                   currency=str(data.get("currency") or "").lower(), client_secret=data.get("client_secret"),
@@ -81,7 +86,7 @@ def _intent(data: dict) -> Intent:
                   failure_message=error.get("message"))
 
 
-def event_from_dict(data: dict) -> Event:
+def event_from_dict(data: dict[str, Any]) -> Event:
     """The shop's view of a Stripe event given as JSON-like dicts (webhook body or listed event)."""
     try:
         event_id, kind = str(data["id"]), str(data["type"])
@@ -111,7 +116,7 @@ class StripeGateway:
             http_client=http_client or stripe.RequestsClient(timeout=timeout),
         )
 
-    def _call(self, fn, *args, **kwargs):
+    def _call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return fn(*args, **kwargs)
         except stripe.CardError as exc:
@@ -122,8 +127,12 @@ class StripeGateway:
             raise GatewayError(exc.user_message or str(exc) or exc.__class__.__name__) from exc
 
     def create_intent(self, *, amount_fen: int, order_number: str, method: str, idempotency_key: str) -> Intent:
-        params = {"amount": amount_fen, "currency": CURRENCY, "payment_method_types": [method],
-                  "metadata": {"order_number": order_number}}
+        # stripe-python's typed params name only allowed_payment_method_types; the API (and localstripe) take
+        # payment_method_types, which the shop has always sent.
+        params: PaymentIntentCreateParams = {
+            "amount": amount_fen, "currency": CURRENCY,
+            "payment_method_types": [method],  # type: ignore[typeddict-unknown-key]
+            "metadata": {"order_number": order_number}}
         if method == "wechat_pay":
             params["payment_method_options"] = {"wechat_pay": {"client": "web"}}
         intent = self._call(self.client.v1.payment_intents.create, params=params,
@@ -136,8 +145,10 @@ class StripeGateway:
         customer = self._call(self.client.v1.customers.create, params={"source": token},
                               options={"idempotency_key": f"{idempotency_key}-customer-{token}"})
         source = customer.to_dict().get("default_source")
-        self._call(self.client.v1.payment_intents.update, intent_id,
-                   params={"customer": customer.id, "payment_method": source})
+        if not isinstance(source, str):  # a customer made from a card token has that card as its default
+            raise GatewayError("Stripe returned no card for this token")
+        params: PaymentIntentUpdateParams = {"customer": customer.id, "payment_method": source}
+        self._call(self.client.v1.payment_intents.update, intent_id, params=params)
         return _intent(self._call(self.client.v1.payment_intents.confirm, intent_id).to_dict())
 
     def cancel_intent(self, intent_id: str, idempotency_key: str) -> None:
@@ -155,7 +166,7 @@ class StripeGateway:
 
     def recent_events(self, since: datetime) -> Iterator[Event]:
         """Payment and refund events created since `since`, oldest first."""
-        params = {"created": {"gte": int(since.timestamp())}, "limit": 100}
+        params: EventListParams = {"created": {"gte": int(since.timestamp())}, "limit": 100}
         page = self._call(self.client.v1.events.list, params=params)
         events = [event_from_dict(event.to_dict()) for event in page.auto_paging_iter()]
         events.sort(key=lambda event: (event.created, event.event_id))
@@ -179,8 +190,8 @@ class StripeGateway:
 
 def get_gateway() -> StripeGateway | None:
     """The app's gateway, or None when Stripe is not configured."""
-    app = current_app._get_current_object()
-    gateway = app.extensions.get("stripe_gateway")
+    app = current_app
+    gateway: StripeGateway | None = app.extensions.get("stripe_gateway")
     if gateway is None and app.config.get("STRIPE_SECRET_KEY"):
         gateway = app.extensions["stripe_gateway"] = StripeGateway(
             app.config["STRIPE_SECRET_KEY"], app.config.get("STRIPE_WEBHOOK_SECRET") or "",

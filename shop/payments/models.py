@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.core.database import UTCDateTime, string_enum, utcnow
-from shop.extensions import db
+from shop.extensions import Model
 from shop.orders.models import EventLabel, Order, OrderLine
 
 CURRENCY = "cny"
@@ -33,9 +35,10 @@ STRIPE_METHODS = (Method.CARD, Method.ALIPAY, Method.WECHAT_PAY)
 PAID_BY = "paid_by"  # an order event: paid, with params {"method": a Method value}
 
 
-def _paid_by(params) -> str:
-    method = params.get("method")
-    return str(METHOD_LABELS.get(method, method or ""))
+def _paid_by(params: Mapping[str, Any]) -> str:
+    method = str(params.get("method") or "")
+    label = METHOD_LABELS.get(Method(method)) if method in Method._value2member_map_ else None
+    return str(label or method)
 
 
 EVENT_LABELS: dict[str, EventLabel] = {PAID_BY: _paid_by}  # registered in create_app
@@ -56,7 +59,7 @@ class AttemptStatus(enum.StrEnum):
 FINAL_ATTEMPT_STATUSES = {AttemptStatus.SUCCEEDED, AttemptStatus.CANCELED}
 
 
-class PaymentAttempt(db.Model):
+class PaymentAttempt(Model):
     """One try at paying an order through Stripe: one PaymentIntent, created with a stored idempotency key
     so that a retry after a timeout finds the same intent instead of charging twice."""
 
@@ -79,7 +82,7 @@ class PaymentAttempt(db.Model):
     order: Mapped[Order] = relationship()
 
 
-class Payment(db.Model):
+class Payment(Model):
     """Money received for an order: a succeeded PaymentIntent or a bank transfer recorded by staff."""
 
     __tablename__ = "payments"
@@ -105,7 +108,7 @@ class Payment(db.Model):
         return str(METHOD_LABELS[self.method])
 
 
-class StripeEvent(db.Model):
+class StripeEvent(Model):
     """A Stripe event the shop has handled; the unique event id makes a repeated delivery a no-op."""
 
     __tablename__ = "stripe_events"
@@ -133,7 +136,7 @@ REFUND_STATUS_LABELS = {
 }
 
 
-class Refund(db.Model):
+class Refund(Model):
     """Money given back from one payment. Staff refunds name order lines (see RefundLine); an automatic
     refund of a payment that arrived too late, or twice, has no lines and never counted as a sale."""
 
@@ -165,7 +168,7 @@ class Refund(db.Model):
         return str(REFUND_STATUS_LABELS[self.status])
 
 
-class RefundLine(db.Model):
+class RefundLine(Model):
     """How much of one order line a refund gives back: quantity and amount in fen."""
 
     __tablename__ = "refund_lines"
@@ -194,7 +197,7 @@ ALERT_KIND_LABELS = {
 }
 
 
-class PaymentAlert(db.Model):
+class PaymentAlert(Model):
     """Something about money that staff must look at (a mismatched amount, a late payment refunded ...)."""
 
     __tablename__ = "payment_alerts"
@@ -203,7 +206,7 @@ class PaymentAlert(db.Model):
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     message: Mapped[str] = mapped_column(String(500))
-    details: Mapped[dict | None] = mapped_column(JSON)
+    details: Mapped[dict[str, object] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shop.audit.services import record
-from shop.core.database import utcnow, write_transaction
+from shop.core.database import reload, rowcount, utcnow, write_transaction
 from shop.core.money import format_fen
 from shop.extensions import db
 from shop.orders import lifecycle
@@ -79,7 +79,7 @@ def refund_order(order_id: int, quantities: dict[int, int], *, reason: str, rest
         return existing
     if refund.status == RefundStatus.PENDING:
         submit_refund(refund.id)
-    return db.session.get(Refund, refund.id, populate_existing=True)
+    return reload(db.session, Refund, refund.id)
 
 
 def _write_refund(order_id: int, quantities: dict[int, int], reason: str, restock: bool, actor_id: int,
@@ -144,7 +144,7 @@ def refund_whole_payment(payment: Payment, reason: str, now: datetime) -> Refund
 def submit_refund(refund_id: int) -> Refund:
     """Ask Stripe for a pending refund (idempotently); a network failure leaves it pending for the next
     round of the job runner, a refusal marks it failed and alerts staff."""
-    refund = db.session.get(Refund, refund_id, populate_existing=True)
+    refund = reload(db.session, Refund, refund_id)
     gateway = get_gateway()
     if refund.status != RefundStatus.PENDING or refund.provider_refund_id or gateway is None:
         return refund
@@ -161,26 +161,26 @@ def submit_refund(refund_id: int) -> Refund:
             raise_alert(order.id, "refund_failed",
                         _("Stripe refused the refund of %(amount)s for order %(number)s: %(error)s",
                           amount=format_fen(refund.amount_fen), number=order.number, error=str(exc)))
-        return db.session.get(Refund, refund_id, populate_existing=True)
+        return reload(db.session, Refund, refund_id)
     with write_transaction(db.session):
         db.session.execute(update(Refund).where(Refund.id == refund.id).values(provider_refund_id=provider_id))
         if status == "succeeded":
             _finish(refund.id, RefundStatus.SUCCEEDED)
         elif status in ("failed", "canceled"):
             _finish(refund.id, RefundStatus.FAILED, failure=f"Stripe: {status}")
-    return db.session.get(Refund, refund_id, populate_existing=True)
+    return reload(db.session, Refund, refund_id)
 
 
 def _finish(refund_id: int, status: RefundStatus, failure: str | None = None, now: datetime | None = None) -> bool:
     """Settle a pending refund (inside the caller's transaction); False when it was settled already."""
-    values: dict = {"status": status}
+    values: dict[str, object] = {"status": status}
     if status == RefundStatus.SUCCEEDED:
         values["refunded_at"] = now or utcnow()
     if failure:
         values["failure_message"] = failure[:300]
     result = db.session.execute(update(Refund).where(Refund.id == refund_id, Refund.status == RefundStatus.PENDING)
                                 .values(**values).execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def settle_from_stripe(provider_refund_id: str, stripe_status: str, now: datetime) -> str:

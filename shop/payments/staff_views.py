@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select, update
 
 from shop.accounts.decorators import staff_required
 from shop.audit.services import record
-from shop.core.database import utcnow, write_transaction
+from shop.core.database import reload, rowcount, utcnow, write_transaction
 from shop.core.money import format_fen
 from shop.extensions import db
 from shop.orders.lookups import order_or_404
@@ -27,42 +28,44 @@ def _open_alerts() -> list[PaymentAlert]:
                                    .order_by(PaymentAlert.id.desc()).limit(200)))
 
 
-def _overview(form: BankTransferForm, status: int = 200):
+def _overview(form: BankTransferForm, status: int = 200) -> tuple[str, int]:
     return render_template("staff/payments.html", form=form, alerts=_open_alerts(), resolve_form=ConfirmForm()), status
 
 
 @bp.get("/")
 @staff_required
-def overview():
+def overview() -> ResponseReturnValue:
     return _overview(BankTransferForm(formdata=None, order=request.args.get("order", "")))
 
 
 @bp.post("/bank-transfers")
 @staff_required
-def record_bank_transfer():
+def record_bank_transfer() -> ResponseReturnValue:
     form = BankTransferForm()
     if not form.validate():
         return _overview(form, 400)
+    if form.amount.fen is None:  # set by validation, which passed
+        raise ValueError("the bank transfer form was not validated")
     try:
         payment = bank_transfers.record_bank_transfer(form.order.data, form.amount.fen, form.bank_serial.data,
                                                       form.payer.data or "", current_user.id)
     except PaymentError as exc:
         form.amount.errors = [str(exc)]
         return _overview(form, 400)
-    number = db.session.get(Order, payment.order_id).number
+    number = reload(db.session, Order, payment.order_id).number
     flash(_("Bank transfer recorded; order %(number)s is paid.", number=number), "success")
     return redirect(url_for("staff.payments.overview"))
 
 
 @bp.post("/alerts/<int:alert_id>/resolve")
 @staff_required
-def resolve_alert(alert_id: int):
+def resolve_alert(alert_id: int) -> ResponseReturnValue:
     require_confirmation()
     with write_transaction(db.session):
-        done = db.session.execute(
+        done = rowcount(db.session.execute(
             update(PaymentAlert).where(PaymentAlert.id == alert_id, PaymentAlert.resolved_at.is_(None))
             .values(resolved_at=utcnow(), resolved_by=current_user.id)
-        ).rowcount
+        ))
         if done:
             record(current_user.id, "payment.alert_resolved", "payment_alert", alert_id)
     if not done:
@@ -71,8 +74,8 @@ def resolve_alert(alert_id: int):
     return redirect(url_for("staff.payments.overview"))
 
 
-def _refund_page(order, form: RefundForm, quantities: dict[int, int] | None = None, errors: list[str] | None = None,
-                 status: int = 200):
+def _refund_page(order: Order, form: RefundForm, quantities: dict[int, int] | None = None,
+                 errors: list[str] | None = None, status: int = 200) -> tuple[str, int]:
     return render_template("staff/refund.html", order=order, form=form, quantities=quantities or {},
                            errors=errors or [], refunded=refunds.refunded_quantities(order.id),
                            payment=refunds.order_payment(order.id), history=refunds.refunds_for(order.id)), status
@@ -80,14 +83,14 @@ def _refund_page(order, form: RefundForm, quantities: dict[int, int] | None = No
 
 @bp.get("/orders/<number>/refund")
 @staff_required
-def refund(number: str):
+def refund(number: str) -> ResponseReturnValue:
     order = order_or_404(number)
     return _refund_page(order, RefundForm(formdata=None, request_token=refunds.new_request_token()))
 
 
 @bp.post("/orders/<number>/refund")
 @staff_required
-def refund_submit(number: str):
+def refund_submit(number: str) -> ResponseReturnValue:
     order = order_or_404(number)
     form = RefundForm()
     quantities: dict[int, int] = {}

@@ -4,9 +4,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import login_required
 
+from shop.accounts.decorators import login_required
 from shop.extensions import csrf
 from shop.orders.lookups import buyer_order_or_404
 from shop.orders.models import OrderStatus
@@ -20,14 +21,14 @@ from shop.web.forms import ConfirmForm, require_confirmation
 bp = Blueprint("payments", __name__)
 
 
-def _not_payable(number: str, exc: PaymentError):
+def _not_payable(number: str, exc: PaymentError) -> ResponseReturnValue:
     flash(str(exc), "error")
     return redirect(url_for("orders.order_detail", number=number))
 
 
 @bp.get("/orders/<number>/pay")
 @login_required
-def pay(number: str):
+def pay(number: str) -> ResponseReturnValue:
     order = buyer_order_or_404(number)
     try:
         order = attempts.payable_order(order.id)
@@ -40,7 +41,7 @@ def pay(number: str):
 
 @bp.post("/orders/<number>/pay/<method>")
 @login_required
-def start(number: str, method: str):
+def start(number: str, method: str) -> ResponseReturnValue:
     order = buyer_order_or_404(number)
     if method not in {m.value for m in STRIPE_METHODS}:
         abort(404)
@@ -69,7 +70,7 @@ def _stripe_csp() -> str:
 
 @bp.get("/orders/<number>/pay/attempts/<int:attempt_id>")
 @login_required
-def attempt(number: str, attempt_id: int):
+def attempt(number: str, attempt_id: int) -> ResponseReturnValue:
     order = buyer_order_or_404(number)
     found = attempts.find_attempt(order, attempt_id)
     if found is None or found.method == Method.BANK_TRANSFER:
@@ -88,7 +89,7 @@ def attempt(number: str, attempt_id: int):
 
 @bp.post("/orders/<number>/pay/attempts/<int:attempt_id>/card")
 @login_required
-def card(number: str, attempt_id: int):
+def card(number: str, attempt_id: int) -> ResponseReturnValue:
     """The page's script posts the Stripe.js card token here (JSON; CSRF token in the X-CSRFToken header)."""
     order = buyer_order_or_404(number)
     body = request.get_json(silent=True)
@@ -107,7 +108,7 @@ def card(number: str, attempt_id: int):
 
 @bp.get("/orders/<number>/pay/done")
 @login_required
-def done(number: str):
+def done(number: str) -> ResponseReturnValue:
     """Where the buyer lands after paying: the order's true state, waiting for Stripe's event if needed."""
     order = buyer_order_or_404(number)
     attempt_id = request.args.get("attempt", "")
@@ -123,7 +124,7 @@ def done(number: str):
 
 @bp.post("/orders/<number>/pay/bank-transfer")
 @login_required
-def bank_transfer(number: str):
+def bank_transfer(number: str) -> ResponseReturnValue:
     order = buyer_order_or_404(number)
     require_confirmation()
     try:
@@ -135,7 +136,7 @@ def bank_transfer(number: str):
 
 @bp.get("/orders/<number>/pay/bank-transfer")
 @login_required
-def bank_details(number: str):
+def bank_details(number: str) -> ResponseReturnValue:
     order = buyer_order_or_404(number)
     if not attempts.bank_transfer_offered(order):
         abort(404)
@@ -144,8 +145,8 @@ def bank_details(number: str):
 
 
 @bp.post("/payments/stripe/webhook")
-@csrf.exempt
-def stripe_webhook():
+@csrf.exempt  # type: ignore[untyped-decorator]  # Flask-WTF is untyped
+def stripe_webhook() -> ResponseReturnValue:
     """Stripe's signed events. 400 for anything not verifiably from Stripe; 200 once handled (or seen)."""
     gateway = get_gateway()
     if gateway is None:

@@ -6,7 +6,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy import insert, select, update
 
@@ -110,7 +110,7 @@ def import_regions(rows: list[RegionRow]) -> tuple[int, int]:
     existing = {r.code: r._asdict() for r in db.session.execute(select(*columns))}
     known = set(existing) | {r.code for r in rows}
     errors = []
-    records = []
+    records: list[dict[str, Any]] = []  # column values, flags included
     for row in rows:
         parent = _parent_of(row.code, known)
         if parent is not None and parent not in known:

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.core.database import string_enum
-from shop.extensions import db
+from shop.extensions import Model
 
 
 class RegionLevel(enum.StrEnum):
@@ -18,7 +18,7 @@ class RegionLevel(enum.StrEnum):
     COUNTY = "county"
 
 
-class Region(db.Model):
+class Region(Model):
     """One node of the administrative tree, keyed by its 6-digit GB/T 2260 code."""
 
     __tablename__ = "regions"
@@ -75,7 +75,7 @@ PAIRING_KIND_LABELS = {
 }
 
 
-class Pairing(db.Model):
+class Pairing(Model):
     """A helper region's assistance to a recipient county over a period."""
 
     __tablename__ = "pairings"

@@ -1,6 +1,7 @@
 """`flask --app wsgi export-tallies`: the staff exports from the command line."""
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -25,8 +26,9 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--category", type=click.IntRange(min=1))
 @click.option("--county", help="6-digit origin county code")
 @with_appcontext
-def export_tallies_command(by, date_from, date_to, fmt, output, buyer_class, organization, cooperative, category,
-                           county) -> None:
+def export_tallies_command(by: str, date_from: datetime | None, date_to: datetime | None, fmt: str, output: Path,
+                           buyer_class: str | None, organization: int | None, cooperative: int | None,
+                           category: int | None, county: str | None) -> None:
     """Write sales tallies as CSV (UTF-8 with BOM) or XLSX, the same as the staff page's downloads."""
     first, last = (date_from.date() if date_from else None), (date_to.date() if date_to else None)
     if first and last and last < first:

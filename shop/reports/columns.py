@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from shop.core.money import fen_to_yuan_str, format_fen, kilograms
-from shop.reports.ledger import Grouping, Row
+from shop.reports.ledger import Grouping, Key, Row
 
 # Cell formats. money: fen, shown in yuan; weight: grams, shown in kilograms; count: a whole number (counts and
 # ids); text: neutralised in exports; date: an ISO month or day ("2026-04", "2026-04-01"), a date cell in Excel.
@@ -30,31 +29,37 @@ class Column:
     format: str = TEXT
     source: str | None = None
 
-    def raw(self, row: Row) -> Any:
+    def raw(self, row: Row) -> Key:
         """The stored value: fen, grams, a count, an id or a text."""
         return getattr(row, self.source) if self.source else row.keys.get(self.key, "")
 
-    def value(self, row: Row) -> object:
-        """The value in an export: yuan and kilograms as exact Decimals (2 and 3 places), anything else as is."""
+    def amount(self, row: Row) -> int:
+        """A metric's stored value (fen, grams or a count), which is always a whole number."""
         value = self.raw(row)
-        if self.format == MONEY:
-            return Decimal(fen_to_yuan_str(value))
-        if self.format == WEIGHT:
-            return Decimal(kilograms(value))
+        if not isinstance(value, int):
+            raise TypeError(f"the column {self.key!r} holds {value!r}, not a whole number")
         return value
 
-    def json(self, row: Row) -> object:
+    def value(self, row: Row) -> Key | Decimal:
+        """The value in an export: yuan and kilograms as exact Decimals (2 and 3 places), anything else as is."""
+        if self.format == MONEY:
+            return Decimal(fen_to_yuan_str(self.amount(row)))
+        if self.format == WEIGHT:
+            return Decimal(kilograms(self.amount(row)))
+        return self.raw(row)
+
+    def json(self, row: Row) -> Key:
         """The value in the API: yuan and kilograms as exact decimal text (JSON numbers would be floats)."""
         value = self.value(row)
         return str(value) if isinstance(value, Decimal) else value
 
     def shown(self, row: Row) -> str:
         """The value on the staff page: ¥1,234.50 for money, 1,234.500 for kilograms, anything else as text."""
-        value = self.raw(row)
         if self.format == MONEY:
-            return format_fen(value)
+            return format_fen(self.amount(row))
         if self.format == WEIGHT:
-            return kilograms(value, grouping=True)
+            return kilograms(self.amount(row), grouping=True)
+        value = self.raw(row)
         return "" if value is None else str(value)
 
 

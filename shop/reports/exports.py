@@ -9,15 +9,20 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from shop.core import spreadsheets
 from shop.reports.columns import COUNT, DATE, METRIC_COLUMNS, MONEY, WEIGHT, Column, columns_of
-from shop.reports.ledger import Row, Tally
+from shop.reports.ledger import Key, Row, Tally
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 NUMBER_FORMATS = {COUNT: "0", WEIGHT: "0.000", MONEY: "#,##0.00"}
 TITLE = "帮扶集市 销售统计"
@@ -46,8 +51,9 @@ def csv_lines(tally: Tally) -> Iterator[str]:
     return spreadsheets.csv_lines(header(tally), rows(tally))
 
 
-def _text_cell(sheet, value) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+def _text_cell(sheet: WriteOnlyWorksheet, value: Key | Decimal) -> Cell:
+    # openpyxl writes a Decimal as an exact number; its type stubs leave Decimal out.
+    cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
     return cell
@@ -60,12 +66,12 @@ def _date(text: str) -> tuple[datetime, str]:
     return day, "yyyy-mm" if len(parts) == 2 else "yyyy-mm-dd"
 
 
-def _cell(sheet, column: Column, row: Row) -> WriteOnlyCell:
+def _cell(sheet: WriteOnlyWorksheet, column: Column, row: Row) -> Cell:
     """A typed cell: numbers as exact numbers (Decimal, no float on the way), dates as dates, text as text."""
     value = column.value(row)
     if column.format == DATE and isinstance(value, str) and value:
-        value, number_format = _date(value)
-        cell = WriteOnlyCell(sheet, value=value)
+        day, number_format = _date(value)
+        cell = WriteOnlyCell(sheet, value=day)
         cell.number_format = number_format
         return cell
     cell = _text_cell(sheet, value)
@@ -74,7 +80,7 @@ def _cell(sheet, column: Column, row: Row) -> WriteOnlyCell:
     return cell
 
 
-def _bold(cells: list[WriteOnlyCell]) -> list[WriteOnlyCell]:
+def _bold(cells: list[Cell]) -> list[Cell]:
     for cell in cells:
         cell.font = Font(bold=True)
     return cells

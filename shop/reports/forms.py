@@ -1,9 +1,11 @@
 """The tallies' filters, read from a query string (staff page, exports and the API share them)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
@@ -37,7 +39,7 @@ class TallyFilterForm(Form):
     county = StringField(_l("Origin county"), validators=[
         Optional(), Regexp(r"^\d{6}$", message=_l("must be a 6-digit region code"))])
 
-    def __init__(self, formdata=None, **kwargs):
+    def __init__(self, formdata: MultiDict[str, str] | None = None, **kwargs: object) -> None:
         if formdata is not None:
             # The API and the export links use ?from=...&to=...; WTForms fields cannot be named "from".
             formdata = formdata.copy()
@@ -49,11 +51,11 @@ class TallyFilterForm(Form):
         self.buyer_class.choices = [SelectChoice("", _l("All"))] + [
             SelectChoice(c.value, label) for c, label in BUYER_CLASS_LABELS.items()]
 
-    def validate_date_from(self, field):
+    def validate_date_from(self, field: DateField) -> None:
         if field.data and not 2000 <= field.data.year <= 2999:
             raise ValidationError(_l("must be a date from 2000 on"))
 
-    def validate_date_to(self, field):
+    def validate_date_to(self, field: DateField) -> None:
         if field.data and not 2000 <= field.data.year <= 2999:
             raise ValidationError(_l("must be a date from 2000 on"))
         if field.data and self.date_from.data and field.data < self.date_from.data:
@@ -65,9 +67,9 @@ class TallyFilterForm(Form):
                        cooperative_id=self.cooperative.data, category_id=self.category.data,
                        county=self.county.data or None)
 
-    def query_args(self) -> dict:
+    def query_args(self) -> dict[str, object]:
         """The filters as query-string arguments (for export links)."""
-        args = {"by": self.by.data}
+        args: dict[str, object] = {"by": self.by.data}
         for name, value in (("from", self.date_from.data), ("to", self.date_to.data),
                             ("buyer_class", self.buyer_class.data), ("organization", self.organization.data),
                             ("cooperative", self.cooperative.data), ("category", self.category.data),
@@ -76,7 +78,8 @@ class TallyFilterForm(Form):
                 args[name] = value.isoformat() if isinstance(value, date) else value
         return args
 
-    def described(self, label_of=lambda name, value: str(value)) -> list[tuple[str, str]]:
+    def described(self, label_of: Callable[[str, object], str] = lambda name, value: str(value)
+                  ) -> list[tuple[str, str]]:
         """(label, value) of every filter set, for the top of an XLSX export; `label_of(name, value)` names
         ids and codes (see reports/menus.py)."""
         parts = heading(str(GROUPING_LABELS[self.by.data]), self.date_from.data, self.date_to.data)

@@ -85,7 +85,7 @@ def _compute(today: date) -> ImpactBoard:
             net_fen=net, weight_g=row.weight_g if row else 0, orders=row.orders if row else 0,
             share=max(net, 0) / total if total else 0.0, equal_share=equal, any_sales=total > 0))
     counties.sort(key=lambda county: (county.share, county.code))
-    totals = result.totals  # every sale once, even an order with products from several counties
+    totals = result.require_totals()  # every sale once, even an order with products from several counties
     return ImpactBoard(year=today.year, counties=counties, net_fen=totals.net_fen, weight_g=totals.weight_g,
                        orders=totals.orders)
 

@@ -10,10 +10,14 @@ Counting rules (also in the README):
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, TypeAlias
 
-from sqlalchemy import Date, and_, case, cast, distinct, func, literal, null, or_, select, union_all
+from sqlalchemy import Date, Label, Subquery, and_, case, cast, distinct, func, literal, null, or_, select, union_all
+from sqlalchemy.engine import Row as ResultRow
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import ColumnElement, Select
 
 from shop.catalog.models import Category
@@ -27,6 +31,15 @@ from shop.regions.models import Pairing, Region
 
 TZ_NAME = "Asia/Shanghai"
 SQLITE_OFFSET = "+8 hours"  # Asia/Shanghai has had no daylight saving time since 1991
+
+Key: TypeAlias = str | int | None
+"""A grouping key's value: a region code, an id, a month (YYYY-MM), a buyer class; None for the public."""
+KeyNames: TypeAlias = Callable[[Key], dict[str, Key]]
+"""Names the key columns of one group from its key."""
+Labeler: TypeAlias = Callable[[list[Key], "Filters"], KeyNames]
+"""Makes the Label for a tally's keys (looking their names up once)."""
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
+"""A SELECT of columns of several types."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +79,7 @@ GROUPINGS: dict[str, Grouping] = {g.name: g for g in (
 
 @dataclass
 class Row:
-    keys: dict[str, object]
+    keys: dict[str, Key]
     orders: int
     buyers: int
     units: int
@@ -87,6 +100,12 @@ class Tally:
     totals: Row | None  # None when not asked for (the CSV has no totals row)
     notes: list[str] = field(default_factory=list)
 
+    def require_totals(self) -> Row:
+        """The totals row, for callers that asked for one (ValueError when the tally was made without it)."""
+        if self.totals is None:
+            raise ValueError("this tally was made without its totals row")
+        return self.totals
+
 
 def utc_bounds(filters: Filters) -> tuple[datetime | None, datetime | None]:
     """The period's local calendar days as UTC instants [start, end)."""
@@ -102,24 +121,24 @@ def _is_sqlite() -> bool:
     return db.session.get_bind().dialect.name == "sqlite"
 
 
-def local_day(column) -> ColumnElement:
+def local_day(column: ColumnElement[datetime | None]) -> ColumnElement[date]:
     if _is_sqlite():
         return func.date(column, SQLITE_OFFSET)
     return cast(func.timezone(TZ_NAME, column), Date)
 
 
-def local_month(column) -> ColumnElement:
+def local_month(column: ColumnElement[datetime | None]) -> ColumnElement[str]:
     if _is_sqlite():
         return func.strftime("%Y-%m", column, SQLITE_OFFSET)
     return func.to_char(func.timezone(TZ_NAME, column), "YYYY-MM")
 
 
-def _buyer_key() -> ColumnElement:
+def _buyer_key() -> ColumnElement[int]:
     """An organization counts as one buyer; otherwise the person."""
     return case((Order.organization_id.is_not(None), -Order.organization_id), else_=Order.user_id)
 
 
-def ledger(filters: Filters):
+def ledger(filters: Filters) -> Subquery:
     """Sale rows (one per paid order line, at the payment time) and refund rows (one per refunded line
     part, at the refund time, negative), as one subquery."""
     start, end = utc_bounds(filters)
@@ -149,7 +168,8 @@ def ledger(filters: Filters):
     return union_all(sales, refunds).subquery("ledger")
 
 
-def _filtered(stmt: Select, filters: Filters, moment, start, end) -> Select:
+def _filtered(stmt: AnySelect, filters: Filters, moment: QueryableAttribute[datetime | None], start: datetime | None,
+              end: datetime | None) -> AnySelect:
     if start is not None:
         stmt = stmt.where(moment >= start)
     if end is not None:
@@ -167,7 +187,7 @@ def _filtered(stmt: Select, filters: Filters, moment, start, end) -> Select:
     return stmt
 
 
-def _metrics(led) -> list:
+def _metrics(led: Subquery) -> list[Label[int]]:
     return [
         func.count(distinct(case((led.c.is_sale == 1, led.c.order_id), else_=null()))).label("orders"),
         func.count(distinct(case((led.c.is_sale == 1, led.c.buyer_key), else_=null()))).label("buyers"),
@@ -178,7 +198,7 @@ def _metrics(led) -> list:
     ]
 
 
-def grouped_statement(by: str, filters: Filters) -> Select:
+def grouped_statement(by: str, filters: Filters) -> AnySelect:
     """The one SQL statement behind a tally: GROUP BY the grouping's key over the ledger."""
     led = ledger(filters)
     metrics = _metrics(led)
@@ -196,6 +216,7 @@ def grouped_statement(by: str, filters: Filters) -> Select:
                 .join(Pairing, and_(Pairing.recipient_code == led.c.county_code, Pairing.starts_on <= day,
                                     or_(Pairing.ends_on.is_(None), Pairing.ends_on >= day)))
                 .group_by(Pairing.helper_code).order_by(Pairing.helper_code))
+    column: ColumnElement[Any] | QueryableAttribute[Any] | None
     column = {"cooperative": led.c.cooperative_id, "product": led.c.product_id, "category": led.c.category_id,
               "month": local_month(led.c.at), "organization": led.c.organization_id,
               "buyer_class": led.c.buyer_class}.get(by)
@@ -209,12 +230,12 @@ def grouped_statement(by: str, filters: Filters) -> Select:
     return select(column.label("code"), *metrics).group_by(column).order_by(column)
 
 
-def totals_statement(filters: Filters) -> Select:
+def totals_statement(filters: Filters) -> AnySelect:
     led = ledger(filters)
     return select(*_metrics(led))
 
 
-def _row(keys: dict, record) -> Row:
+def _row(keys: dict[str, Key], record: ResultRow[*tuple[Any, ...]]) -> Row:
     return Row(keys=keys, orders=record.orders, buyers=record.buyers, units=int(record.units),
                weight_g=int(record.weight_g), gross_fen=int(record.gross_fen), refunded_fen=int(record.refunded_fen))
 
@@ -238,25 +259,25 @@ def tally(by: str, filters: Filters, with_totals: bool = True) -> Tally:
 
 # -- labels for the key columns ---------------------------------------------------------------------
 
-def _regions(codes) -> dict[str, Region]:
+def _regions(codes: Iterable[Key]) -> dict[Key, Region]:
     wanted = {code for code in codes if code}
     if not wanted:
         return {}
     return {region.code: region for region in db.session.scalars(select(Region).where(Region.code.in_(wanted)))}
 
 
-def _names(codes) -> dict[str, str]:
+def _names(codes: Iterable[Key]) -> dict[Key, str]:
     return {code: region.name for code, region in _regions(codes).items()}
 
 
-def helpers_by_county(counties: list[str], filters: Filters) -> dict[str, list[str]]:
+def helpers_by_county(counties: list[Key], filters: Filters) -> dict[Key, list[str]]:
     """The helper regions paired with each county at some time in the period (or today, without one)."""
     if not counties:
         return {}
     start = filters.date_from or date.min
     end = filters.date_to or date.max
     pairings = db.session.scalars(select(Pairing).where(Pairing.recipient_code.in_(counties)).order_by(Pairing.id))
-    result: dict[str, list[str]] = {}
+    result: dict[Key, list[str]] = {}
     for pairing in pairings:
         if pairing.starts_on <= end and (pairing.ends_on is None or pairing.ends_on >= start):
             names = result.setdefault(pairing.recipient_code, [])
@@ -265,12 +286,12 @@ def helpers_by_county(counties: list[str], filters: Filters) -> dict[str, list[s
     return result
 
 
-def _label_counties(codes, filters):
+def _label_counties(codes: list[Key], filters: Filters) -> KeyNames:
     regions = _regions(codes)
     parents = _names([r.prefecture_code for r in regions.values()] + [r.province_code for r in regions.values()])
     helpers = helpers_by_county(list(codes), filters)
 
-    def label(code):
+    def label(code: Key) -> dict[str, Key]:
         region = regions.get(code)
         return {"county_code": code, "county": region.name if region else code,
                 "prefecture": parents.get(region.prefecture_code, "") if region else "",
@@ -279,43 +300,43 @@ def _label_counties(codes, filters):
     return label
 
 
-def _label_prefectures(codes, filters):
+def _label_prefectures(codes: list[Key], filters: Filters) -> KeyNames:
     regions = _regions(codes)
     provinces = _names([r.province_code for r in regions.values()])
 
-    def label(code):
+    def label(code: Key) -> dict[str, Key]:
         region = regions.get(code)
         return {"prefecture_code": code or "", "prefecture": region.name if region else "",
                 "province": provinces.get(region.province_code, "") if region else ""}
     return label
 
 
-def _label_simple(key_code: str, key_name: str, lookup):
-    def make(codes, filters):
+def _label_simple(key_code: str, key_name: str, lookup: Callable[[list[Key]], dict[Key, str]]) -> Labeler:
+    def make(codes: list[Key], filters: Filters) -> KeyNames:
         names = lookup([code for code in codes if code is not None])
         return lambda code: {key_code: "" if code is None else code, key_name: names.get(code, "")}
     return make
 
 
-def _cooperative_names(ids):
+def _cooperative_names(ids: list[Key]) -> dict[Key, str]:
     if not ids:
         return {}
     return dict(db.session.execute(select(Cooperative.id, Cooperative.name).where(Cooperative.id.in_(ids))).all())
 
 
-def _category_names(ids):
+def _category_names(ids: list[Key]) -> dict[Key, str]:
     if not ids:
         return {}
     return dict(db.session.execute(select(Category.id, Category.name_zh).where(Category.id.in_(ids))).all())
 
 
-def _organization_names(ids):
+def _organization_names(ids: list[Key]) -> dict[Key, str]:
     if not ids:
         return {}
     return dict(db.session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids))).all())
 
 
-def _label_products(codes, filters):
+def _label_products(codes: list[Key], filters: Filters) -> KeyNames:
     if not codes:
         return lambda code: {}
     latest = (select(OrderLine.product_id, func.max(OrderLine.id).label("line_id"))
@@ -324,30 +345,30 @@ def _label_products(codes, filters):
         select(OrderLine.product_id, OrderLine.sku, OrderLine.product_name, OrderLine.cooperative_name)
         .join(latest, latest.c.line_id == OrderLine.id))}
 
-    def label(code):
+    def label(code: Key) -> dict[str, Key]:
         row = info.get(code)
         return {"product_id": code, "sku": row.sku if row else "", "product": row.product_name if row else "",
                 "cooperative": row.cooperative_name if row else ""}
     return label
 
 
-def _label_organizations(codes, filters):
+def _label_organizations(codes: list[Key], filters: Filters) -> KeyNames:
     names = _organization_names([code for code in codes if code is not None])
     return lambda code: {"organization_id": "" if code is None else code,
                          "organization": "公众（个人）" if code is None else names.get(code, "")}
 
 
-def _label_buyer_classes(codes, filters):
-    return lambda code: {"buyer_class": str(BUYER_CLASS_LABELS.get(BuyerClass(code), code))}
+def _label_buyer_classes(codes: list[Key], filters: Filters) -> KeyNames:
+    return lambda code: {"buyer_class": str(BUYER_CLASS_LABELS.get(BuyerClass(str(code)), code))}
 
 
-def _label_buyer_regions(codes, filters):
+def _label_buyer_regions(codes: list[Key], filters: Filters) -> KeyNames:
     names = _names(codes)
     return lambda code: {"buyer_region_code": code or "", "buyer_region": names.get(code, "公众（个人）")
                          if code else "公众（个人）"}
 
 
-_LABELERS = {
+_LABELERS: dict[str, Labeler] = {
     "county": _label_counties,
     "prefecture": _label_prefectures,
     "province": _label_simple("province_code", "province", _names),

@@ -36,6 +36,6 @@ def filter_menus() -> dict[str, list[Choice]]:
     }
 
 
-def label_of(menus: dict[str, list[Choice]], name: str, value) -> str:
+def label_of(menus: dict[str, list[Choice]], name: str, value: object) -> str:
     """The menu's label for a filter value (the value itself when the menu does not have it)."""
     return next((choice.label for choice in menus.get(name, []) if choice.value == str(value)), str(value))

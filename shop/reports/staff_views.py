@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
 
 from shop.accounts.decorators import staff_required
 from shop.reports import charts, exports, menus
@@ -23,7 +24,7 @@ def _form() -> TallyFilterForm:
 
 @bp.get("/")
 @staff_required
-def tallies():
+def tallies() -> ResponseReturnValue:
     form = _form()
     filters = form.to_filters()
     result = tally(form.by.data, filters)
@@ -43,7 +44,7 @@ def _filename(form: TallyFilterForm, extension: str) -> str:
 
 @bp.get("/export.csv")
 @staff_required
-def export_csv():
+def export_csv() -> ResponseReturnValue:
     form = _form()
     result = tally(form.by.data, form.to_filters(), with_totals=False)
     return csv_download(_filename(form, "csv"), exports.header(result), exports.rows(result))
@@ -51,7 +52,7 @@ def export_csv():
 
 @bp.get("/export.xlsx")
 @staff_required
-def export_xlsx():
+def export_xlsx() -> ResponseReturnValue:
     form = _form()
     result = tally(form.by.data, form.to_filters())
     names = menus.filter_menus()

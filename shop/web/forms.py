@@ -18,7 +18,7 @@ from shop.core.money import MoneyError, parse_yuan
 
 
 @functools.lru_cache(maxsize=8)
-def _wtforms_translations(locale: str) -> support.Translations:
+def _wtforms_translations(locale: str) -> support.NullTranslations:
     # Flask-WTF loads this catalogue from disk again for every request; once per process is enough.
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 

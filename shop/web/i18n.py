@@ -9,7 +9,7 @@ from flask import current_app, has_request_context, session
 def select_locale() -> str:
     """The visitor's chosen language, else the shop's default (zh_CN); the default outside requests."""
     chosen = session.get("lang") if has_request_context() else None
-    if chosen in current_app.config["LANGUAGES"]:
+    if isinstance(chosen, str) and chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

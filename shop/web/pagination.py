@@ -41,6 +41,8 @@ def paginate(stmt: Select, page: int, per_page: int, *, rows: Select | None = No
     offset = (page - 1) * per_page
     if rows is None:
         items = list(db.session.scalars(stmt.limit(per_page).offset(offset)))
+    elif row is None:
+        raise TypeError("paginate(rows=...) needs row=..., which turns a result row into an item")
     else:
         items = [row(r) for r in db.session.execute(rows.limit(per_page).offset(offset))]
     return Page(items=items, total=total, page=page, per_page=per_page)

@@ -36,7 +36,8 @@ def _translations():
 
 
 def _install_gettext(app: Flask) -> None:
-    app.jinja_env.install_gettext_callables(
+    # jinja2.ext.i18n (which Flask-Babel loads) adds this method to the environment at run time.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
         pgettext=lambda c, s: _translations().upgettext(c, s),

@@ -7,10 +7,10 @@ from sqlalchemy import JSON, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shop.core.database import UTCDateTime, utcnow
-from shop.extensions import db
+from shop.extensions import Model
 
 
-class ListingImport(db.Model):
+class ListingImport(Model):
     """An uploaded listings file between its preview and its confirmation (kept in the database, so any
     web worker on any host can confirm it). Applied once: `applied_at` is set in the same transaction."""
 

@@ -1,0 +1,51 @@
+"""The typed helpers of shop.core.database and the ledger's totals check: what they return, and what they refuse."""
+import pytest
+from sqlalchemy import select, update
+
+from shop.catalog.models import Product
+from shop.core.database import reload, rowcount, write_transaction
+from shop.extensions import db
+from shop.reports.ledger import Filters, tally
+from tests.factories import make_product
+
+pytestmark = pytest.mark.usefixtures("app_ctx")
+
+
+def test_rowcount_counts_the_rows_an_update_matched():
+    first, second = make_product(sku="A-1", stock=5), make_product(sku="A-2", stock=0)
+    with write_transaction(db.session):
+        changed = rowcount(db.session.execute(
+            update(Product).where(Product.id.in_([first.id, second.id]), Product.stock > 0).values(stock=9)
+            .execution_options(synchronize_session=False)))
+    assert changed == 1
+
+
+def test_rowcount_refuses_a_result_that_has_rows():
+    product = make_product()
+    with pytest.raises(TypeError, match="no row count"):
+        rowcount(db.session.execute(select(Product.id)))
+    with pytest.raises(TypeError, match="no row count"), write_transaction(db.session):
+        rowcount(db.session.execute(update(Product).where(Product.id == product.id).values(stock=1)
+                                    .returning(Product.id).execution_options(synchronize_session=False)))
+
+
+def test_reload_reads_what_a_core_update_wrote():
+    product = make_product(stock=3)
+    with write_transaction(db.session):
+        db.session.execute(update(Product).where(Product.id == product.id).values(stock=7)
+                           .execution_options(synchronize_session=False))
+    assert product.stock == 3  # the loaded object does not know yet
+    assert reload(db.session, Product, product.id) is product
+    assert product.stock == 7
+
+
+def test_reload_of_a_missing_row_raises_lookup_error():
+    with pytest.raises(LookupError, match="no Product with id 123456"):
+        reload(db.session, Product, 123456)
+
+
+def test_require_totals_gives_the_totals_row_only_when_asked_for():
+    with_totals = tally("county", Filters())
+    assert with_totals.require_totals() is with_totals.totals
+    with pytest.raises(ValueError, match="without its totals row"):
+        tally("county", Filters(), with_totals=False).require_totals()
