@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from shop.catalog import listings
+from shop.catalog.importing import services as imports
 from shop.catalog.models import Photo, Product
 from shop.cooperatives.exceptions import NotSelling
 from shop.cooperatives.models import Cooperative, VerificationStatus
@@ -35,7 +36,11 @@ CHANGES = {
     "stock": lambda coop, ids: listings.adjust_stock(coop, ids["product"], 5),
     "add photo": lambda coop, ids: listings.add_photo(coop, ids["product"], image_bytes("PNG")),
     "delete photo": lambda coop, ids: listings.delete_photo(coop, ids["product"], ids["photo"]),
+    "upload listings": lambda coop, ids: imports.start_import(coop, ids["user"], "l.csv", ids["csv"], False),
+    "confirm listings": lambda coop, ids: imports.confirm_import(coop, ids["upload"]),
 }
+LISTINGS_CSV = ("商品编码,商品名称,品类,单位,规格,净重（克）,单价（元）,库存\n"
+                "KP-1,柯坪红枣,{category},袋,1 kg/袋,1000,39.90,7\n")
 
 
 def listing(category_id: int, sku: str) -> listings.ListingData:
@@ -59,8 +64,12 @@ def test_a_cooperative_that_stopped_being_verified_changes_nothing(app, app_ctx,
     photo = Photo(product_id=product.id, position=0, filename="kp.jpg", thumb_filename="kp-t.jpg", width=1, height=1)
     db.session.add(photo)
     db.session.commit()
-    ids = {"category": category.id, "product": product.id, "photo": photo.id}
     cooperative = db.session.get(Cooperative, product.cooperative_id)
+    user = make_user(email="clerk@example.cn")
+    csv = LISTINGS_CSV.format(category=category.name_zh).encode()
+    upload = imports.start_import(cooperative, user.id, "l.csv", csv, False)  # uploaded while still verified
+    ids = {"category": category.id, "product": product.id, "photo": photo.id, "user": user.id, "upload": upload.id,
+           "csv": csv}
     assert cooperative.is_verified  # what the portal saw when the request began
     with db.engine.begin() as connection:  # staff's decision, committed meanwhile
         connection.execute(update(Cooperative).where(Cooperative.id == cooperative.id).values(status=status))

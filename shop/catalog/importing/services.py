@@ -16,6 +16,7 @@ from shop.catalog.importing.planning import Plan, plan_import
 from shop.catalog.importing.reading import read_table, stored_cells
 from shop.catalog.importing.saving import save_plan
 from shop.cooperatives.models import Cooperative
+from shop.cooperatives.selling import require_selling
 from shop.core.database import utcnow, write_transaction
 from shop.extensions import db
 
@@ -27,6 +28,7 @@ def start_import(cooperative: Cooperative, user_id: int, filename: str, data: by
     rows = stored_cells(read_table(data))
     find_columns(rows[0])  # the rows themselves are checked by the preview
     with write_transaction(db.session):
+        require_selling(cooperative.id)
         upload = ListingImport(cooperative_id=cooperative.id, user_id=user_id, filename=(filename or "")[:200],
                                content=data, rows=rows, zero_missing=zero_missing)
         db.session.add(upload)
@@ -49,6 +51,7 @@ def confirm_import(cooperative: Cooperative, import_id: int) -> dict[str, int]:
     try:
         with write_transaction(db.session):
             _lock_cooperative(cooperative.id)
+            require_selling(cooperative.id)
             upload = db.session.scalar(select(ListingImport).where(ListingImport.id == import_id,
                                                                    ListingImport.cooperative_id == cooperative.id)
                                        .with_for_update())
