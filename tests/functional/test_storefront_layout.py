@@ -207,4 +207,4 @@ def test_the_portal_flags_listings_without_a_photo(app, client, catalog, monkeyp
     assert f'/coop/products/{catalog.camel_milk}#photos' in html and "1 个商品还没有图片" in html
     assert "占位图" in html
     monkeypatch.setitem(app.config, "REQUIRE_PHOTO", True)
-    assert "上传图片前，买家在商城里看不到这些商品" in client.get("/coop/products").get_data(as_text=True)
+    assert "上传图片前，买家在商城里看不到它们" in client.get("/coop/products").get_data(as_text=True)
