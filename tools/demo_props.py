@@ -71,8 +71,7 @@ def bowl(w: int, style: str, rng: random.Random) -> tuple[Image.Image, Image.Ima
     ImageDraw.Draw(inside).ellipse((0, 0, w - 1, rim), fill=tone(color, .72) + (255,))
     front_mask = outline((w, h), lambda d, s: (d.chord((0, -h * s * .9, w * s, h * s * .98), 0, 180, fill=255),
                                                d.rectangle((w * .32 * s, h * .86 * s, w * .68 * s, h * s), fill=255)))
-    cut = outline((w, h), lambda d, s: d.ellipse((0, 0, w * s, rim * s), fill=255))
-    front_mask.paste(0, (0, 0), cut.crop((0, 0, w, rim // 2)).resize((w, rim // 2)))
+    front_mask.paste(0, (0, 0, w, rim // 2))  # the far half of the rim is behind the contents
     front = solid(front_mask, texture, rounding=0.5, gloss=0.5 if style != "wood" else 0.15, shininess=30, ambient=0.5)
     d = ImageDraw.Draw(front)
     d.arc((0, 0, w - 1, rim), 0, 180, fill=tone(color, 1.1) + (255,), width=max(3, w // 90))
@@ -91,7 +90,7 @@ def basket(w: int, rng: random.Random) -> tuple[Image.Image, Image.Image, int]:
                                                                                          fill=200)))
     front_mask = outline((w, h), lambda d, s: d.chord((w * .02 * s, -h * s * .7, w * .98 * s, h * s), 0, 180,
                                                       fill=255))
-    front_mask.paste(0, (0, 0), outline((w, rim // 2), lambda d, s: d.ellipse((0, 0, w * s, rim * s), fill=255)))
+    front_mask.paste(0, (0, 0, w, rim // 2))  # the far half of the rim is behind the contents
     front = solid(front_mask, texture, rounding=0.3, bump=weave, bump_amount=0.25, gloss=0.1, ambient=0.5)
     ImageDraw.Draw(front).arc((0, 0, w - 1, rim), 0, 180, fill=(128, 90, 46, 255), width=max(4, w // 60))
     return inside, front, rim // 2
