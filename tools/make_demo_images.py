@@ -164,148 +164,147 @@ def _window(rng, piece, count=40):
     return produce.heap(rng, 300, 160, lambda r: piece(r, .7), count)
 
 
-def _scenes() -> dict:
-    """SKU -> three callables(rng) drawing its pictures, main picture first."""
-    p = produce
-    jujube, walnut, kernel = p.jujube, p.walnut, p.walnut_kernel
-    chestnut, peeled = p.chestnut, partial(p.chestnut, peeled=True)
-    orange = partial(p.citrus, color=(246, 128, 20))
-    mandarin = partial(p.citrus, color=(252, 146, 24), flat=0.82)
-    rice, sticky, purple = _grain((250, 248, 240)), _grain((246, 244, 236), True), _grain((84, 34, 70))
-    barley, pearl = _grain((206, 178, 130), True), _grain((240, 234, 220), True)
-    green, black, yellow = _tea((66, 104, 48)), _tea((52, 34, 26)), _tea((150, 150, 70))
-    powder = _grain((250, 248, 242), True)
-    seed = partial(p.berry, color=(86, 52, 34))
-    spicy = partial(p.jerky, spicy=True)
-    milk, sea = (248, 246, 240), (244, 148, 30)
-    small_turnip = lambda rng, n=1.0: p.turnip(rng, .55 * n)  # noqa: E731
-    walnut_pile = lambda rng, n=1.0: p.heap(rng, round(560 * n), round(240 * n), walnut, 16)  # noqa: E731
-    shiitake_side = lambda rng, n=1.0: p.shiitake(rng, 1.1 * n, top=False)  # noqa: E731
-    return {
-        "KP-TN-300": [lambda r: drinks_view(r, props.tin(300, 420, (236, 238, 242), (66, 110, 170)), milk, None,
-                                            "cloth"),
-                      lambda r: heap_view(r, powder, "stone", holder="black", loose=0),
-                      lambda r: pack_view(r, props.tin(300, 420, (236, 238, 242), (66, 110, 170)), None, "wood",
-                                          (200, 150, 100), side=props.cup(220, milk))],
-        "KP-TN-BOX": [lambda r: pack_view(r, props.carton(520, 380, (58, 110, 170), r, gift=True, ribbon=props.WHITE),
-                                          None, "cloth", LINEN, side=props.pouch(150, 220, (236, 240, 246), r)),
-                      lambda r: close_view(r, lambda rr, n: props.pouch(round(120 * n), round(176 * n),
-                                                                        (236, 240, 246), rr), "cloth", LINEN, 7, 1.2),
-                      lambda r: drinks_view(r, props.carton(380, 280, (58, 110, 170), r, gift=True,
-                                                            ribbon=props.WHITE), milk, None, "wood")],
-        "KP-TR-1": [lambda r: board_view(r, p.steak, "stone", count=2),
-                    lambda r: close_view(r, p.steak, "wood", (150, 100, 64), 4, 1.4),
-                    lambda r: board_view(r, p.steak, "wood", (110, 72, 44), count=2, plate=True)],
-        "KP-HZ-1": [lambda r: heap_view(r, jujube, "wood", (112, 70, 42), "porcelain"),
-                    lambda r: close_view(r, jujube, "wood", (150, 104, 66)),
-                    lambda r: pack_view(r, props.pouch(320, 440, KRAFT, r, _window(r, jujube)), jujube, "cloth")],
-        "KP-HZ-5": [lambda r: pack_view(r, props.carton(500, 360, KRAFT, r), jujube, "wood", (176, 128, 84), 8,
-                                        side=None),
-                    lambda r: close_view(r, jujube, "cloth", RED_CLOTH, 18),
-                    lambda r: heap_view(r, jujube, "bamboo", holder="basket")],
-        "KP-QMG-5": [lambda r: board_view(r, p.turnip, "wood", (120, 80, 50), count=3, angle=8),
-                     lambda r: close_view(r, p.turnip, "cloth", LINEN, 3, 1.5),
-                     lambda r: heap_view(r, small_turnip, "stone", holder="basket", loose=2)],
-        "WS-HT-25": [lambda r: heap_view(r, walnut, "cloth", LINEN, "basket"),
-                     lambda r: close_view(r, walnut, "wood", (120, 80, 50), 12, 1.9, cut=lambda rr, n: kernel(rr, n)),
-                     lambda r: pack_view(r, props.carton(480, 340, KRAFT, r), walnut, "wood", (150, 100, 64))],
-        "WS-HTR-500": [lambda r: heap_view(r, kernel, "wood", (90, 60, 40), "celadon"),
-                       lambda r: close_view(r, kernel, "stone", None, 12, 2.0),
-                       lambda r: pack_view(r, props.pouch(320, 440, (84, 130, 80), r, _window(r, kernel)), kernel,
-                                           "cloth")],
-        "WS-SJ-12": [lambda r: pack_view(r, props.can(220, 380, sea, r), p.berry, "wood", (160, 110, 70), 10,
-                                         side=props.can(200, 340, sea, r)),
-                     lambda r: close_view(r, p.berry, "cloth", LINEN, 40, 2.2),
-                     lambda r: drinks_view(r, props.can(220, 380, sea, r), sea, p.berry, "stone")],
-        "WSU-DM-5": [lambda r: pack_view(r, props.sack(420, 500, r, _window(r, rice, 300)), None, "wood",
-                                         (150, 100, 64), side=None),
-                     lambda r: heap_view(r, rice, "bamboo", holder="porcelain", loose=0),
-                     lambda r: pack_view(r, props.pouch(340, 460, (236, 234, 226), r, _window(r, rice, 300)), None,
-                                         "cloth", LINEN)],
-        "WSU-HT-1": [lambda r: board_view(r, walnut_pile, "stone", count=1),
-                     lambda r: close_view(r, walnut, "cloth", LINEN, 10, 2.3),
-                     lambda r: pack_view(r, props.pouch(320, 440, KRAFT, r, _window(r, walnut, 14)), walnut, "wood",
-                                         (90, 60, 40))],
-        "CJ-XZ-500": [lambda r: board_view(r, p.cured_pork, "wood", (90, 60, 40), count=2),
-                      lambda r: close_view(r, p.cured_pork, "stone", None, 3, 1.3),
-                      lambda r: board_view(r, p.cured_pork, "cloth", LINEN, count=1, plate=True)],
-        "CJ-XC-500": [lambda r: board_view(r, p.sausage, "stone", count=4, angle=6),
-                      lambda r: close_view(r, p.sausage, "wood", (150, 100, 64), 6, 1.2),
-                      lambda r: board_view(r, p.sausage, "cloth", RED_CLOTH, count=3, plate=True)],
-        "CJ-XHN-25": [lambda r: heap_view(r, sticky, "bamboo", holder="black", loose=0),
-                      lambda r: heap_view(r, sticky, "wood", (110, 72, 44), "wood", loose=0),
-                      lambda r: pack_view(r, props.sack(420, 500, r, _window(r, sticky, 300)), None, "cloth", LINEN)],
-        "CJ-PG-5": [lambda r: heap_view(r, mandarin, "cloth", LINEN, "basket", extra=leaves, loose=2),
-                    lambda r: close_view(r, mandarin, "wood", (120, 80, 50), 7, 1.6),
-                    lambda r: pack_view(r, props.carton(500, 340, (236, 140, 40), r), mandarin, "wood",
-                                        (160, 110, 70), 3)],
-        "RJ-BXG-3": [lambda r: pack_view(r, produce.heap(r, 520, 300, p.passion_fruit, 9), None, "wood",
-                                         (110, 72, 44), side=p.passion_fruit(r, cut=True)),
-                     lambda r: close_view(r, p.passion_fruit, "stone", None, 6, 1.7,
-                                          cut=lambda rr, n: p.passion_fruit(rr, n, cut=True)),
-                     lambda r: heap_view(r, p.passion_fruit, "cloth", LINEN, "basket", loose=2)],
-        "RJ-QC-5": [lambda r: heap_view(r, orange, "wood", (150, 100, 64), "porcelain", extra=leaves, loose=2),
-                    lambda r: close_view(r, orange, "cloth", LINEN, 5, 1.5),
-                    lambda r: pack_view(r, props.carton(500, 340, (60, 120, 70), r), orange, "stone", None, 3)],
-        "TZ-CY-1": [lambda r: pack_view(r, props.bottle(220, 520, (226, 170, 40)), seed, "wood", (150, 100, 64), 8),
-                    lambda r: close_view(r, seed, "wood", (180, 130, 90), 40, 2.0),
-                    lambda r: pack_view(r, props.bottle(220, 520, (226, 170, 40)), None, "cloth", LINEN,
-                                        side=props.plate(300))],
-        "TZ-CY-GIFT": [lambda r: pack_view(r, props.carton(520, 380, (176, 34, 36), r, gift=True), None, "wood",
-                                           (110, 72, 44), side=props.bottle(150, 360, (226, 170, 40))),
-                       lambda r: pack_view(r, props.bottle(200, 480, (226, 170, 40)), None, "cloth", RED_CLOTH,
-                                           side=props.bottle(180, 430, (226, 170, 40))),
-                       lambda r: close_view(r, seed, "cloth", RED_CLOTH, 30, 2.2)],
-        "QL-LC-250": [lambda r: drinks_view(r, props.tin(300, 420, (46, 120, 76)), (196, 200, 90), green, "bamboo"),
-                      lambda r: close_view(r, green, "stone", None, 160, 1.8),
-                      lambda r: heap_view(r, green, "wood", (150, 100, 64), "porcelain", loose=6)],
-        "QL-HC-250": [lambda r: drinks_view(r, props.tin(300, 420, (150, 40, 35)), (168, 56, 26), black, "wood",
-                                            (110, 72, 44), glass=False),
-                      lambda r: close_view(r, black, "cloth", LINEN, 160, 1.8),
-                      lambda r: heap_view(r, black, "stone", holder="celadon", loose=6)],
-        "QL-YR-1": [lambda r: heap_view(r, pearl, "cloth", LINEN, "celadon", loose=0),
-                    lambda r: heap_view(r, pearl, "wood", (90, 60, 40), "black", loose=0),
-                    lambda r: pack_view(r, props.pouch(320, 440, (236, 226, 200), r, _window(r, pearl, 260)), None,
-                                        "bamboo")],
-        "WM-BL-25": [lambda r: heap_view(r, chestnut, "wood", (176, 128, 84), "basket"),
-                     lambda r: close_view(r, chestnut, "cloth", LINEN, 12, 2.0),
-                     lambda r: pack_view(r, props.carton(480, 340, KRAFT, r), chestnut, "stone", None)],
-        "WM-BLR-500": [lambda r: heap_view(r, peeled, "stone", holder="porcelain"),
-                       lambda r: close_view(r, peeled, "wood", (120, 80, 50), 12, 2.0),
-                       lambda r: pack_view(r, props.pouch(320, 440, (196, 52, 40), r, _window(r, peeled)), peeled,
-                                           "cloth", LINEN)],
-        "WM-ZNM-25": [lambda r: heap_view(r, purple, "cloth", LINEN, "wood", loose=0),
-                      lambda r: heap_view(r, purple, "stone", holder="porcelain", loose=0),
-                      lambda r: pack_view(r, props.sack(420, 500, r, _window(r, purple, 300)), None, "bamboo")],
-        "LT-MNRG-250": [lambda r: board_view(r, p.jerky, "stone", count=4, angle=20),
-                        lambda r: close_view(r, p.jerky, "wood", (150, 100, 64), 7, 1.3),
-                        lambda r: pack_view(r, props.pouch(320, 440, (70, 60, 52), r, _window(r, p.jerky, 8)),
-                                            p.jerky, "cloth", LINEN, 3)],
-        "LT-MNRG-LA": [lambda r: board_view(r, spicy, "cloth", RED_CLOTH, count=4, angle=25, plate=True),
-                       lambda r: close_view(r, spicy, "stone", None, 7, 1.3),
-                       lambda r: pack_view(r, props.pouch(320, 440, (190, 40, 30), r, _window(r, spicy, 8)), spicy,
-                                           "wood", (110, 72, 44), 3)],
-        "LT-QK-1": [lambda r: heap_view(r, barley, "wood", (110, 72, 44), "wood", loose=0),
-                    lambda r: heap_view(r, barley, "cloth", LINEN, "porcelain", loose=0),
-                    lambda r: pack_view(r, props.sack(420, 500, r, _window(r, barley, 300)), None, "stone")],
-        "WC-HC-100": [lambda r: drinks_view(r, props.tin(280, 400, (200, 160, 50)), (214, 178, 70), yellow, "cloth",
-                                            LINEN),
-                      lambda r: close_view(r, yellow, "wood", (120, 80, 50), 160, 1.8),
-                      lambda r: heap_view(r, yellow, "bamboo", holder="black", loose=6)],
-        "WC-FM-500": [lambda r: pack_view(r, props.jar(300, 420, (214, 132, 20), r), None, "wood", (150, 100, 64),
-                                          side=props.jar(200, 280, (214, 132, 20), r, lid=(60, 110, 170))),
-                      lambda r: pack_view(r, props.jar(340, 470, (214, 132, 20), r, lid=(60, 110, 170)), None,
-                                          "cloth", LINEN),
-                      lambda r: pack_view(r, props.jar(300, 420, (226, 150, 30), r), None, "stone",
-                                          side=props.plate(260))],
-        "WC-MR-250": [lambda r: heap_view(r, p.fungus, "cloth", LINEN, "basket"),
-                      lambda r: close_view(r, p.fungus, "wood", (176, 128, 84), 12, 1.5),
-                      lambda r: heap_view(r, p.fungus, "stone", holder="porcelain")],
-        "WC-XG-250": [lambda r: close_view(r, p.shiitake, "bamboo", None, 9, 1.1),
-                      lambda r: heap_view(r, partial(shiitake_side, n=.7), "wood", (110, 72, 44),
-                                          "basket", loose=3),
-                      lambda r: board_view(r, shiitake_side, "cloth", LINEN, count=3)],
-    }
+# The table of pictures: the produce and its colours, then SKU -> three callables(rng), main picture first.
+p = produce
+jujube, walnut, kernel = p.jujube, p.walnut, p.walnut_kernel
+chestnut, peeled = p.chestnut, partial(p.chestnut, peeled=True)
+orange = partial(p.citrus, color=(246, 128, 20))
+mandarin = partial(p.citrus, color=(252, 146, 24), flat=0.82)
+rice, sticky, purple = _grain((250, 248, 240)), _grain((246, 244, 236), True), _grain((84, 34, 70))
+barley, pearl = _grain((206, 178, 130), True), _grain((240, 234, 220), True)
+green, black, yellow = _tea((66, 104, 48)), _tea((52, 34, 26)), _tea((150, 150, 70))
+powder = _grain((250, 248, 242), True)
+seed = partial(p.berry, color=(86, 52, 34))
+spicy = partial(p.jerky, spicy=True)
+milk, sea = (248, 246, 240), (244, 148, 30)
+small_turnip = lambda rng, n=1.0: p.turnip(rng, .55 * n)  # noqa: E731
+walnut_pile = lambda rng, n=1.0: p.heap(rng, round(560 * n), round(240 * n), walnut, 16)  # noqa: E731
+shiitake_side = lambda rng, n=1.0: p.shiitake(rng, 1.1 * n, top=False)  # noqa: E731
+SCENES = {
+    "KP-TN-300": [lambda r: drinks_view(r, props.tin(300, 420, (236, 238, 242), (66, 110, 170)), milk, None,
+                                        "cloth"),
+                  lambda r: heap_view(r, powder, "stone", holder="black", loose=0),
+                  lambda r: pack_view(r, props.tin(300, 420, (236, 238, 242), (66, 110, 170)), None, "wood",
+                                      (200, 150, 100), side=props.cup(220, milk))],
+    "KP-TN-BOX": [lambda r: pack_view(r, props.carton(520, 380, (58, 110, 170), r, gift=True, ribbon=props.WHITE),
+                                      None, "cloth", LINEN, side=props.pouch(150, 220, (236, 240, 246), r)),
+                  lambda r: close_view(r, lambda rr, n: props.pouch(round(120 * n), round(176 * n),
+                                                                    (236, 240, 246), rr), "cloth", LINEN, 7, 1.2),
+                  lambda r: drinks_view(r, props.carton(380, 280, (58, 110, 170), r, gift=True,
+                                                        ribbon=props.WHITE), milk, None, "wood")],
+    "KP-TR-1": [lambda r: board_view(r, p.steak, "stone", count=2),
+                lambda r: close_view(r, p.steak, "wood", (150, 100, 64), 4, 1.4),
+                lambda r: board_view(r, p.steak, "wood", (110, 72, 44), count=2, plate=True)],
+    "KP-HZ-1": [lambda r: heap_view(r, jujube, "wood", (112, 70, 42), "porcelain"),
+                lambda r: close_view(r, jujube, "wood", (150, 104, 66)),
+                lambda r: pack_view(r, props.pouch(320, 440, KRAFT, r, _window(r, jujube)), jujube, "cloth")],
+    "KP-HZ-5": [lambda r: pack_view(r, props.carton(500, 360, KRAFT, r), jujube, "wood", (176, 128, 84), 8,
+                                    side=None),
+                lambda r: close_view(r, jujube, "cloth", RED_CLOTH, 18),
+                lambda r: heap_view(r, jujube, "bamboo", holder="basket")],
+    "KP-QMG-5": [lambda r: board_view(r, p.turnip, "wood", (120, 80, 50), count=3, angle=8),
+                 lambda r: close_view(r, p.turnip, "cloth", LINEN, 3, 1.5),
+                 lambda r: heap_view(r, small_turnip, "stone", holder="basket", loose=2)],
+    "WS-HT-25": [lambda r: heap_view(r, walnut, "cloth", LINEN, "basket"),
+                 lambda r: close_view(r, walnut, "wood", (120, 80, 50), 12, 1.9, cut=lambda rr, n: kernel(rr, n)),
+                 lambda r: pack_view(r, props.carton(480, 340, KRAFT, r), walnut, "wood", (150, 100, 64))],
+    "WS-HTR-500": [lambda r: heap_view(r, kernel, "wood", (90, 60, 40), "celadon"),
+                   lambda r: close_view(r, kernel, "stone", None, 12, 2.0),
+                   lambda r: pack_view(r, props.pouch(320, 440, (84, 130, 80), r, _window(r, kernel)), kernel,
+                                       "cloth")],
+    "WS-SJ-12": [lambda r: pack_view(r, props.can(220, 380, sea, r), p.berry, "wood", (160, 110, 70), 10,
+                                     side=props.can(200, 340, sea, r)),
+                 lambda r: close_view(r, p.berry, "cloth", LINEN, 40, 2.2),
+                 lambda r: drinks_view(r, props.can(220, 380, sea, r), sea, p.berry, "stone")],
+    "WSU-DM-5": [lambda r: pack_view(r, props.sack(420, 500, r, _window(r, rice, 300)), None, "wood",
+                                     (150, 100, 64), side=None),
+                 lambda r: heap_view(r, rice, "bamboo", holder="porcelain", loose=0),
+                 lambda r: pack_view(r, props.pouch(340, 460, (236, 234, 226), r, _window(r, rice, 300)), None,
+                                     "cloth", LINEN)],
+    "WSU-HT-1": [lambda r: board_view(r, walnut_pile, "stone", count=1),
+                 lambda r: close_view(r, walnut, "cloth", LINEN, 10, 2.3),
+                 lambda r: pack_view(r, props.pouch(320, 440, KRAFT, r, _window(r, walnut, 14)), walnut, "wood",
+                                     (90, 60, 40))],
+    "CJ-XZ-500": [lambda r: board_view(r, p.cured_pork, "wood", (90, 60, 40), count=2),
+                  lambda r: close_view(r, p.cured_pork, "stone", None, 3, 1.3),
+                  lambda r: board_view(r, p.cured_pork, "cloth", LINEN, count=1, plate=True)],
+    "CJ-XC-500": [lambda r: board_view(r, p.sausage, "stone", count=4, angle=6),
+                  lambda r: close_view(r, p.sausage, "wood", (150, 100, 64), 6, 1.2),
+                  lambda r: board_view(r, p.sausage, "cloth", RED_CLOTH, count=3, plate=True)],
+    "CJ-XHN-25": [lambda r: heap_view(r, sticky, "bamboo", holder="black", loose=0),
+                  lambda r: heap_view(r, sticky, "wood", (110, 72, 44), "wood", loose=0),
+                  lambda r: pack_view(r, props.sack(420, 500, r, _window(r, sticky, 300)), None, "cloth", LINEN)],
+    "CJ-PG-5": [lambda r: heap_view(r, mandarin, "cloth", LINEN, "basket", extra=leaves, loose=2),
+                lambda r: close_view(r, mandarin, "wood", (120, 80, 50), 7, 1.6),
+                lambda r: pack_view(r, props.carton(500, 340, (236, 140, 40), r), mandarin, "wood",
+                                    (160, 110, 70), 3)],
+    "RJ-BXG-3": [lambda r: pack_view(r, produce.heap(r, 520, 300, p.passion_fruit, 9), None, "wood",
+                                     (110, 72, 44), side=p.passion_fruit(r, cut=True)),
+                 lambda r: close_view(r, p.passion_fruit, "stone", None, 6, 1.7,
+                                      cut=lambda rr, n: p.passion_fruit(rr, n, cut=True)),
+                 lambda r: heap_view(r, p.passion_fruit, "cloth", LINEN, "basket", loose=2)],
+    "RJ-QC-5": [lambda r: heap_view(r, orange, "wood", (150, 100, 64), "porcelain", extra=leaves, loose=2),
+                lambda r: close_view(r, orange, "cloth", LINEN, 5, 1.5),
+                lambda r: pack_view(r, props.carton(500, 340, (60, 120, 70), r), orange, "stone", None, 3)],
+    "TZ-CY-1": [lambda r: pack_view(r, props.bottle(220, 520, (226, 170, 40)), seed, "wood", (150, 100, 64), 8),
+                lambda r: close_view(r, seed, "wood", (180, 130, 90), 40, 2.0),
+                lambda r: pack_view(r, props.bottle(220, 520, (226, 170, 40)), None, "cloth", LINEN,
+                                    side=props.plate(300))],
+    "TZ-CY-GIFT": [lambda r: pack_view(r, props.carton(520, 380, (176, 34, 36), r, gift=True), None, "wood",
+                                       (110, 72, 44), side=props.bottle(150, 360, (226, 170, 40))),
+                   lambda r: pack_view(r, props.bottle(200, 480, (226, 170, 40)), None, "cloth", RED_CLOTH,
+                                       side=props.bottle(180, 430, (226, 170, 40))),
+                   lambda r: close_view(r, seed, "cloth", RED_CLOTH, 30, 2.2)],
+    "QL-LC-250": [lambda r: drinks_view(r, props.tin(300, 420, (46, 120, 76)), (196, 200, 90), green, "bamboo"),
+                  lambda r: close_view(r, green, "stone", None, 160, 1.8),
+                  lambda r: heap_view(r, green, "wood", (150, 100, 64), "porcelain", loose=6)],
+    "QL-HC-250": [lambda r: drinks_view(r, props.tin(300, 420, (150, 40, 35)), (168, 56, 26), black, "wood",
+                                        (110, 72, 44), glass=False),
+                  lambda r: close_view(r, black, "cloth", LINEN, 160, 1.8),
+                  lambda r: heap_view(r, black, "stone", holder="celadon", loose=6)],
+    "QL-YR-1": [lambda r: heap_view(r, pearl, "cloth", LINEN, "celadon", loose=0),
+                lambda r: heap_view(r, pearl, "wood", (90, 60, 40), "black", loose=0),
+                lambda r: pack_view(r, props.pouch(320, 440, (236, 226, 200), r, _window(r, pearl, 260)), None,
+                                    "bamboo")],
+    "WM-BL-25": [lambda r: heap_view(r, chestnut, "wood", (176, 128, 84), "basket"),
+                 lambda r: close_view(r, chestnut, "cloth", LINEN, 12, 2.0),
+                 lambda r: pack_view(r, props.carton(480, 340, KRAFT, r), chestnut, "stone", None)],
+    "WM-BLR-500": [lambda r: heap_view(r, peeled, "stone", holder="porcelain"),
+                   lambda r: close_view(r, peeled, "wood", (120, 80, 50), 12, 2.0),
+                   lambda r: pack_view(r, props.pouch(320, 440, (196, 52, 40), r, _window(r, peeled)), peeled,
+                                       "cloth", LINEN)],
+    "WM-ZNM-25": [lambda r: heap_view(r, purple, "cloth", LINEN, "wood", loose=0),
+                  lambda r: heap_view(r, purple, "stone", holder="porcelain", loose=0),
+                  lambda r: pack_view(r, props.sack(420, 500, r, _window(r, purple, 300)), None, "bamboo")],
+    "LT-MNRG-250": [lambda r: board_view(r, p.jerky, "stone", count=4, angle=20),
+                    lambda r: close_view(r, p.jerky, "wood", (150, 100, 64), 7, 1.3),
+                    lambda r: pack_view(r, props.pouch(320, 440, (70, 60, 52), r, _window(r, p.jerky, 8)),
+                                        p.jerky, "cloth", LINEN, 3)],
+    "LT-MNRG-LA": [lambda r: board_view(r, spicy, "cloth", RED_CLOTH, count=4, angle=25, plate=True),
+                   lambda r: close_view(r, spicy, "stone", None, 7, 1.3),
+                   lambda r: pack_view(r, props.pouch(320, 440, (190, 40, 30), r, _window(r, spicy, 8)), spicy,
+                                       "wood", (110, 72, 44), 3)],
+    "LT-QK-1": [lambda r: heap_view(r, barley, "wood", (110, 72, 44), "wood", loose=0),
+                lambda r: heap_view(r, barley, "cloth", LINEN, "porcelain", loose=0),
+                lambda r: pack_view(r, props.sack(420, 500, r, _window(r, barley, 300)), None, "stone")],
+    "WC-HC-100": [lambda r: drinks_view(r, props.tin(280, 400, (200, 160, 50)), (214, 178, 70), yellow, "cloth",
+                                        LINEN),
+                  lambda r: close_view(r, yellow, "wood", (120, 80, 50), 160, 1.8),
+                  lambda r: heap_view(r, yellow, "bamboo", holder="black", loose=6)],
+    "WC-FM-500": [lambda r: pack_view(r, props.jar(300, 420, (214, 132, 20), r), None, "wood", (150, 100, 64),
+                                      side=props.jar(200, 280, (214, 132, 20), r, lid=(60, 110, 170))),
+                  lambda r: pack_view(r, props.jar(340, 470, (214, 132, 20), r, lid=(60, 110, 170)), None,
+                                      "cloth", LINEN),
+                  lambda r: pack_view(r, props.jar(300, 420, (226, 150, 30), r), None, "stone",
+                                      side=props.plate(260))],
+    "WC-MR-250": [lambda r: heap_view(r, p.fungus, "cloth", LINEN, "basket"),
+                  lambda r: close_view(r, p.fungus, "wood", (176, 128, 84), 12, 1.5),
+                  lambda r: heap_view(r, p.fungus, "stone", holder="porcelain")],
+    "WC-XG-250": [lambda r: close_view(r, p.shiitake, "bamboo", None, 9, 1.1),
+                  lambda r: heap_view(r, partial(shiitake_side, n=.7), "wood", (110, 72, 44),
+                                      "basket", loose=3),
+                  lambda r: board_view(r, shiitake_side, "cloth", LINEN, count=3)],
+}
 
 
 def save(img: Image.Image, path: Path) -> None:
@@ -321,14 +320,14 @@ def main(argv=None) -> None:
     parser.add_argument("--out", type=Path, default=OUT, help="output directory (default: %(default)s)")
     parser.add_argument("--only", default="", help="comma-separated SKUs to draw (default: all)")
     args = parser.parse_args(argv)
-    scenes, only = _scenes(), {s for s in args.only.split(",") if s}
+    only = {s for s in args.only.split(",") if s}
     args.out.mkdir(parents=True, exist_ok=True)
     for sku in load_skus():
         if only and sku not in only:
             continue
-        if sku not in scenes:
-            sys.exit(f"no pictures are defined for {sku}: add it to _scenes()")
-        for n, draw in enumerate(scenes[sku], start=1):
+        if sku not in SCENES:
+            sys.exit(f"no pictures are defined for {sku}: add it to SCENES")
+        for n, draw in enumerate(SCENES[sku], start=1):
             path = args.out / (f"{sku.lower()}.jpg" if n == 1 else f"{sku.lower()}-{n}.jpg")
             save(draw(random.Random(f"{sku}-{n}")), path)
             print(f"{path.name:20} {path.stat().st_size / 1024:5.1f} KB")
