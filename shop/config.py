@@ -20,6 +20,16 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _switch(env, name: str, default: bool) -> bool:
+    """An on/off setting: unset means `default`; anything but 1/0, true/false, yes/no or on/off is refused."""
+    value = (env.get(name) or "").strip().lower()
+    if not value:
+        return default
+    if value not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+        raise ConfigError(f"{name} must be on or off (1/0, true/false, yes/no), not {env.get(name)!r}")
+    return _flag(value)
+
+
 def _list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
@@ -78,6 +88,9 @@ def _site_settings(env, instance_path: str, shop_env: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": ["zh_CN", "en"],
         "PRODUCTS_PER_PAGE": 24,
+        # Listings without a photo stay out of the storefront's lists (catalogue, search, county, cooperative and
+        # home pages) until one is added: on in production, off in development unless REQUIRE_PHOTO says so.
+        "REQUIRE_PHOTO": _switch(env, "REQUIRE_PHOTO", default=shop_env == "production"),
         # The catalogue's menus (categories, counties, helper regions) are re-read at most this often per process.
         "MENU_CACHE_SECONDS": int(env.get("MENU_CACHE_SECONDS", 60)),
         # Form bodies (multipart and, in shop.web.security, urlencoded too): bytes of text and number of fields.

@@ -72,18 +72,23 @@ class ProductCard:
 
 
 @functools.cache
+def _first_thumb():
+    """The thumbnail of a product's first photo, as a column of a statement over products (built once)."""
+    return (
+        select(Photo.thumb_filename).where(Photo.product_id == Product.id)
+        .order_by(Photo.position, Photo.id).limit(1).correlate(Product).scalar_subquery().label("thumb")
+    )
+
+
+@functools.cache
 def _card_parts():
     """The county alias and card columns, built once (on first use, when every model is mapped):
     constructing them per request was a measurable share of a catalogue page's time."""
     county = aliased(Region, name="card_county")
-    thumb = (
-        select(Photo.thumb_filename).where(Photo.product_id == Product.id)
-        .order_by(Photo.position, Photo.id).limit(1).correlate(Product).scalar_subquery().label("thumb")
-    )
     columns = (
         Product.id, Product.name, Product.spec, Product.price_fen, Product.stock, Product.certificate_type,
         Product.certificate_number, county.name.label("county_name"),
-        Cooperative.name.label("cooperative_name"), thumb,
+        Cooperative.name.label("cooperative_name"), _first_thumb(),
     )
     return county, columns
 
@@ -112,9 +117,18 @@ def _helper_counties(helper_code: str) -> Select:
     return select(Pairing.recipient_code).where(Pairing.helper_code.in_(helpers))
 
 
-def filtered_products(filters: ProductFilters) -> Select:
-    """The visible catalogue narrowed by `filters`, unsorted."""
+def listed_products() -> Select:
+    """What the storefront's lists show: the visible catalogue, less listings without a photo when the
+    REQUIRE_PHOTO setting is on (a product page stays reachable by its address, for carts and the cooperative)."""
     stmt = visible_products()
+    if current_app.config["REQUIRE_PHOTO"]:
+        stmt = stmt.where(Product.photos.any())
+    return stmt
+
+
+def filtered_products(filters: ProductFilters) -> Select:
+    """The listed catalogue narrowed by `filters`, unsorted."""
+    stmt = listed_products()
     if filters.q:
         stmt = search.matching(stmt, filters.q.lower())
     if filters.category:
@@ -150,6 +164,18 @@ def newest_products(limit: int) -> list[ProductCard]:
     """The latest listings that are in stock, for the home page."""
     stmt = _as_cards(filtered_products(ProductFilters(in_stock=True)).order_by(*SORTS["newest"]))
     return [_card(row) for row in db.session.execute(stmt.limit(limit))]
+
+
+def first_thumbs(product_ids) -> dict[int, str]:
+    """Each product's first photo thumbnail by product id (products without a photo are left out)."""
+    ids = sorted(set(product_ids))
+    thumbs: dict[int, str] = {}
+    if ids:
+        rows = db.session.execute(select(Photo.product_id, Photo.thumb_filename).where(Photo.product_id.in_(ids))
+                                  .order_by(Photo.product_id, Photo.position, Photo.id))
+        for product_id, thumb in rows:
+            thumbs.setdefault(product_id, thumb)
+    return thumbs
 
 
 def categories() -> list[Category]:
@@ -218,6 +244,33 @@ def menu_categories() -> list[CategoryChoice]:
     return _kept("categories", lambda: [CategoryChoice(c.id, c.slug, c.name_zh, c.name_en) for c in categories()])
 
 
+@dataclass(frozen=True)
+class CategoryTile:
+    """A category on the category page: how many listings it has and a picture from its newest one."""
+
+    category: CategoryChoice
+    count: int
+    thumb: str | None
+
+
+def category_tiles() -> list[CategoryTile]:
+    """Every category with its count of listed products and a thumbnail (kept briefly per process)."""
+    return _kept("tiles", _category_tiles)
+
+
+def _category_tiles() -> list[CategoryTile]:
+    listed = listed_products()
+    counts = dict(db.session.execute(
+        listed.with_only_columns(Product.category_id, func.count()).group_by(Product.category_id)).all())
+    newest_first = func.row_number().over(partition_by=Product.category_id,
+                                          order_by=(Product.created_at.desc(), Product.id.desc(), Photo.position))
+    ranked = (listed.join(Photo, Photo.product_id == Product.id)
+              .with_only_columns(Product.category_id, Photo.thumb_filename, newest_first.label("rank")).subquery())
+    thumbs = dict(db.session.execute(
+        select(ranked.c.category_id, ranked.c.thumb_filename).where(ranked.c.rank == 1)).all())
+    return [CategoryTile(choice, counts.get(choice.id, 0), thumbs.get(choice.id)) for choice in menu_categories()]
+
+
 def filter_choices() -> dict[str, list]:
     """Provinces, counties and helper regions that appear in pairings, as rows with .code and .name,
     for the catalogue's filter menus (one query, kept briefly per process)."""
@@ -247,10 +300,11 @@ def get_county(code: str) -> Region | None:
 # -- a cooperative's own listings (the portal) -------------------------------------------------------------------------
 
 def own_products(cooperative_id: int, archived: bool = False) -> list:
-    """The cooperative's listings (active, or archived), newest first, with their photo counts."""
+    """The cooperative's listings (active, or archived), newest first, with their photo counts and first
+    thumbnails: rows of (product, photos, thumb)."""
     photos = (select(Photo.product_id, func.count().label("photos")).group_by(Photo.product_id).subquery())
     return list(db.session.execute(
-        select(Product, func.coalesce(photos.c.photos, 0).label("photos"))
+        select(Product, func.coalesce(photos.c.photos, 0).label("photos"), _first_thumb())
         .outerjoin(photos, photos.c.product_id == Product.id)
         .where(Product.cooperative_id == cooperative_id, Product.is_active.is_(not archived))
         .order_by(Product.id.desc())

@@ -1,4 +1,4 @@
-"""Storefront pages: home, catalogue and search, product, county, and the photo files."""
+"""Storefront pages: home, categories, catalogue and search, product, county, and the photo files."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
@@ -15,6 +15,7 @@ bp = Blueprint("catalog", __name__)
 
 HOME_PRODUCTS = 8
 COUNTY_PRODUCTS = 12
+MEDIA_MAX_AGE = 365 * 24 * 3600
 
 
 @bp.get("/")
@@ -26,6 +27,13 @@ def home():
         categories=queries.menu_categories(),
         today=today_in_china(),
     )
+
+
+@bp.get("/categories")
+def category_list():
+    """The category page: every category with a picture and a count, then the paired counties."""
+    return render_template("catalog/categories.html", tiles=queries.category_tiles(),
+                           paired=queries.paired_counties(), today=today_in_china())
 
 
 @bp.get("/products")
@@ -79,6 +87,9 @@ def county_detail(code: str):
 @bp.get("/media/<name>")
 def media(name: str):
     """A stored photo; names are server-generated, so they never change and can be cached for long."""
-    response = send_from_directory(current_app.config["UPLOAD_FOLDER"], name, max_age=31536000)
+    response = send_from_directory(current_app.config["UPLOAD_FOLDER"], name, max_age=MEDIA_MAX_AGE)
+    # A new photo gets a new name, so browsers need not even revalidate a name they have.
+    response.cache_control.public = True
+    response.cache_control.immutable = True
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -108,13 +108,20 @@ def _seed_catalog(report: SeedReport, written_files: list[str]) -> None:
              "created_at": utcnow() - timedelta(days=len(data.PRODUCTS) - index)},
         )
         report.products_created += created
-        image = IMAGES / f"{sku.lower()}.jpg"
-        if not product.photos and image.exists():
-            stored = store_image(image.read_bytes(), upload_folder)
-            written_files += [stored.filename, stored.thumb_filename]
-            product.photos.append(Photo(filename=stored.filename, thumb_filename=stored.thumb_filename,
-                                        width=stored.width, height=stored.height))
-            report.photos_created += 1
+        if not product.photos:
+            for position, image in enumerate(demo_images(sku)):
+                stored = store_image(image.read_bytes(), upload_folder)
+                written_files += [stored.filename, stored.thumb_filename]
+                product.photos.append(Photo(filename=stored.filename, thumb_filename=stored.thumb_filename,
+                                            width=stored.width, height=stored.height, position=position))
+                report.photos_created += 1
+
+
+def demo_images(sku: str) -> list[Path]:
+    """A demo product's pictures, main one first: <sku>.jpg, then <sku>-2.jpg, <sku>-3.jpg … for its gallery."""
+    stem = sku.lower()
+    candidates = [IMAGES / f"{stem}.jpg"] + [IMAGES / f"{stem}-{n}.jpg" for n in range(2, 10)]
+    return [path for path in candidates if path.exists()]
 
 
 def _remove_files(names: list[str]) -> None:

@@ -1,17 +1,20 @@
-"""Read-side queries about orders: a buyer's tabs, who may see an order, and the staff desk's search."""
+"""Read-side queries about orders: the cart as the buyer sees it, a buyer's tabs, who may see an order, and the
+staff desk's search."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from shop.accounts.models import OrganizationMembership
+from shop.catalog.queries import first_thumbs
 from shop.core.timezones import CHINA_TZ
 from shop.extensions import db
-from shop.orders.models import BuyerClass, Order, OrderLine, OrderStatus
+from shop.orders.cart import CartOwner, CartRow
+from shop.orders.models import BuyerClass, Cart, CartLine, Order, OrderLine, OrderStatus, Shipment
 from shop.web.pagination import Page, paginate
 
 S = OrderStatus
@@ -34,10 +37,100 @@ def _visible_to(user_id: int, organization_id: int | None) -> Select[Order]:
 
 def buyer_orders(user_id: int, organization_id: int | None, tab: str | None, page: int,
                  per_page: int = 20) -> Page:
+    """One page of the orders the viewer may see, newest first, narrowed to a tab."""
     stmt = _visible_to(user_id, organization_id)
     if tab in TABS:
         stmt = stmt.where(Order.status.in_(TABS[tab]))
     return paginate(stmt.order_by(Order.created_at.desc(), Order.id.desc()), page, per_page)
+
+
+def tab_counts(user_id: int, organization_id: int | None) -> dict[str, int]:
+    """How many of the viewer's orders each tab holds (one query)."""
+    stmt = _visible_to(user_id, organization_id).with_only_columns(Order.status, func.count()).group_by(Order.status)
+    by_status = dict(db.session.execute(stmt).all())
+    return {tab: sum(by_status.get(status, 0) for status in statuses) for tab, statuses in TABS.items()}
+
+
+@dataclass(frozen=True)
+class LineThumb:
+    """A small picture of an ordered product (None when it has no photo), named for its alt text."""
+
+    name: str
+    thumb: str | None
+
+
+def order_thumbs(order_ids: list[int], limit: int = 4) -> dict[int, list[LineThumb]]:
+    """The first few lines' pictures of each order, for the order list (two queries for a page)."""
+    lines = db.session.execute(
+        select(OrderLine.order_id, OrderLine.product_id, OrderLine.product_name)
+        .where(OrderLine.order_id.in_(order_ids)).order_by(OrderLine.order_id, OrderLine.id)).all()
+    thumbs = first_thumbs(line.product_id for line in lines)
+    result: dict[int, list[LineThumb]] = {order_id: [] for order_id in order_ids}
+    for line in lines:
+        if len(result[line.order_id]) < limit:
+            result[line.order_id].append(LineThumb(line.product_name, thumbs.get(line.product_id)))
+    return result
+
+
+@dataclass
+class Parcel:
+    """One cooperative's part of an order: its lines, their pictures, and its shipment once sent."""
+
+    cooperative_id: int
+    cooperative_name: str
+    lines: list[OrderLine] = field(default_factory=list)
+    shipment: Shipment | None = None
+
+    @property
+    def total_fen(self) -> int:
+        return sum(line.line_total_fen for line in self.lines)
+
+
+def order_parcels(order: Order) -> tuple[list[Parcel], dict[int, str]]:
+    """The order's lines grouped by cooperative (in the order they were added) with each group's shipment,
+    and the products' thumbnails by product id."""
+    parcels: dict[int, Parcel] = {}
+    for line in order.lines:
+        parcel = parcels.setdefault(line.cooperative_id, Parcel(line.cooperative_id, line.cooperative_name))
+        parcel.lines.append(line)
+    for shipment in order.shipments:
+        if shipment.cooperative_id in parcels:
+            parcels[shipment.cooperative_id].shipment = shipment
+    return list(parcels.values()), first_thumbs(line.product_id for line in order.lines)
+
+
+# -- the cart as the buyer sees it -------------------------------------------------------------------------------------
+
+@dataclass
+class CartGroup:
+    """The cart's lines from one cooperative: shipped together, so shown together."""
+
+    cooperative_id: int
+    cooperative_name: str
+    rows: list[CartRow] = field(default_factory=list)
+
+    @property
+    def subtotal_fen(self) -> int:
+        """What the lines still on sale cost together."""
+        return sum(row.subtotal_fen for row in self.rows if row.available)
+
+
+def group_cart(rows: list[CartRow]) -> list[CartGroup]:
+    """Cart rows grouped by cooperative, groups in the order their first line was added."""
+    groups: dict[int, CartGroup] = {}
+    for row in rows:
+        cooperative = row.product.cooperative
+        groups.setdefault(cooperative.id, CartGroup(cooperative.id, cooperative.name)).rows.append(row)
+    return list(groups.values())
+
+
+def cart_quantity(owner: CartOwner) -> int:
+    """How many items the cart holds (the sum of its quantities), for the cart badge."""
+    if owner.user_id is None and not owner.token:
+        return 0
+    mine = Cart.user_id == owner.user_id if owner.user_id is not None else Cart.token == owner.token
+    return db.session.scalar(select(func.coalesce(func.sum(CartLine.quantity), 0))
+                             .join(Cart, Cart.id == CartLine.cart_id).where(mine)) or 0
 
 
 def order_for_viewer(number: str, user_id: int) -> Order | None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -39,11 +40,18 @@ def cart_owner(create: bool = False) -> carts.CartOwner:
     return carts.CartOwner(token=token)
 
 
+@bp.app_context_processor
+def _cart_badge() -> dict[str, Callable[[], int]]:
+    """`cart_count()` for the header and the phones' tab bar: a callable, so only pages that show it pay for it."""
+    return {"cart_count": lambda: queries.cart_quantity(cart_owner())}
+
+
 @bp.get("/cart")
 def cart() -> ResponseReturnValue:
     rows = carts.cart_rows(cart_owner())
     total = sum(row.subtotal_fen for row in rows if row.available)
-    return render_template("orders/cart.html", rows=rows, total=total, form=ConfirmForm())
+    return render_template("orders/cart.html", groups=queries.group_cart(rows), total=total,
+                           items=sum(row.line.quantity for row in rows if row.available))
 
 
 @bp.post("/cart/add")
@@ -169,8 +177,11 @@ def order_list() -> ResponseReturnValue:
     page_number = request.args.get("page", "1")
     if not page_number.isdigit() or not 1 <= int(page_number) <= 10_000:
         abort(400, description=_("Page must be between 1 and 10000"))
-    page = queries.buyer_orders(current_user.id, acting_organization_id(), tab, int(page_number))
-    return render_template("orders/list.html", page=page, tab=tab, tabs=queries.TABS)
+    organization_id = acting_organization_id()
+    page = queries.buyer_orders(current_user.id, organization_id, tab, int(page_number))
+    return render_template("orders/list.html", page=page, tab=tab, tabs=queries.TABS,
+                           counts=queries.tab_counts(current_user.id, organization_id),
+                           thumbs=queries.order_thumbs([order.id for order in page.items]))
 
 
 @bp.get("/orders/<number>")
@@ -179,8 +190,9 @@ def order_detail(number: str) -> ResponseReturnValue:
     order = buyer_order_or_404(number)
     if order.status == OrderStatus.PENDING_PAYMENT and lifecycle.expire_if_due(order.id) is not None:
         order = buyer_order_or_404(number)
+    parcels, thumbs = queries.order_parcels(order)
     return render_template("orders/detail.html", order=order, form=ConfirmForm(), S=OrderStatus,
-                           history=refunds.refunds_for(order.id))
+                           parcels=parcels, thumbs=thumbs, history=refunds.refunds_for(order.id))
 
 
 @bp.post("/orders/<number>/cancel")

@@ -89,3 +89,29 @@ def test_payment_methods_come_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("PAYMENT_METHODS", "card,bitcoin")
     with pytest.raises(ConfigError, match="bitcoin"):
         load_config(str(tmp_path))
+
+
+def test_require_photo_is_off_in_development_and_on_in_production(monkeypatch, tmp_path):
+    monkeypatch.delenv("REQUIRE_PHOTO", raising=False)
+    monkeypatch.delenv("SHOP_ENV", raising=False)
+    assert load_config(str(tmp_path))["REQUIRE_PHOTO"] is False
+    monkeypatch.setenv("SHOP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", STRONG)
+    monkeypatch.setenv("SITE_URL", "https://shop.example.cn")
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    assert load_config(str(tmp_path))["REQUIRE_PHOTO"] is True
+    monkeypatch.setenv("REQUIRE_PHOTO", "off")
+    assert load_config(str(tmp_path))["REQUIRE_PHOTO"] is False
+
+
+@pytest.mark.parametrize("value, expected", [("1", True), ("yes", True), ("ON", True), ("0", False), ("false", False)])
+def test_require_photo_can_be_set_in_development(monkeypatch, tmp_path, value, expected):
+    monkeypatch.delenv("SHOP_ENV", raising=False)
+    monkeypatch.setenv("REQUIRE_PHOTO", value)
+    assert load_config(str(tmp_path))["REQUIRE_PHOTO"] is expected
+
+
+def test_require_photo_refuses_a_value_it_cannot_read(monkeypatch, tmp_path):
+    monkeypatch.setenv("REQUIRE_PHOTO", "sometimes")
+    with pytest.raises(ConfigError, match="REQUIRE_PHOTO must be on or off"):
+        load_config(str(tmp_path))

@@ -8,7 +8,7 @@ from shop.catalog import search
 from shop.catalog.models import Photo, Product
 from shop.cooperatives.models import Cooperative
 from shop.demo import data
-from shop.demo.seed import IMAGES, generate_products, seed_demo
+from shop.demo.seed import IMAGES, demo_images, generate_products, seed_demo
 from shop.extensions import db
 from shop.regions.models import Pairing
 
@@ -24,15 +24,27 @@ def test_every_demo_product_has_an_image_file():
         assert (IMAGES / f"{row[1].lower()}.jpg").is_file(), row[1]
 
 
+def test_every_demo_product_has_a_gallery_of_distinct_pictures_and_the_set_stays_small():
+    pictures = [demo_images(row[1]) for row in data.PRODUCTS]
+    assert all(len(paths) >= 3 for paths in pictures)
+    contents = [path.read_bytes() for paths in pictures for path in paths]
+    assert len(set(contents)) == len(contents)  # no picture is reused for another product or view
+    assert sum(len(content) for content in contents) < 3 * 1024 * 1024
+    assert sorted(IMAGES.iterdir()) == sorted(path for paths in pictures for path in paths)  # no stray files
+
+
 def test_seed_demo_is_idempotent(app):
     first = seed_demo()
     assert first.pairings_created == 10 and first.cooperatives_created >= 10 and first.products_created >= 30
-    assert first.photos_created == first.products_created
+    # Every product gets its whole gallery (the main picture first), so there are more photos than products.
+    assert first.photos_created == sum(len(demo_images(row[1])) for row in data.PRODUCTS) >= 3 * first.products_created
     second = seed_demo()
     assert (second.regions_created, second.pairings_created, second.cooperatives_created,
             second.products_created, second.photos_created) == (0, 0, 0, 0, 0)
     assert count(Product) == len(data.PRODUCTS)
-    assert count(Photo) == len(data.PRODUCTS)
+    assert count(Photo) == first.photos_created
+    for product in db.session.scalars(select(Product)):
+        assert [photo.position for photo in product.photos] == list(range(len(product.photos)))
     assert count(Pairing) == 10
     uploads = Path(app.config["UPLOAD_FOLDER"])
     for photo in db.session.scalars(select(Photo)):
