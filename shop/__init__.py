@@ -62,9 +62,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _blueprints() -> list[tuple[str, Blueprint, str]]:
-    """Every page of the shop: (audience, blueprint, URL prefix). A blueprint is named for its package; staff
-    pages live under /staff and the cooperative portal under /coop, so their endpoints read `staff.<package>.*`
-    and `coop.<package>.*`."""
+    """Every page of the shop: (audience, blueprint, URL prefix), named for its package. The families /staff, /coop
+    (a cooperative's portal) and /org (an organization's pages) prefix endpoints: `staff.<package>.*` and so on."""
     from shop.accounts import views as accounts
     from shop.api import staff_views as staff_api
     from shop.api import views as api
@@ -77,9 +76,12 @@ def _blueprints() -> list[tuple[str, Blueprint, str]]:
     from shop.orders import portal_views as coop_orders
     from shop.orders import staff_views as staff_orders
     from shop.orders import views as orders
+    from shop.organizations import portal_views as org_organizations
     from shop.organizations import staff_views as staff_organizations
+    from shop.organizations import views as organizations
     from shop.payments import staff_views as staff_payments
     from shop.payments import views as payments
+    from shop.regions import views as regions
     from shop.reports import staff_views as staff_reports
     from shop.reports import views as reports
     from shop.web import staff_views as staff_web
@@ -89,6 +91,8 @@ def _blueprints() -> list[tuple[str, Blueprint, str]]:
         ("public", web.bp, ""),  # /healthz, /ping, /language
         ("public", catalog.bp, ""),  # /, /products, /counties
         ("public", cooperatives.bp, ""),  # /cooperatives/<id>
+        ("public", organizations.bp, ""),  # /organizations/apply
+        ("public", regions.bp, ""),  # /regions/<code>/children
         ("public", orders.bp, ""),  # /cart, /checkout, /orders
         ("public", payments.bp, ""),  # /orders/<number>/pay, /payments/stripe/webhook
         ("public", reports.bp, ""),  # /impact
@@ -97,6 +101,7 @@ def _blueprints() -> list[tuple[str, Blueprint, str]]:
         ("coop", coop_cooperatives.bp, ""),  # /coop/, /coop/apply
         ("coop", coop_catalog.bp, ""),  # /coop/products, /coop/import
         ("coop", coop_orders.bp, "/orders"),
+        ("org", org_organizations.bp, ""),  # /org/, /org/<id>/..., /org/invitations/<token>
         ("staff", staff_web.bp, ""),  # /staff/
         ("staff", staff_cooperatives.bp, "/cooperatives"),
         ("staff", staff_organizations.bp, "/organizations"),
@@ -108,7 +113,7 @@ def _blueprints() -> list[tuple[str, Blueprint, str]]:
     ]
 
 
-AUDIENCES = {"coop": "/coop", "staff": "/staff"}
+AUDIENCES = {"coop": "/coop", "org": "/org", "staff": "/staff"}
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -138,10 +143,12 @@ def _register_listeners(app: Flask) -> None:
 def _register_messages(app: Flask) -> None:
     from shop.core.outbox import register_messages
     from shop.orders import emails
+    from shop.organizations import emails as organization_emails
     from shop.payments import alerts
 
     register_messages(app, emails.MESSAGES)
     register_messages(app, alerts.MESSAGES)
+    register_messages(app, organization_emails.MESSAGES)
 
 
 def _register_event_labels(app: Flask) -> None:

@@ -6,12 +6,12 @@ from datetime import date, datetime, timedelta, timezone
 
 from werkzeug.security import generate_password_hash
 
-from shop.accounts.models import CooperativeMembership, OrganizationMembership, User
+from shop.accounts.models import CooperativeMembership, OrganizationMembership, OrganizationRole, User
 from shop.catalog.models import Category, Product
 from shop.cooperatives.models import Cooperative, CooperativeKind, VerificationStatus
 from shop.core import credit_code
 from shop.extensions import db
-from shop.organizations.models import Organization, OrganizationKind
+from shop.organizations.models import Organization, OrganizationKind, OrganizationStatus
 from shop.regions.loaders import level_of
 from shop.regions.models import Pairing, PairingKind, Region, RegionLevel
 
@@ -135,8 +135,10 @@ def make_user(email: str | None = None, mobile: str | None = None, name: str = "
 
 def make_organization(name: str | None = None, region: str = "330500",
                       kind: OrganizationKind = OrganizationKind.BUDGET_UNIT, **values) -> Organization:
-    """A buying organization registered in `region`."""
+    """A buying organization registered in `region`, verified unless a status (or is_active) is given."""
     make_region(region)
+    if "is_active" not in values:
+        values.setdefault("status", OrganizationStatus.VERIFIED)
     n = next(_counter)
     code = credit_code.complete(f"11{region}MB{n:07d}")
     org = Organization(name=name or f"测试单位{n}", kind=OrganizationKind(kind), credit_code=code, region_code=region,
@@ -146,8 +148,9 @@ def make_organization(name: str | None = None, region: str = "330500",
     return org
 
 
-def add_to_organization(user: User, organization: Organization) -> OrganizationMembership:
-    membership = OrganizationMembership(user_id=user.id, organization_id=organization.id)
+def add_to_organization(user: User, organization: Organization,
+                        role: OrganizationRole = OrganizationRole.PURCHASER) -> OrganizationMembership:
+    membership = OrganizationMembership(user_id=user.id, organization_id=organization.id, role=role)
     db.session.add(membership)
     db.session.commit()
     return membership

@@ -33,7 +33,8 @@ def _yourself() -> ActingFor:
 
 
 def _membership_party(kind: object, party_id: object) -> ActingFor | None:
-    """The organization or cooperative `party_id` if the current user is a member of it now."""
+    """The organization or cooperative `party_id` if the current user is a member of it now (an organization only
+    while it is verified: `is_active`)."""
     if not current_user.is_authenticated or not isinstance(party_id, int):
         return None
     if kind == "organization":

@@ -1,4 +1,5 @@
-"""Account forms (CSRF-protected): register, log in, change and reset passwords, choose whom to act for."""
+"""Account forms (CSRF-protected): register (also through an invitation), log in, change and reset passwords, choose
+whom to act for."""
 from __future__ import annotations
 
 import re
@@ -59,6 +60,16 @@ class RegisterForm(AccountForm):
             self.email.errors = [*self.email.errors, _l("Enter an email address or a mobile number.")]
             valid = False
         return valid
+
+
+class InvitedAccountForm(AccountForm):
+    """A new account for an invited email address: the address is the invitation's, so it is not asked for."""
+
+    name = StringField(_l("Name"), filters=[strip], validators=[
+        REQUIRED, Length(max=NAME_MAX, message=_l("Names are limited to 60 characters."))])
+    mobile = TelField(_l("Mobile number (optional)"), filters=[strip], validators=[Optional(), _mobile_format])
+    password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_LENGTH])
+    confirm = PasswordField(_l("Password again"), validators=[REQUIRED, EqualTo("password", SAME_PASSWORD)])
 
 
 class LoginForm(AccountForm):

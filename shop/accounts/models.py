@@ -5,6 +5,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -105,16 +106,42 @@ class ThrottledAttempt(Model):
 
 
 class MemberRole(enum.StrEnum):
+    """A cooperative member's role."""
+
     MEMBER = "member"
     ADMIN = "admin"
 
 
+class OrganizationRole(enum.StrEnum):
+    """What a member may do for an organization: admins do everything, purchasers order for it, viewers see it."""
+
+    ADMIN = "admin"
+    PURCHASER = "purchaser"
+    VIEWER = "viewer"
+
+    @property
+    def can_buy(self) -> bool:
+        """Whether this role may order for the organization."""
+        return self in (OrganizationRole.ADMIN, OrganizationRole.PURCHASER)
+
+    @property
+    def label(self) -> str:
+        """The role in the visitor's language."""
+        return str(ORGANIZATION_ROLE_LABELS[self])
+
+
+ORGANIZATION_ROLE_LABELS = {
+    OrganizationRole.ADMIN: _l("Admin"),
+    OrganizationRole.PURCHASER: _l("Purchaser"),
+    OrganizationRole.VIEWER: _l("Viewer"),
+}
+
+
 class _Membership:
-    """What every membership has: the member, their role in the party, and since when."""
+    """What every membership has: the member and since when (each kind has its own roles)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[MemberRole] = mapped_column(string_enum(MemberRole, 16), default=MemberRole.MEMBER)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -125,6 +152,8 @@ class OrganizationMembership(_Membership, Model):
     __table_args__ = (UniqueConstraint("organization_id", "user_id"),)
 
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    role: Mapped[OrganizationRole] = mapped_column(string_enum(OrganizationRole, 16),
+                                                   default=OrganizationRole.PURCHASER)
 
     user: Mapped[User] = relationship(back_populates="organization_memberships")
     organization: Mapped["Organization"] = relationship(lazy="joined", back_populates="memberships")
@@ -137,6 +166,7 @@ class CooperativeMembership(_Membership, Model):
     __table_args__ = (UniqueConstraint("cooperative_id", "user_id"),)
 
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id", ondelete="CASCADE"))
+    role: Mapped[MemberRole] = mapped_column(string_enum(MemberRole, 16), default=MemberRole.MEMBER)
 
     user: Mapped[User] = relationship(back_populates="cooperative_memberships")
     cooperative: Mapped["Cooperative"] = relationship(lazy="joined")

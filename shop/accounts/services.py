@@ -66,8 +66,9 @@ def user_by_mobile(mobile: str) -> User | None:
     return db.session.execute(select(User).where(User.mobile == mobile)).scalar_one_or_none()
 
 
-def register_user(email: str | None, mobile: str | None, name: str, password: str) -> User:
-    """Create a buyer account with an email address, a mobile number or both."""
+def new_user(email: str | None, mobile: str | None, name: str, password: str) -> User:
+    """A checked, unsaved buyer account with an email address, a mobile number or both (duplicates are not
+    looked for: see refuse_duplicates)."""
     email, mobile, name = normalize_email(email), normalize_mobile(mobile), (name or "").strip()
     if not email and not mobile:
         raise MissingLoginName()
@@ -80,18 +81,25 @@ def register_user(email: str | None, mobile: str | None, name: str, password: st
     check_password_rules(password)
     user = User(email=email or None, mobile=mobile or None, name=name)
     user.set_password(password)
+    return user
+
+
+def register_user(email: str | None, mobile: str | None, name: str, password: str) -> User:
+    """Create a buyer account with an email address, a mobile number or both."""
+    user = new_user(email, mobile, name, password)
     try:
         with write_transaction(db.session):
-            _refuse_duplicates(email, mobile)
+            refuse_duplicates(user.email, user.mobile)
             db.session.add(user)
     except IntegrityError:
         # Someone registered the same name between our check and the insert.
-        _refuse_duplicates(email, mobile)
+        refuse_duplicates(user.email, user.mobile)
         raise
     return user
 
 
-def _refuse_duplicates(email: str, mobile: str) -> None:
+def refuse_duplicates(email: str | None, mobile: str | None) -> None:
+    """DuplicateEmail or DuplicateMobile when another account already uses one of these login names."""
     if email and user_by_email(email) is not None:
         raise DuplicateEmail()
     if mobile and user_by_mobile(mobile) is not None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import func, insert, select, text
 
+from shop.accounts.models import OrganizationMembership, OrganizationRole, User
 from shop.catalog import search
 from shop.catalog.models import Category, Photo, Product
 from shop.cooperatives.models import Cooperative, CooperativeKind, VerificationStatus
@@ -17,6 +18,7 @@ from shop.core.database import utcnow
 from shop.core.images import store_image
 from shop.demo import data
 from shop.extensions import db
+from shop.organizations.models import Organization, OrganizationKind, OrganizationStatus
 from shop.regions.loaders import SHIPPED_TABLE, import_region_file
 from shop.regions.models import Pairing
 
@@ -32,6 +34,8 @@ class SeedReport:
     products_created: int = 0
     photos_created: int = 0
     generated_products: int = 0
+    organizations_created: int = 0
+    members_created: int = 0
 
 
 def demo_credit_code(county_code: str, org_part: str) -> str:
@@ -49,12 +53,14 @@ def _get_or_create(model, lookup: dict, values: dict):
 
 
 def seed_demo(extra_products: int = 0) -> SeedReport:
-    """Load regions, pairings, cooperatives, products and photos; running it again changes nothing."""
+    """Load regions, pairings, cooperatives, products and photos, and the demo organizations with their members;
+    running it again changes nothing."""
     report = SeedReport()
     report.regions_created, _ = import_region_file(SHIPPED_TABLE)
     written_files: list[str] = []
     try:
         _seed_catalog(report, written_files)
+        _seed_organizations(report)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -122,6 +128,41 @@ def demo_images(sku: str) -> list[Path]:
     stem = sku.lower()
     candidates = [IMAGES / f"{stem}.jpg"] + [IMAGES / f"{stem}-{n}.jpg" for n in range(2, 10)]
     return [path for path in candidates if path.exists()]
+
+
+# Two verified buying organizations, each with an admin, a purchaser and a viewer who log in with
+# DEMO_ORGANIZATION_PASSWORD (README, "What is in the demo"). (key, name, kind, region, first 17 of the credit code)
+DEMO_ORGANIZATIONS = [
+    ("zgh", "湖州市总工会", OrganizationKind.UNION, "330502", "81330500MC0000778"),
+    ("czj", "宁波市海曙区财政局", OrganizationKind.BUDGET_UNIT, "330203", "11330203MB0000123"),
+]
+DEMO_ROLES = {OrganizationRole.ADMIN: "管理员", OrganizationRole.PURCHASER: "采购员", OrganizationRole.VIEWER: "查看员"}
+DEMO_ORGANIZATION_PASSWORD = "bangfu-demo-2026"
+
+
+def demo_member_email(key: str, role: OrganizationRole) -> str:
+    """E.g. zgh.admin@example.com: the demo login of an organization's member with that role."""
+    return f"{key}.{role.value}@example.com"
+
+
+def _seed_organizations(report: SeedReport) -> None:
+    """The demo organizations and their members; accounts that exist already keep their passwords."""
+    for key, name, kind, region, first17 in DEMO_ORGANIZATIONS:
+        code = credit_code.complete(first17)
+        organization, created = _get_or_create(
+            Organization, {"credit_code": code},
+            {"name": name, "kind": kind, "region_code": region, "invoice_title": name, "tax_number": code,
+             "status": OrganizationStatus.VERIFIED, "contact_name": "演示联系人", "contact_mobile": "13900000000"})
+        report.organizations_created += created
+        db.session.flush()
+        for role, title in DEMO_ROLES.items():
+            user, _ = _get_or_create(User, {"email": demo_member_email(key, role)}, {"name": f"{name}{title}"})
+            if not user.password_hash:
+                user.set_password(DEMO_ORGANIZATION_PASSWORD)
+            db.session.flush()
+            _, joined = _get_or_create(OrganizationMembership, {"organization_id": organization.id,
+                                                                "user_id": user.id}, {"role": role})
+            report.members_created += joined
 
 
 def _remove_files(names: list[str]) -> None:

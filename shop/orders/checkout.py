@@ -10,6 +10,7 @@ from sqlalchemy import Row, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from shop.accounts.models import OrganizationMembership
 from shop.catalog.models import Product
@@ -19,7 +20,15 @@ from shop.core.timezones import china_date
 from shop.extensions import db
 from shop.orders.cart import clear_lines
 from shop.orders.emails import queue_order_mail
-from shop.orders.exceptions import EmptyCart, NotAMember, OrganizationSuspended, OutOfStock, PriceChanged
+from shop.orders.exceptions import (
+    EmptyCart,
+    NotAMember,
+    NotAPurchaser,
+    OrganizationNotVerified,
+    OrganizationSuspended,
+    OutOfStock,
+    PriceChanged,
+)
 from shop.orders.models import (
     Address,
     BuyerClass,
@@ -31,7 +40,7 @@ from shop.orders.models import (
     OrderLine,
     OrderStatus,
 )
-from shop.organizations.models import Organization
+from shop.organizations.models import Organization, OrganizationStatus
 from shop.regions.models import Region
 
 
@@ -213,30 +222,29 @@ def _take_stock(product: Row[*tuple[Any, ...]], quantity: int) -> int:
 
 
 def _buyer(user_id: int, organization_id: int | None) -> Buyer:
-    """The buyer class and invoice details: the public, or the organization the user acts for."""
+    """The buyer class and invoice details: the public, or the organization the user acts for, which must be
+    verified and in which the user must be allowed to buy (purchaser or admin)."""
     if organization_id is None:
         return Buyer(BuyerClass.PUBLIC)
-    _refuse_suspended(user_id, organization_id)
-    membership = db.session.scalar(select(OrganizationMembership).filter_by(
-        organization_id=organization_id, user_id=user_id))
-    if membership is None or not membership.organization.is_active:
-        raise NotAMember(_("You cannot order for that organization."))
-    organization = membership.organization
-    return Buyer(BuyerClass(organization.kind), organization.invoice_title, organization.tax_number)
-
-
-def _refuse_suspended(user_id: int, organization_id: int) -> None:
-    """OrganizationSuspended if the user belongs to the organization and staff suspended it. The flag is read
-    with a share lock, so a suspension waits for this order's transaction or is seen by it (PostgreSQL; SQLite
-    has one writer at a time)."""
+    # The status is read with a share lock, so a staff decision waits for this order's transaction or is seen
+    # by it (PostgreSQL; SQLite has one writer at a time).
     row = db.session.execute(
-        select(Organization.name, Organization.is_active)
+        select(Organization, OrganizationMembership.role)
         .join(OrganizationMembership, OrganizationMembership.organization_id == Organization.id)
         .where(Organization.id == organization_id, OrganizationMembership.user_id == user_id)
+        .options(lazyload(Organization.region)).execution_options(populate_existing=True)
         .with_for_update(read=True, of=Organization)).first()
-    if row is not None and not row.is_active:
-        raise OrganizationSuspended(_("“%(name)s” is suspended by the platform, so orders cannot be placed for it "
-                                      "now. You can order for yourself, or ask the platform staff.", name=row.name))
+    if row is None:  # an outsider learns nothing about the organization
+        raise NotAMember(_("You cannot order for that organization."))
+    organization, role = row
+    refusal = organization.buying_refusal
+    if refusal is not None:
+        suspended = organization.status == OrganizationStatus.SUSPENDED
+        raise (OrganizationSuspended if suspended else OrganizationNotVerified)(refusal)
+    if not role.can_buy:
+        raise NotAPurchaser(_("As a viewer of “%(name)s” you can see its orders but not order for it. Ask one of "
+                              "its admins for the purchaser role, or order for yourself.", name=organization.name))
+    return Buyer(BuyerClass(organization.kind), organization.invoice_title, organization.tax_number)
 
 
 def _next_number(day: date) -> str:

@@ -35,5 +35,13 @@ class NotAMember(OrderError):
     """Ordering for an organization the user does not belong to."""
 
 
-class OrganizationSuspended(OrderError):
+class NotAPurchaser(NotAMember):
+    """Ordering for an organization as a member whose role (viewer) does not allow it."""
+
+
+class OrganizationNotVerified(OrderError):
+    """Ordering for an organization the platform has not verified (yet: applied; or rejected, or suspended)."""
+
+
+class OrganizationSuspended(OrganizationNotVerified):
     """Ordering for an organization that the platform has suspended."""

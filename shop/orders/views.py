@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from shop.accounts.acting import acting_organization_id
 from shop.accounts.decorators import login_required
+from shop.accounts.models import OrganizationMembership
 from shop.orders import cart as carts
 from shop.orders import lifecycle, queries
 from shop.orders.checkout import DeliveryAddress, place_order, saved_addresses
@@ -21,7 +22,7 @@ from shop.orders.forms import AddToCartForm, CheckoutForm, QuantityForm
 from shop.orders.lookups import buyer_order_or_404
 from shop.orders.models import OrderStatus
 from shop.orders.signals import CART_TOKEN
-from shop.organizations.models import Organization
+from shop.organizations.models import OrganizationStatus
 from shop.payments import refunds
 from shop.web.forms import ConfirmForm, error_text, require_confirmation
 
@@ -95,18 +96,25 @@ def cart_remove(product_id: int) -> ResponseReturnValue:
 def _checkout_form(formdata: MultiDict[str, str] | None = None) -> CheckoutForm:
     form = CheckoutForm(formdata=formdata)
     choices = [SelectChoice("self", _("Myself (public buyer)"))]
-    choices += [_buy_for(m.organization) for m in current_user.organization_memberships]
+    choices += [_buy_for(m) for m in current_user.organization_memberships]
     form.buy_for.choices = choices
     return form
 
 
-def _buy_for(organization: Organization) -> SelectChoice:
-    """A suspended organization is shown but cannot be picked; a form from before the suspension is refused by
-    the checkout, which says why."""
-    if organization.is_active:
-        return SelectChoice(f"org:{organization.id}", organization.name)
-    return SelectChoice(f"org:{organization.id}", _("%(name)s (suspended by the platform)", name=organization.name),
-                        render_kw={"disabled": True})
+def _buy_for(membership: OrganizationMembership) -> SelectChoice:
+    """An organization that is not verified, or one the member may not buy for (a viewer), is shown but cannot be
+    picked; a form from before such a change is refused by the checkout, which says why."""
+    organization = membership.organization
+    value = f"org:{organization.id}"
+    if organization.is_active and membership.role.can_buy:
+        return SelectChoice(value, organization.name)
+    if organization.status == OrganizationStatus.SUSPENDED:
+        label = _("%(name)s (suspended by the platform)", name=organization.name)
+    elif not organization.is_active:
+        label = _("%(name)s (not verified by the platform)", name=organization.name)
+    else:
+        label = _("%(name)s (your role cannot order)", name=organization.name)
+    return SelectChoice(value, label, render_kw={"disabled": True})
 
 
 def _render_checkout(form: CheckoutForm, status: int = 200,
@@ -133,8 +141,9 @@ def checkout() -> ResponseReturnValue:
     if chosen is not None:
         for field in ADDRESS_FIELDS:
             form[field].data = getattr(chosen, field)
-    organization_id = acting_organization_id()
-    form.buy_for.data = f"org:{organization_id}" if organization_id else "self"
+    acting = f"org:{acting_organization_id()}"
+    can_pick = any(choice.value == acting and not choice.render_kw for choice in form.buy_for.choices)
+    form.buy_for.data = acting if can_pick else "self"
     form.checkout_token.data = None
     return _render_checkout(form, rows=rows)
 

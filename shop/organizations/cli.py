@@ -1,9 +1,10 @@
-"""Organization commands: `flask --app wsgi create-organization`, `add-member`."""
+"""Organization commands: `flask --app wsgi create-organization`, `add-member [--role]`."""
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
 
+from shop.accounts.models import OrganizationRole
 from shop.organizations import services as organizations
 from shop.organizations.exceptions import OrganizationError
 from shop.organizations.models import OrganizationKind
@@ -31,14 +32,16 @@ def create_organization_command(name, kind, credit_code, region_code, invoice_ti
 @click.command("add-member")
 @click.argument("organization")
 @click.argument("who")
+@click.option("--role", type=click.Choice([role.value for role in OrganizationRole]),
+              default=OrganizationRole.PURCHASER.value, show_default=True)
 @with_appcontext
-def add_member_command(organization: str, who: str) -> None:
-    """Add the user WHO (email or mobile) to ORGANIZATION (its id or credit code)."""
+def add_member_command(organization: str, who: str, role: str) -> None:
+    """Add the user WHO (email or mobile) to ORGANIZATION (its id or credit code) with a role."""
     found = organizations.find_organization(organization)
     if found is None:
         raise click.ClickException(f"no organization {organization!r}")
     try:
-        organizations.add_member(None, found.id, who)
+        organizations.add_member(None, found.id, who, role)
     except OrganizationError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"{who} is a member of {found.name}")
+    click.echo(f"{who} is a member of {found.name} ({role})")

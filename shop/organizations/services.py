@@ -1,32 +1,41 @@
-"""Creating, suspending and reactivating organizations and managing their members (staff actions, audited)."""
+"""Staff actions on organizations, audited: registering one, adding and removing members, suspending and
+reactivating (see review.py for the decisions themselves)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from shop.accounts.identifiers import normalize_email, normalize_mobile
-from shop.accounts.models import MemberRole, OrganizationMembership, User
+from shop.accounts.models import OrganizationMembership, OrganizationRole, User
 from shop.audit.services import record
 from shop.core import credit_code
 from shop.core.database import write_transaction
 from shop.extensions import db
 from shop.organizations.exceptions import OrganizationError
-from shop.organizations.models import Organization, OrganizationKind
+from shop.organizations.models import Organization, OrganizationKind, OrganizationStatus
+from shop.organizations.review import decide
 from shop.regions.models import Region
 
 TAX_NUMBER_LENGTHS = (15, 18, 20)
 
 
+def normalize_tax_number(value: str) -> str:
+    """Upper-case without spaces; OrganizationError unless it has 15, 18 or 20 letters and digits."""
+    tax_number = "".join(value.split()).upper()
+    if len(tax_number) not in TAX_NUMBER_LENGTHS or not tax_number.isascii() or not tax_number.isalnum():
+        raise OrganizationError(_("Tax number must be 15, 18 or 20 letters and digits"))
+    return tax_number
+
+
 def create_organization(actor_id: int | None, *, name: str, kind: OrganizationKind | str, code: str,
                         region_code: str, invoice_title: str, tax_number: str) -> Organization:
-    """Register an organization; the credit code must be valid and not already registered."""
+    """Register an organization, verified (staff vouch for it); the credit code must be valid and not already
+    registered."""
     code = credit_code.normalize(code)
     error = credit_code.validation_error(code)
     if error:
         raise OrganizationError(_("Credit code: %(error)s", error=error))
-    tax_number = "".join(tax_number.split()).upper()
-    if len(tax_number) not in TAX_NUMBER_LENGTHS or not tax_number.isalnum():
-        raise OrganizationError(_("Tax number must be 15, 18 or 20 letters and digits"))
+    tax_number = normalize_tax_number(tax_number)
     if not name.strip() or not invoice_title.strip():
         raise OrganizationError(_("Name and invoice title are required"))
     with write_transaction(db.session):
@@ -37,7 +46,7 @@ def create_organization(actor_id: int | None, *, name: str, kind: OrganizationKi
                                       code=code))
         organization = Organization(name=name.strip(), kind=OrganizationKind(kind), credit_code=code,
                                     region_code=region_code, invoice_title=invoice_title.strip(),
-                                    tax_number=tax_number)
+                                    tax_number=tax_number, status=OrganizationStatus.VERIFIED)
         db.session.add(organization)
         db.session.flush()
         record(actor_id, "organization.create", "organization", organization.id,
@@ -61,8 +70,9 @@ def find_user(identifier: str) -> User | None:
 
 
 def add_member(actor_id: int | None, organization_id: int, identifier: str,
-               role: MemberRole = MemberRole.MEMBER) -> OrganizationMembership:
-    """Make the user with this email or mobile a member; adding an existing member changes nothing."""
+               role: OrganizationRole | str = OrganizationRole.PURCHASER) -> OrganizationMembership:
+    """Make the user with this email or mobile a member with `role`; adding an existing member changes nothing."""
+    role = OrganizationRole(role)
     with write_transaction(db.session):
         organization = db.session.get(Organization, organization_id)
         if organization is None:
@@ -81,7 +91,7 @@ def add_member(actor_id: int | None, organization_id: int, identifier: str,
 
 
 def remove_member(actor_id: int | None, organization_id: int, user_id: int) -> None:
-    """End a membership; the member's past orders stay with the organization."""
+    """End a membership (staff may remove anyone, even the last admin); past orders stay with the organization."""
     with write_transaction(db.session):
         membership = db.session.scalar(select(OrganizationMembership).filter_by(
             organization_id=organization_id, user_id=user_id))
@@ -95,19 +105,4 @@ def remove_member(actor_id: int | None, organization_id: int, user_id: int) -> N
 def set_active(actor_id: int | None, organization_id: int, active: bool, reason: str = "") -> Organization:
     """Suspend (active False, with a reason) or reactivate an organization. While it is suspended its members
     cannot order for it; its orders, invoices and members stay as they are."""
-    reason = reason.strip()
-    if not active and not reason:
-        raise OrganizationError(_("Give a reason."))
-    with write_transaction(db.session):
-        # Checkout reads the flag with a share lock, so an order in progress finishes before this change.
-        db.session.execute(select(Organization.id).where(Organization.id == organization_id).with_for_update())
-        organization = db.session.get(Organization, organization_id, populate_existing=True)
-        if organization is None:
-            raise OrganizationError(_("No such organization"))
-        if organization.is_active == active:
-            raise OrganizationError(_("The organization is already active") if active
-                                    else _("The organization is already suspended"))
-        organization.is_active = active
-        record(actor_id, "organization.reactivate" if active else "organization.suspend", "organization",
-               organization.id, before={"is_active": not active}, after={"is_active": active}, note=reason)
-    return organization
+    return decide(actor_id, organization_id, "reactivate" if active else "suspend", reason)

@@ -90,3 +90,22 @@ def test_demo_sales_are_real_paid_orders_placed_once():
     assert db.session.scalar(select(func.sum(Product.stock))) == stock_before - sold
     board = impact_board()
     assert board.orders == 15 and board.net_fen == sum(order.total_fen for order in orders)
+
+
+def test_demo_organizations_have_a_member_per_role_with_the_demo_password():
+    from shop.accounts.models import OrganizationMembership, OrganizationRole
+    from shop.accounts.services import authenticate
+    from shop.demo.seed import DEMO_ORGANIZATION_PASSWORD, demo_member_email
+    from shop.organizations.models import Organization, OrganizationStatus
+
+    first = seed_demo()
+    assert (first.organizations_created, first.members_created) == (2, 6)
+    assert (seed_demo().organizations_created, seed_demo().members_created) == (0, 0)
+    organizations = list(db.session.scalars(select(Organization)))
+    assert [o.status for o in organizations] == [OrganizationStatus.VERIFIED] * 2
+    for key, name in (("zgh", "湖州市总工会"), ("czj", "宁波市海曙区财政局")):
+        for role in OrganizationRole:
+            user = authenticate(demo_member_email(key, role), DEMO_ORGANIZATION_PASSWORD)
+            [membership] = db.session.scalars(select(OrganizationMembership).where(
+                OrganizationMembership.user_id == user.id))
+            assert (membership.organization.name, membership.role) == (name, role)

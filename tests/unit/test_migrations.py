@@ -73,3 +73,35 @@ def test_the_order_event_kinds_migration_converts_fixed_notes_both_ways(app_ctx)
                                                  events[cancelled.id, OrderStatus.CANCELLED])] == [
         ("expired", None, ""), ("paid_by", {"method": "alipay"}, ""), (None, None, "card")]
     assert db.session.scalar(select(OrderEvent.note).where(OrderEvent.to_status == OrderStatus.PENDING_PAYMENT)) == ""
+
+
+def test_the_organization_status_migration_converts_flags_and_roles_both_ways(app_ctx):
+    from sqlalchemy import select, text
+
+    from shop.accounts.models import OrganizationMembership, OrganizationRole
+    from shop.organizations.models import Organization, OrganizationStatus
+    from tests.factories import add_to_organization, make_organization, make_user
+
+    active, suspended, applied = (make_organization(name=name, status=status) for name, status in (
+        ("在用单位", OrganizationStatus.VERIFIED), ("暂停单位", OrganizationStatus.SUSPENDED),
+        ("待审单位", OrganizationStatus.APPLIED)))
+    buyer, viewer, admin = make_user(), make_user(), make_user()
+    add_to_organization(buyer, active)
+    add_to_organization(viewer, active, OrganizationRole.VIEWER)
+    add_to_organization(admin, active, OrganizationRole.ADMIN)
+    db.session.remove()
+
+    downgrade(revision="0010")
+    assert "status" not in {column["name"] for column in inspect(db.engine).get_columns("organizations")}
+    assert dict(db.session.execute(text("SELECT name, is_active FROM organizations")).all()) == {
+        "在用单位": True, "暂停单位": False, "待审单位": False}
+    assert dict(db.session.execute(text("SELECT user_id, role FROM organization_memberships")).all()) == {
+        buyer.id: "member", viewer.id: "member", admin.id: "admin"}
+    db.session.remove()
+
+    upgrade()
+    assert {o.name: o.status for o in db.session.scalars(select(Organization))} == {
+        "在用单位": OrganizationStatus.VERIFIED, "暂停单位": OrganizationStatus.SUSPENDED,
+        "待审单位": OrganizationStatus.SUSPENDED}
+    assert {m.user_id: m.role for m in db.session.scalars(select(OrganizationMembership))} == {
+        buyer.id: OrganizationRole.PURCHASER, viewer.id: OrganizationRole.PURCHASER, admin.id: OrganizationRole.ADMIN}
