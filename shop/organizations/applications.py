@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from shop.accounts.identifiers import is_mobile, normalize_mobile
@@ -22,6 +22,10 @@ from shop.organizations.proofs import MAX_PROOF_BYTES, delete_proof, store_proof
 from shop.organizations.services import normalize_tax_number
 from shop.regions.models import Region
 from shop.regions.queries import has_children
+
+# One person's applications waiting for review or for a correction: plenty for real use, and a bound on what a
+# single account can make staff read and the server store.
+MAX_OPEN_APPLICATIONS = 3
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,17 @@ def _refuse_registered(code: str, except_id: int | None = None) -> None:
                                  "its admins to invite you, or write to the platform staff."), "credit_code")
 
 
+def _refuse_too_many(user_id: int) -> None:
+    open_ones = db.session.scalar(
+        select(func.count()).select_from(Organization)
+        .join(OrganizationMembership, OrganizationMembership.organization_id == Organization.id)
+        .where(OrganizationMembership.user_id == user_id, OrganizationMembership.role == OrganizationRole.ADMIN,
+               Organization.status.in_((OrganizationStatus.APPLIED, OrganizationStatus.REJECTED)))) or 0
+    if open_ones >= MAX_OPEN_APPLICATIONS:
+        raise ApplicationError(_("You already have %(count)d applications waiting for review or for a correction. "
+                                 "Finish those first, or ask the platform staff.", count=open_ones))
+
+
 def _proof(data: bytes) -> str:
     if len(data) > MAX_PROOF_BYTES:
         raise ApplicationError(_("The proof document cannot be used: it is larger than %(mb)d MB.",
@@ -90,10 +105,12 @@ def apply(user_id: int, application: Application, proof: bytes) -> Organization:
     """Create the organization (status applied) with the applicant as its first admin."""
     checked = _checked(application)
     _refuse_registered(checked.credit_code)
+    _refuse_too_many(user_id)
     filename = _proof(proof)
     try:
         with write_transaction(db.session):
             _refuse_registered(checked.credit_code)
+            _refuse_too_many(user_id)
             organization = Organization(**{**vars(checked), "kind": OrganizationKind(checked.kind)},
                                         status=OrganizationStatus.APPLIED, proof_filename=filename,
                                         submitted_at=utcnow())

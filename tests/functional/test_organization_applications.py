@@ -8,12 +8,12 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from shop.accounts.models import OrganizationMembership, OrganizationRole
+from shop.accounts.models import OrganizationMembership, OrganizationRole, User
 from shop.audit.models import AuditEntry
 from shop.core.outbox import QueuedMail
 from shop.extensions import db
 from shop.organizations.models import Organization, OrganizationStatus
-from tests.factories import make_user
+from tests.factories import add_to_organization, make_organization, make_user
 from tests.image_files import image_bytes
 from tests.org_factories import CODE, PDF, apply, mails, organization_named, private_files, regions
 from tests.web import english, login, post
@@ -190,6 +190,19 @@ def test_a_credit_code_is_registered_once(app, people):
     assert again.status_code == 400 and "already registered" in again.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Organization)) == 1
+
+
+def test_one_person_has_at_most_three_open_applications(app, people):
+    with app.app_context():
+        chair = db.session.scalar(select(User).where(User.email == "chair@example.cn"))
+        for status in (OrganizationStatus.APPLIED, OrganizationStatus.REJECTED, OrganizationStatus.APPLIED):
+            add_to_organization(chair, make_organization(status=status), OrganizationRole.ADMIN)
+    before = private_files(app)
+    response = apply(signed_in(app, "chair@example.cn"))
+    assert response.status_code == 400 and "You already have 3 applications" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Organization)) == 3
+        assert private_files() == before
 
 
 def test_edited_invoice_details_are_kept(app, people):

@@ -51,10 +51,16 @@ def _path(app, endpoint: str, method: str, number: str, int_value: int) -> str:
     """The rule's URL with every int argument set to `int_value` and the others to values that exist."""
     rule = next(r for r in app.url_map.iter_rules(endpoint) if method in r.methods)
     samples = {"number": number, "method": "card"}
-    values = {name: int_value if isinstance(conv, IntegerConverter)
-              else sorted(conv.items)[0] if isinstance(conv, AnyConverter) else samples[name]
+    values = {name: int_value if isinstance(conv, IntegerConverter) else _sample(name, conv, samples)
               for name, conv in rule._converters.items()}
     return app.url_map.bind("localhost").build(endpoint, values, method=method)
+
+
+def _sample(name: str, converter, samples: dict) -> str:
+    """A value the rule accepts: one of an `any(...)` converter's words (e.g. a staff decision), else a sample."""
+    if isinstance(converter, AnyConverter):
+        return sorted(converter.items)[0]
+    return samples[name]
 
 
 def _request(client, method: str, path: str):
