@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
 from shop.core.image_worker import NOT_AN_IMAGE
 from shop.core.images import DEFAULT_MAX_PIXELS, ImageRejected, delete_image, store_image
+from shop.core.storage import write_atomically
 
 PDF_MAGIC = b"%PDF-"
 PDF_END = b"%%EOF"
@@ -63,15 +63,8 @@ def store_document(data: bytes, folder: str | os.PathLike[str], max_bytes: int,
                                    else exc.explanation) from exc
         return StoredDocument(stored.filename, JPEG_MEDIA_TYPE)
     _check_pdf(data)
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     name = f"{uuid.uuid4().hex}.pdf"
-    tmp = folder / f".{name}.part"
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, folder / name)  # atomic: a reader never sees half a file
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomically(folder, name, data)
     return StoredDocument(name, PDF_MEDIA_TYPE)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from shop.core.image_worker import DAMAGED, EMPTY, NOT_AN_IMAGE, TOO_MANY_PIXELS
+from shop.core.storage import write_atomically
 
 DEFAULT_MAX_PIXELS = 16_000_000  # a 16-megapixel photo is plenty for a product page; config MAX_IMAGE_PIXELS
 WORKER = Path(__file__).with_name("image_worker.py")
@@ -97,19 +98,12 @@ def store_image(data: bytes, folder: str | os.PathLike[str], max_pixels: int = D
 
     Either both files are written or neither is."""
     full, thumb, width, height = _render(data, max_pixels)
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     stem = uuid.uuid4().hex
     names = (f"{stem}.jpg", f"{stem}-t.jpg")
     written: list[str] = []
     try:
         for name, content in zip(names, (full, thumb)):
-            tmp = folder / f".{name}.part"
-            try:
-                tmp.write_bytes(content)
-                os.replace(tmp, folder / name)  # atomic: a reader never sees half a file
-            finally:
-                tmp.unlink(missing_ok=True)
+            write_atomically(folder, name, content)
             written.append(name)
     except BaseException:
         delete_image(folder, *written)
