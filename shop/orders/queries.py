@@ -148,6 +148,21 @@ def order_for_viewer(number: str, user_id: int) -> Order | None:
     return None
 
 
+def may_act_on(order: Order, user_id: int) -> bool:
+    """Whether a person who may see `order` may also pay, cancel or receive it: its buyer, or for an organization's
+    order a member whose role may buy for it (a viewer only looks)."""
+    if order.organization_id is None:
+        return order.user_id == user_id
+    return can_buy_for(order.organization_id, user_id)
+
+
+def can_buy_for(organization_id: int, user_id: int) -> bool:
+    """Whether the person's role in the organization lets them order and pay for it."""
+    role = db.session.scalar(select(OrganizationMembership.role).filter_by(
+        organization_id=organization_id, user_id=user_id))
+    return role is not None and role.can_buy
+
+
 def order_by_number(number: str) -> Order | None:
     return db.session.scalar(select(Order).where(Order.number == number).options(*_details()))
 

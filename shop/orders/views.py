@@ -190,6 +190,7 @@ def order_list() -> ResponseReturnValue:
     page = queries.buyer_orders(current_user.id, organization_id, tab, int(page_number))
     return render_template("orders/list.html", page=page, tab=tab, tabs=queries.TABS,
                            counts=queries.tab_counts(current_user.id, organization_id),
+                           may_act=organization_id is None or queries.can_buy_for(organization_id, current_user.id),
                            thumbs=queries.order_thumbs([order.id for order in page.items]))
 
 
@@ -201,13 +202,14 @@ def order_detail(number: str) -> ResponseReturnValue:
         order = buyer_order_or_404(number)
     parcels, thumbs = queries.order_parcels(order)
     return render_template("orders/detail.html", order=order, form=ConfirmForm(), S=OrderStatus,
-                           parcels=parcels, thumbs=thumbs, history=refunds.refunds_for(order.id))
+                           may_act=queries.may_act_on(order, current_user.id), parcels=parcels, thumbs=thumbs,
+                           history=refunds.refunds_for(order.id))
 
 
 @bp.post("/orders/<number>/cancel")
 @login_required
 def order_cancel(number: str) -> ResponseReturnValue:
-    order = buyer_order_or_404(number)
+    order = buyer_order_or_404(number, to_act=True)
     require_confirmation()
     try:
         lifecycle.cancel_order(order.id, current_user.id, _("cancelled by the buyer"))
@@ -220,7 +222,7 @@ def order_cancel(number: str) -> ResponseReturnValue:
 @bp.post("/orders/<number>/receive")
 @login_required
 def order_receive(number: str) -> ResponseReturnValue:
-    order = buyer_order_or_404(number)
+    order = buyer_order_or_404(number, to_act=True)
     require_confirmation()
     try:
         lifecycle.confirm_receipt(order.id, current_user.id)

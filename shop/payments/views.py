@@ -29,7 +29,7 @@ def _not_payable(number: str, exc: PaymentError) -> ResponseReturnValue:
 @bp.get("/orders/<number>/pay")
 @login_required
 def pay(number: str) -> ResponseReturnValue:
-    order = buyer_order_or_404(number)
+    order = buyer_order_or_404(number, to_act=True)
     try:
         order = attempts.payable_order(order.id)
     except PaymentError as exc:
@@ -42,7 +42,7 @@ def pay(number: str) -> ResponseReturnValue:
 @bp.post("/orders/<number>/pay/<method>")
 @login_required
 def start(number: str, method: str) -> ResponseReturnValue:
-    order = buyer_order_or_404(number)
+    order = buyer_order_or_404(number, to_act=True)
     if method not in {m.value for m in STRIPE_METHODS}:
         abort(404)
     require_confirmation()
@@ -71,7 +71,7 @@ def _stripe_csp() -> str:
 @bp.get("/orders/<number>/pay/attempts/<int:attempt_id>")
 @login_required
 def attempt(number: str, attempt_id: int) -> ResponseReturnValue:
-    order = buyer_order_or_404(number)
+    order = buyer_order_or_404(number, to_act=True)
     found = attempts.find_attempt(order, attempt_id)
     if found is None or found.method == Method.BANK_TRANSFER:
         abort(404)
@@ -91,7 +91,7 @@ def attempt(number: str, attempt_id: int) -> ResponseReturnValue:
 @login_required
 def card(number: str, attempt_id: int) -> ResponseReturnValue:
     """The page's script posts the Stripe.js card token here (JSON; CSRF token in the X-CSRFToken header)."""
-    order = buyer_order_or_404(number)
+    order = buyer_order_or_404(number, to_act=True)
     body = request.get_json(silent=True)
     token = body.get("token") if isinstance(body, dict) else None
     if not isinstance(token, str):
@@ -125,7 +125,7 @@ def done(number: str) -> ResponseReturnValue:
 @bp.post("/orders/<number>/pay/bank-transfer")
 @login_required
 def bank_transfer(number: str) -> ResponseReturnValue:
-    order = buyer_order_or_404(number)
+    order = buyer_order_or_404(number, to_act=True)
     require_confirmation()
     try:
         attempts.choose_bank_transfer(order.id)

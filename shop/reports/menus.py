@@ -9,8 +9,11 @@ from sqlalchemy import select
 from shop.catalog.models import Category
 from shop.cooperatives.models import Cooperative
 from shop.extensions import db
-from shop.organizations.models import Organization
+from shop.organizations.models import Organization, OrganizationStatus
 from shop.regions.models import Pairing, Region
+
+# Only a verified organization can order, and a verified one can only become suspended (and back).
+HAVE_BOUGHT = (OrganizationStatus.VERIFIED, OrganizationStatus.SUSPENDED)
 
 
 @dataclass(frozen=True)
@@ -20,13 +23,15 @@ class Choice:
 
 
 def filter_menus() -> dict[str, list[Choice]]:
-    """Menu choices keyed by filter name: every organization and cooperative (suspended ones too: their
+    """Menu choices keyed by filter name: every organization that may have bought (verified or suspended: an
+    application waiting for review or rejected has never ordered) and every cooperative (suspended ones too: their
     past sales still count), every category (named in the request's language), and the counties that are
     paired or have a cooperative."""
     counties = select(Pairing.recipient_code).union(select(Cooperative.county_code))
     return {
         "organization": [Choice(str(i), name) for i, name in db.session.execute(
-            select(Organization.id, Organization.name).order_by(Organization.name, Organization.id))],
+            select(Organization.id, Organization.name).where(Organization.status.in_(HAVE_BOUGHT))
+            .order_by(Organization.name, Organization.id))],
         "cooperative": [Choice(str(i), name) for i, name in db.session.execute(
             select(Cooperative.id, Cooperative.name).order_by(Cooperative.name, Cooperative.id))],
         "category": [Choice(str(category.id), category.name) for category in db.session.scalars(
