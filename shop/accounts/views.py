@@ -63,17 +63,19 @@ def login():
     _next_from_query(form)
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(safe_next(form.next.data) if form.next.data else url_for(".overview"))
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.identifier.data, form.password.data)
+        except TooManyAttempts as error:
+            form.add_error(error)
+            status, headers = 429, {"Retry-After": str(error.minutes * 60)}
         except AccountError as error:
             form.add_error(error)
-            status = 429 if isinstance(error, TooManyAttempts) else 200
         else:
             start_session(user)
             return redirect(safe_next(form.next.data))
-    return render_template("accounts/login.html", form=form), status
+    return render_template("accounts/login.html", form=form), status, headers
 
 
 @bp.post("/logout")

@@ -401,13 +401,16 @@ def test_repeated_failed_logins_lock_the_name_for_a_while(app, client, buyer):
     # Now even the right password is refused, and the page says for how long.
     response = login(client, "BUYER@example.cn")
     assert response.status_code == 429
+    assert response.headers["Retry-After"] == str(15 * 60)
     assert "Too many failed attempts. Please try again in 15 minutes." in response.get_data(as_text=True)
     assert not is_logged_in(client)
     # The same person by mobile number is another login name; other accounts are not affected either.
     assert login(client, "13800138000").status_code == 302
     logout(client)
     age_attempts(app, 10)
-    assert "try again in 5 minutes" in login(client, "buyer@example.cn").get_data(as_text=True)
+    response = login(client, "buyer@example.cn")
+    assert "try again in 5 minutes" in response.get_data(as_text=True)
+    assert response.headers["Retry-After"] == str(5 * 60)
     age_attempts(app, 5)
     assert login(client, "buyer@example.cn").status_code == 302
 
