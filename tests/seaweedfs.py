@@ -86,7 +86,9 @@ def _command(folder: Path, ports: list[int]) -> list[str]:
             f"-master.port={master}", f"-master.port.grpc={master_grpc}", "-master.volumeSizeLimitMB=64",
             f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}", "-volume.max=16",
             "-filer", f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}",
-            "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}", f"-s3.config={config}"]
+            "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}", f"-s3.config={config}",
+            # Listeners on fixed default ports would clash between workers; the tests need none of them.
+            "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false"]
 
 
 def _wait_until_ready(store: SeaweedFS, process: subprocess.Popen, log: Path) -> None:

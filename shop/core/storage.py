@@ -119,11 +119,11 @@ class FolderStore:
     def open(self, name: str) -> StoredFile | None:
         """See Store.open."""
         path = self._path(name)
-        try:
-            stream = open(path, "rb") if path else None  # noqa: SIM115 (closed by StoredFile.chunks)
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        if path is None:
             return None
-        if stream is None:
+        try:
+            stream = open(path, "rb")  # closed by StoredFile.chunks, or by the response that sends it
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
         stat = os.fstat(stream.fileno())
         return StoredFile(stream, stat.st_size, datetime.fromtimestamp(stat.st_mtime, timezone.utc),
