@@ -44,10 +44,12 @@ def _init_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from shop.accounts.sessions import load_user
+    from shop.core import storage
     from shop.extensions import babel, csrf, db, login_manager, migrate
     from shop.web.i18n import select_locale
 
     db.init_app(app)
+    storage.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

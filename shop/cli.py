@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from shop import jobs
+from shop.core import storage
 
 
 @click.command("run-jobs")
@@ -27,6 +28,27 @@ def run_jobs_command(once: bool, interval: float) -> None:
         raise click.ClickException(f"{len(last.failed)} of the jobs failed; the others ran")
 
 
+@click.command("move-files-to-storage")
+@click.option("--media-folder", type=click.Path(file_okay=False), default=None,
+              help="Where the photos are on disk (default: UPLOAD_FOLDER).")
+@click.option("--private-folder", type=click.Path(file_okay=False), default=None,
+              help="Where the licences and proofs are on disk (default: PRIVATE_FOLDER).")
+@click.option("--delete-local", is_flag=True, help="Remove each file from disk once the store has it.")
+@with_appcontext
+def move_files_to_storage_command(media_folder: str | None, private_folder: str | None, delete_local: bool) -> None:
+    """Copy the photos and private files on this host's disk into the store STORAGE_URL names (an S3 bucket, say);
+    files the store has already are skipped, so it can run again (before and after switching STORAGE_URL)."""
+    config = current_app.config
+    for area, folder in (("media", media_folder or config["UPLOAD_FOLDER"]),
+                         ("private", private_folder or config["PRIVATE_FOLDER"])):
+        target = storage.storage().area(area)
+        try:
+            count = storage.move_files(storage.FolderStore(folder), target, delete_local)
+        except storage.StorageError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"{area} ({folder} -> {target.describe()}): {count}")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the shop's commands to `flask`."""
     from shop.accounts import cli as accounts
@@ -44,5 +66,5 @@ def register_commands(app: Flask) -> None:
                     organizations.create_organization_command, organizations.add_member_command,
                     accounts.create_staff_command, payments.reconcile_payments_command,
                     reports.export_tallies_command, api.create_api_token_command, api.revoke_api_token_command,
-                    run_jobs_command):
+                    move_files_to_storage_command, run_jobs_command):
         app.cli.add_command(command)

@@ -106,6 +106,24 @@ def _site_settings(env, instance_path: str, shop_env: str) -> dict:
     }
 
 
+def _storage_settings(env) -> dict:
+    """Where photos and private files are kept (shop.core.storage): the instance folders, or an S3-compatible
+    bucket; its keys may also come from boto3's own AWS_* variables."""
+    return {
+        # Empty or file:// = UPLOAD_FOLDER and PRIVATE_FOLDER; file:///path; s3://bucket/prefix.
+        "STORAGE_URL": env.get("STORAGE_URL", ""),
+        "STORAGE_S3_ENDPOINT_URL": env.get("STORAGE_S3_ENDPOINT_URL"),  # unset = AWS itself
+        "STORAGE_S3_REGION": env.get("STORAGE_S3_REGION"),
+        "STORAGE_S3_ACCESS_KEY_ID": env.get("STORAGE_S3_ACCESS_KEY_ID"),
+        "STORAGE_S3_SECRET_ACCESS_KEY": env.get("STORAGE_S3_SECRET_ACCESS_KEY"),
+        # path (SeaweedFS, MinIO, Ceph) or virtual (bucket.host: Alibaba OSS, Tencent COS require it).
+        "STORAGE_S3_ADDRESSING_STYLE": env.get("STORAGE_S3_ADDRESSING_STYLE", "path"),
+        "STORAGE_S3_TIMEOUT": float(env.get("STORAGE_S3_TIMEOUT", 10)),
+        # Set when a CDN or the bucket serves media publicly (https://cdn.example.com/media): /media redirects there.
+        "STORAGE_PUBLIC_URL": env.get("STORAGE_PUBLIC_URL", ""),
+    }
+
+
 def _mail_settings(env, instance_path: str) -> dict:
     """Outgoing mail."""
     return {
@@ -179,6 +197,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     shop_env = env.get("SHOP_ENV", "development")
     config = {
         **_site_settings(env, instance_path, shop_env),
+        **_storage_settings(env),
         **_mail_settings(env, instance_path),
         **_account_settings(env),
         **_order_settings(env),
@@ -198,6 +217,7 @@ def _check(config: dict) -> None:
         if config[key] < 0:
             raise ConfigError(f"{key} must be a number of minutes, 0 or more (0: every round of run-jobs)")
     _check_rate_limits(config)
+    _check_storage(config)
     if config["TRUSTED_PROXIES"] < 0:
         raise ConfigError("TRUSTED_PROXIES must be 0 or the number of proxies in front of the shop")
     if config["SHOP_ENV"] == "production":
@@ -211,6 +231,21 @@ def _check_rate_limits(config: dict) -> None:
             parse_many(config[key])
         except ValueError:
             raise ConfigError(f"{key}={config[key]!r} is not a rate limit such as '10 per minute'") from None
+
+
+def _check_storage(config: dict) -> None:
+    """Refuse a STORAGE_URL the shop cannot use, before any upload finds out."""
+    from shop.core.storage import parse_url
+
+    try:
+        parse_url(config.get("STORAGE_URL", ""))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    if config.get("STORAGE_S3_ADDRESSING_STYLE", "path") not in {"path", "virtual", "auto"}:
+        raise ConfigError("STORAGE_S3_ADDRESSING_STYLE must be path, virtual or auto")
+    public_url = config.get("STORAGE_PUBLIC_URL") or ""
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise ConfigError("STORAGE_PUBLIC_URL must be an http(s):// address (or empty: the app serves /media)")
 
 
 def check_production(config: dict) -> None:

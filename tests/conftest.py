@@ -15,7 +15,7 @@ from shop import create_app
 from shop.config import RATE_LIMITS
 from shop.extensions import db
 
-pytest_plugins = ["tests.smtp", "tests.stripe_server"]
+pytest_plugins = ["tests.smtp", "tests.stripe_server", "tests.seaweedfs"]
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "shop" / "translations"
 

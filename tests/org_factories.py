@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -43,9 +42,8 @@ def apply(client, url: str = "/organizations/apply", proof: bytes | None = None,
 
 
 def private_files(app=None) -> list[str]:
-    """The names in the app's PRIVATE_FOLDER (the current app's without one)."""
-    folder = Path((app or current_app).config["PRIVATE_FOLDER"])
-    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+    """The names in the app's private store (the current app's without one): its folder or its bucket."""
+    return sorted((app or current_app).extensions["storage"].private.names())
 
 
 def organization_named(name: str) -> Organization:

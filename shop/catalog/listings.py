@@ -21,6 +21,7 @@ from shop.cooperatives.models import Cooperative
 from shop.cooperatives.selling import require_selling
 from shop.core.database import rowcount, utcnow, write_transaction
 from shop.core.images import ImageRejected, delete_image, store_image
+from shop.core.storage import media_store
 from shop.extensions import db
 
 MAX_PHOTOS = 8
@@ -117,7 +118,7 @@ def add_photo(cooperative: Cooperative, product_id: int, data: bytes) -> Photo:
     if len(data) > MAX_PHOTO_BYTES:
         raise ListingError(_("This photo cannot be used: it is larger than %(mb)d MB.", mb=MAX_PHOTO_BYTES // 2**20))
     _next_photo_position(product_id)
-    folder = current_app.config["UPLOAD_FOLDER"]
+    folder = media_store()
     try:
         stored = store_image(data, folder, current_app.config["MAX_IMAGE_PIXELS"])
     except ImageRejected as exc:
@@ -153,4 +154,4 @@ def delete_photo(cooperative: Cooperative, product_id: int, photo_id: int) -> No
             raise ListingError(_("No such photo."))
         names = (photo.filename, photo.thumb_filename)
         db.session.delete(photo)
-    delete_image(current_app.config["UPLOAD_FOLDER"], *names)
+    delete_image(media_store(), *names)

@@ -1,14 +1,16 @@
 """Storefront pages: home, categories, catalogue and search, product, county, and the photo files."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
 
 from shop.catalog import queries
 from shop.catalog.forms import SORT_CHOICES, ProductSearchForm
 from shop.catalog.queries import ProductFilters
 from shop.cooperatives.queries import verified_cooperatives_in
+from shop.core.storage import media_store, storage, valid_name
 from shop.core.timezones import today_in_china
 from shop.reports.impact import county_impact
+from shop.web.downloads import stored_file
 from shop.web.forms import error_text
 
 bp = Blueprint("catalog", __name__)
@@ -87,7 +89,15 @@ def county_detail(code: str):
 @bp.get("/media/<name>")
 def media(name: str):
     """A stored photo; names are server-generated, so they never change and can be cached for long."""
-    response = send_from_directory(current_app.config["UPLOAD_FOLDER"], name, max_age=MEDIA_MAX_AGE)
+    public_url = storage().public_url
+    if not public_url:
+        response = stored_file(media_store(), name, max_age=MEDIA_MAX_AGE)
+    elif valid_name(name):
+        # A CDN or the bucket itself serves media (STORAGE_PUBLIC_URL); a name never changes, nor does its address.
+        response = make_response(redirect(f"{public_url}/{name}", 301))
+        response.cache_control.max_age = MEDIA_MAX_AGE
+    else:
+        abort(404)
     # A new photo gets a new name, so browsers need not even revalidate a name they have.
     response.cache_control.public = True
     response.cache_control.immutable = True

@@ -16,6 +16,7 @@ from shop.cooperatives.models import Cooperative, CooperativeKind, VerificationS
 from shop.core import credit_code
 from shop.core.database import utcnow, write_transaction
 from shop.core.images import ImageRejected, delete_image, store_image
+from shop.core.storage import private_store
 from shop.extensions import db
 from shop.regions.models import Region
 
@@ -58,7 +59,7 @@ def apply(user_id: int, application: Application, licence: bytes) -> Cooperative
     if len(licence) > MAX_LICENCE_BYTES:
         raise ApplicationError(_("The business licence cannot be used: it is larger than %(mb)d MB.",
                                  mb=MAX_LICENCE_BYTES // 2**20))
-    folder = current_app.config["PRIVATE_FOLDER"]
+    folder = private_store()
     try:
         stored = store_image(licence, folder, current_app.config["MAX_IMAGE_PIXELS"])
     except ImageRejected as exc:

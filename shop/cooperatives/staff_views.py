@@ -1,7 +1,7 @@
 """Staff review cooperatives at /staff/cooperatives: verify, reject, suspend, members, the licence."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,7 +11,9 @@ from shop.accounts.models import CooperativeMembership
 from shop.cooperatives import applications
 from shop.cooperatives.forms import MemberForm, ReasonForm
 from shop.cooperatives.models import STATUS_LABELS, Cooperative, VerificationStatus
+from shop.core.storage import private_store
 from shop.extensions import db
+from shop.web.downloads import stored_file
 from shop.web.forms import ConfirmForm, require_confirmation
 
 bp = Blueprint("cooperatives", __name__)
@@ -57,7 +59,7 @@ def licence(cooperative_id: int):
     cooperative = _cooperative(cooperative_id)
     if not cooperative.licence_filename:
         abort(404)
-    response = send_from_directory(current_app.config["PRIVATE_FOLDER"], cooperative.licence_filename)
+    response = stored_file(private_store(), cooperative.licence_filename)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

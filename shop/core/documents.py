@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from shop.core.image_worker import NOT_AN_IMAGE
 from shop.core.images import DEFAULT_MAX_PIXELS, ImageRejected, delete_image, store_image
-from shop.core.storage import write_atomically
+from shop.core.storage import Store, resolve
 
 PDF_MAGIC = b"%PDF-"
 PDF_END = b"%%EOF"
@@ -47,9 +47,10 @@ def _check_pdf(data: bytes) -> None:
         raise DocumentRejected(str(_l("the PDF is damaged or incomplete (it has no end marker)")))
 
 
-def store_document(data: bytes, folder: str | os.PathLike[str], max_bytes: int,
+def store_document(data: bytes, folder: Store | str | os.PathLike[str], max_bytes: int,
                    max_pixels: int = DEFAULT_MAX_PIXELS) -> StoredDocument:
-    """Check `data` and write it under a new name in `folder`; DocumentRejected saying why not."""
+    """Check `data` and write it under a new name in `folder` (a store, or a folder: the app's PRIVATE_FOLDER
+    means its private store, see storage.resolve); DocumentRejected saying why not."""
     if not data:
         raise DocumentRejected(str(_l("the file is empty")))
     if len(data) > max_bytes:
@@ -64,7 +65,7 @@ def store_document(data: bytes, folder: str | os.PathLike[str], max_bytes: int,
         return StoredDocument(stored.filename, JPEG_MEDIA_TYPE)
     _check_pdf(data)
     name = f"{uuid.uuid4().hex}.pdf"
-    write_atomically(folder, name, data)
+    resolve(folder).put(name, data)
     return StoredDocument(name, PDF_MEDIA_TYPE)
 
 
@@ -73,7 +74,7 @@ def media_type(filename: str) -> str:
     return PDF_MEDIA_TYPE if filename.endswith(".pdf") else JPEG_MEDIA_TYPE
 
 
-def delete_document(folder: str | os.PathLike[str], filename: str | None) -> None:
+def delete_document(folder: Store | str | os.PathLike[str], filename: str | None) -> None:
     """Remove a stored document and, for an image, its thumbnail; files already gone are ignored."""
     if not filename:
         return

@@ -18,7 +18,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from shop.core.image_worker import DAMAGED, EMPTY, NOT_AN_IMAGE, TOO_MANY_PIXELS
-from shop.core.storage import write_atomically
+from shop.core.storage import StorageError, Store, resolve
 
 DEFAULT_MAX_PIXELS = 16_000_000  # a 16-megapixel photo is plenty for a product page; config MAX_IMAGE_PIXELS
 WORKER = Path(__file__).with_name("image_worker.py")
@@ -93,28 +93,30 @@ def _answer(line: bytes) -> dict[str, Any]:
     return answer if isinstance(answer, dict) else {}
 
 
-def store_image(data: bytes, folder: str | os.PathLike[str], max_pixels: int = DEFAULT_MAX_PIXELS) -> StoredImage:
-    """Validate `data`, write a full-size and a thumbnail JPEG under new names, return their names.
-
-    Either both files are written or neither is."""
+def store_image(data: bytes, target: Store | str | os.PathLike[str],
+                max_pixels: int = DEFAULT_MAX_PIXELS) -> StoredImage:
+    """Validate `data`, write a full-size and a thumbnail JPEG under new names in `target` (a store, or a folder:
+    see storage.resolve), return their names. Either both files are written or neither is."""
     full, thumb, width, height = _render(data, max_pixels)
+    store = resolve(target)
     stem = uuid.uuid4().hex
     names = (f"{stem}.jpg", f"{stem}-t.jpg")
     written: list[str] = []
     try:
         for name, content in zip(names, (full, thumb)):
-            write_atomically(folder, name, content)
+            store.put(name, content)
             written.append(name)
     except BaseException:
-        delete_image(folder, *written)
+        delete_image(store, *written)
         raise
     return StoredImage(names[0], names[1], width, height)
 
 
-def delete_image(folder: str | os.PathLike[str], *names: str) -> None:
-    """Remove stored files, ignoring ones already gone."""
-    for name in names:
-        try:
-            (Path(folder) / name).unlink()
-        except FileNotFoundError:
-            pass
+def delete_image(target: Store | str | os.PathLike[str], *names: str) -> None:
+    """Remove stored files, ignoring ones already gone. Best effort: when the store refuses, the files stay (logged)
+    under random names nothing refers to, and the caller goes on (its database change is already made)."""
+    store = resolve(target)
+    try:
+        store.delete(*names)
+    except StorageError:
+        log.warning("left %s behind in %s", ", ".join(names), store.describe(), exc_info=True)

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import func, insert, select, text
 
 from shop.accounts.models import OrganizationMembership, OrganizationRole, User
@@ -15,7 +14,8 @@ from shop.catalog.models import Category, Photo, Product
 from shop.cooperatives.models import Cooperative, CooperativeKind, VerificationStatus
 from shop.core import credit_code
 from shop.core.database import utcnow
-from shop.core.images import store_image
+from shop.core.images import delete_image, store_image
+from shop.core.storage import media_store
 from shop.demo import data
 from shop.extensions import db
 from shop.organizations.models import Organization, OrganizationKind, OrganizationStatus
@@ -97,7 +97,7 @@ def _seed_catalog(report: SeedReport, written_files: list[str]) -> None:
     db.session.flush()
 
     categories = {c.slug: c for c in db.session.scalars(select(Category))}
-    upload_folder = current_app.config["UPLOAD_FOLDER"]
+    upload_folder = media_store()
     for index, row in enumerate(data.PRODUCTS):
         coop_key, sku, name, category, unit, spec, weight, price, stock, certificate, description = row
         coop = cooperatives[coop_key]
@@ -166,9 +166,7 @@ def _seed_organizations(report: SeedReport) -> None:
 
 
 def _remove_files(names: list[str]) -> None:
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    for name in names:
-        (folder / name).unlink(missing_ok=True)
+    delete_image(media_store(), *names)
 
 
 def generate_products(total: int, seed: int = 2260) -> int:

@@ -1,12 +1,14 @@
-"""An organization's proof document (its registration certificate or licence): kept in PRIVATE_FOLDER under a
+"""An organization's proof document (its registration certificate or licence): kept in the private store under a
 server-made name, and served only to staff and the organization's admins."""
 from __future__ import annotations
 
-from flask import Response, current_app, send_from_directory
+from flask import Response, current_app
 from flask_babel import gettext as _
 
 from shop.core.documents import DocumentRejected, delete_document, media_type, store_document
+from shop.core.storage import private_store
 from shop.organizations.exceptions import ApplicationError
+from shop.web.downloads import stored_file
 
 MAX_PROOF_BYTES = 8 * 1024 * 1024
 
@@ -14,7 +16,7 @@ MAX_PROOF_BYTES = 8 * 1024 * 1024
 def store_proof(data: bytes) -> str:
     """Check and keep an uploaded proof; its stored name, or ApplicationError (field "proof") saying why not."""
     try:
-        stored = store_document(data, current_app.config["PRIVATE_FOLDER"], MAX_PROOF_BYTES,
+        stored = store_document(data, private_store(), MAX_PROOF_BYTES,
                                 current_app.config["MAX_IMAGE_PIXELS"])
     except DocumentRejected as exc:
         raise ApplicationError(_("The proof document cannot be used: %(reason)s. Upload a PDF, or a photo or scan "
@@ -24,14 +26,14 @@ def store_proof(data: bytes) -> str:
 
 def delete_proof(filename: str | None) -> None:
     """Remove a stored proof (and its thumbnail); nothing happens for None or a file already gone."""
-    delete_document(current_app.config["PRIVATE_FOLDER"], filename)
+    delete_document(private_store(), filename)
 
 
 def proof_response(filename: str) -> Response:
     """The proof as a private response: never cached, never sniffed; a PDF only as a download, in a sandbox."""
     pdf = media_type(filename) == "application/pdf"
-    response = send_from_directory(current_app.config["PRIVATE_FOLDER"], filename, mimetype=media_type(filename),
-                                   as_attachment=pdf, download_name="proof.pdf" if pdf else None)
+    response = stored_file(private_store(), filename, mimetype=media_type(filename), as_attachment=pdf,
+                           download_name="proof.pdf" if pdf else None)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"

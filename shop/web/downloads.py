@@ -1,11 +1,12 @@
-"""File downloads as attachments: CSV for Excel (UTF-8 with BOM, formulas neutralised) and XLSX workbooks."""
+"""File downloads: CSV for Excel (UTF-8 with BOM, formulas neutralised), XLSX workbooks, and kept files."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import Response, stream_with_context
+from flask import Response, abort, send_file, send_from_directory, stream_with_context
 
 from shop.core.spreadsheets import csv_lines
+from shop.core.storage import FolderStore, Store, content_type
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,3 +32,22 @@ def csv_download(filename: str, header: Iterable[object], rows: Iterable[Iterabl
 def xlsx_download(filename: str, data: bytes) -> Response:
     """An Excel workbook (already written) as an attachment."""
     return Response(data, mimetype=XLSX_MIMETYPE, headers=_headers(filename, private=False))
+
+
+def stored_file(store: Store, name: str, *, mimetype: str | None = None, as_attachment: bool = False,
+                download_name: str | None = None, max_age: int | None = None) -> Response:
+    """A kept file as a conditional response (ETag, Last-Modified, 304), 404 when there is none: from a folder as
+    Flask sends files, from an object store streamed through the app (so access checks stay the app's)."""
+    mimetype = mimetype or content_type(name)
+    if isinstance(store, FolderStore):
+        return send_from_directory(store.folder, name, mimetype=mimetype, as_attachment=as_attachment,
+                                   download_name=download_name, max_age=max_age)
+    stored = store.open(name)
+    if stored is None:
+        abort(404)
+    response = send_file(stored.stream, mimetype=mimetype, as_attachment=as_attachment,
+                         download_name=download_name or name, etag=stored.etag, last_modified=stored.modified,
+                         max_age=max_age)
+    if response.status_code == 200:
+        response.content_length = stored.size
+    return response

@@ -133,6 +133,7 @@ def test_a_credit_code_is_registered_once(app, people):
     assert response.status_code == 400 and "already registered" in response.get_data(as_text=True)
 
 
+@pytest.mark.storage_backends
 def test_the_licence_is_for_staff_only(app, people):
     farmer = signed_in(app, "farmer@example.cn")
     apply(farmer)

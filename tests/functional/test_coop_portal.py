@@ -94,6 +94,7 @@ def test_list_edit_archive_restore_and_stock(app, coops):
     assert "柯坪核桃" in client.get("/products").get_data(as_text=True)
 
 
+@pytest.mark.storage_backends
 def test_photos_are_checked_by_content_and_served_safely(app, coops):
     client = member(app, "kp@example.cn")
     page = f"/coop/products/{coops['jujube']}"

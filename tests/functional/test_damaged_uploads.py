@@ -3,7 +3,6 @@ clear message, through the real pages, and keeps nothing: no row, no file."""
 from __future__ import annotations
 
 import io
-import os
 
 import pytest
 from sqlalchemy import func, select
@@ -43,8 +42,9 @@ def signed_in(app, email: str, in_english: bool = True):
     return english(client) if in_english else client
 
 
-def files(folder: str) -> set[str]:
-    return set(os.listdir(folder)) if os.path.isdir(folder) else set()
+def files(app, area: str) -> set[str]:
+    """The names kept in the app's "media" or "private" store (a folder, or a bucket)."""
+    return set(app.extensions["storage"].area(area).names())
 
 
 def post_photo(client, product_id: int, data: bytes, name: str = "photo.jpg"):
@@ -60,31 +60,33 @@ def post_application(client, licence: bytes):
     return client.post("/coop/apply", data=form)
 
 
+@pytest.mark.storage_backends
 @pytest.mark.parametrize("name", CORPUS)
 def test_a_damaged_photo_is_refused_and_nothing_is_kept(app, product, name):
     data, explanation = CORPUS[name]
     client = signed_in(app, "kp@example.cn")
-    before = files(app.config["UPLOAD_FOLDER"])
+    before = files(app, "media")
     response = post_photo(client, product, data)
     assert response.status_code == 400
     assert f"This photo cannot be used: {explanation}." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Photo)) == 0
-    assert files(app.config["UPLOAD_FOLDER"]) == before
+    assert files(app, "media") == before
 
 
+@pytest.mark.storage_backends
 @pytest.mark.parametrize("name", CORPUS)
 def test_a_damaged_licence_is_refused_and_nothing_is_kept(app, applicant, name):
     data, explanation = CORPUS[name]
     client = signed_in(app, "farmer@example.cn")
-    before = files(app.config["PRIVATE_FOLDER"])
+    before = files(app, "private")
     response = post_application(client, data)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert f"The business licence cannot be used: {explanation}. It must be a photo or scan" in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Cooperative)) == 0
-    assert files(app.config["PRIVATE_FOLDER"]) == before
+    assert files(app, "private") == before
 
 
 def test_the_messages_are_in_chinese_by_default(app, product, applicant):

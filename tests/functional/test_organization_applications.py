@@ -76,6 +76,7 @@ def test_apply_then_staff_approve_audited_and_mailed(app, people):
     assert f"/org/{organization_id}/" in body
 
 
+@pytest.mark.storage_backends
 def test_reject_with_a_reason_then_correct_and_resubmit(app, people):
     chair = signed_in(app, "chair@example.cn")
     apply(chair)
@@ -129,6 +130,7 @@ def test_suspend_and_reactivate_tell_the_admins(app, people):
     assert ["verified" in subjects[0], "suspended" in subjects[1], "active again" in subjects[2]] == [True] * 3
 
 
+@pytest.mark.storage_backends
 def test_the_proof_goes_to_staff_and_admins_only_and_a_pdf_only_as_a_download(app, people):
     chair = signed_in(app, "chair@example.cn")
     apply(chair, proof=PDF, filename="证明.pdf")
@@ -175,6 +177,7 @@ def test_bad_applications_say_why_and_save_nothing(app, people, changes, message
     (image_bytes("PNG")[:60], "proof.png", "the file is damaged or incomplete"),
     (b"%PDF-1.4\n" + b"0" * (8 * 1024 * 1024) + b"\n%%EOF\n", "big.pdf", "larger than 8 MB"),
 ], ids=["exe named pdf", "zip named png", "pdf without end", "cut png", "too large"])
+@pytest.mark.storage_backends
 def test_proof_files_that_are_not_what_they_say_are_refused(app, people, proof, filename, message):
     before = private_files(app)
     response = apply(signed_in(app, "chair@example.cn"), proof=proof, filename=filename)
