@@ -31,3 +31,8 @@ def csv_download(filename: str, header: Iterable[object], rows: Iterable[Iterabl
 def xlsx_download(filename: str, data: bytes) -> Response:
     """An Excel workbook (already written) as an attachment."""
     return Response(data, mimetype=XLSX_MIMETYPE, headers=_headers(filename, private=False))
+
+
+def pdf_download(filename: str, data: bytes) -> Response:
+    """A PDF (already written) as an attachment, kept out of shared caches."""
+    return Response(data, mimetype="application/pdf", headers=_headers(filename, private=True))
