@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-import secrets
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from pypdf import PdfReader
@@ -13,15 +12,13 @@ from sqlalchemy import select
 
 from shop.core.money import format_fen
 from shop.extensions import db
-from shop.orders import lifecycle
 from shop.orders.models import Order
-from shop.payments.models import Method, Payment
-from shop.payments.refunds import refund_order
+from shop.payments.models import Refund, RefundStatus
 from shop.reports import certificates
 from shop.reports.certificates_models import PurchaseCertificate
 from shop.reports.certificates_pdf import Page, render_pdf
 from tests.factories import add_to_organization, make_organization, make_product, make_user
-from tests.order_factories import make_order
+from tests.order_factories import make_order, make_paid_order, refund_first_line
 from tests.reports import recount as rc
 
 
@@ -88,29 +85,13 @@ def test_an_order_certificate_lists_its_refund_and_nets_it(app_ctx, ledger):
 
 
 def _succeeded_refunds(order_id: int) -> list:
-    from shop.payments.models import Refund, RefundStatus
     return list(db.session.scalars(select(Refund).where(Refund.order_id == order_id,
                                                         Refund.status == RefundStatus.SUCCEEDED)))
 
 
-def _paid_order(buyer, product, quantity: int, paid: datetime, organization_id: int | None = None) -> Order:
-    order = make_order(buyer, (product, quantity), organization_id=organization_id, now=paid - timedelta(minutes=5))
-    db.session.add(Payment(order_id=order.id, method=Method.BANK_TRANSFER, amount_fen=order.total_fen,
-                           reference=secrets.token_hex(4), received_at=paid))
-    db.session.commit()
-    lifecycle.mark_paid(order.id, now=paid)
-    return db.session.get(Order, order.id)
-
-
-def _refund(order: Order, quantity: int, when: datetime) -> None:
-    staff = make_user(is_staff=True)
-    refund_order(order.id, {order.lines[0].id: quantity}, reason="破损", restock=False, actor_id=staff.id,
-                 request_token=secrets.token_hex(16), now=when)
-
-
 def test_a_refund_after_issue_supersedes_the_certificate_and_a_new_code_is_issued(app_ctx):
     buyer, product = make_user(name="李四", mobile="13912345678"), make_product(price_fen=5000, stock=10)
-    order = _paid_order(buyer, product, 3, datetime(2026, 5, 1, 2, tzinfo=timezone.utc))
+    order = make_paid_order(buyer, (product, 3), paid_at=datetime(2026, 5, 1, 2, tzinfo=timezone.utc))
     first = certificates.order_certificate(order)
     again = certificates.order_certificate(order)
     assert again.record.id == first.record.id  # unchanged figures: the same certificate and code
@@ -118,7 +99,7 @@ def test_a_refund_after_issue_supersedes_the_certificate_and_a_new_code_is_issue
     assert (first.record.gross_fen, first.record.refunded_fen, first.record.units) == (15000, 0, 3)
     assert len(first.record.code) >= 22  # 128 bits or more
 
-    _refund(order, 1, datetime(2026, 5, 9, 3, tzinfo=timezone.utc))
+    refund_first_line(order, 1, datetime(2026, 5, 9, 3, tzinfo=timezone.utc), make_user(is_staff=True).id)
     second = certificates.order_certificate(db.session.get(Order, order.id))
     assert second.record.code != first.record.code
     assert (second.record.gross_fen, second.record.refunded_fen, second.record.units) == (15000, 5000, 2)
@@ -135,8 +116,9 @@ def test_a_refund_counts_in_the_year_it_was_made(app_ctx):
     add_to_organization(member, organization)
     product = make_product(price_fen=12345, stock=10)
     # 2025-12-31 23:30 in China: a 2025 purchase; refunded on 2026-01-02.
-    order = _paid_order(member, product, 2, datetime(2025, 12, 31, 15, 30, tzinfo=timezone.utc), organization.id)
-    _refund(order, 1, datetime(2026, 1, 2, 1, tzinfo=timezone.utc))
+    order = make_paid_order(member, (product, 2), paid_at=datetime(2025, 12, 31, 15, 30, tzinfo=timezone.utc),
+                            organization_id=organization.id)
+    refund_first_line(order, 1, datetime(2026, 1, 2, 1, tzinfo=timezone.utc), make_user(is_staff=True).id)
     assert certificates.purchase_years(organization.id) == [2026, 2025]
     y2025 = certificates.year_certificate(organization.id, organization.name, 2025)
     y2026 = certificates.year_certificate(organization.id, organization.name, 2026)
