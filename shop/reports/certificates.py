@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -276,8 +277,13 @@ def rule() -> str:
                  "certified."))
 
 
-def details(certificate: Certificate) -> list[tuple[str, str]]:
-    """The certificate's holder, subject and totals as (label, value) pairs, for its page and PDF."""
+def yuan(fen: int) -> str:
+    """An amount as a PDF shows it: 1234550 -> '12,345.50 元' (no ¥ sign, which the CID font may lack)."""
+    return str(_("%(amount)s yuan", amount=format_fen(fen, symbol="")))
+
+
+def details(certificate: Certificate, money: Callable[[int], str] = format_fen) -> list[tuple[str, str]]:
+    """The certificate's holder, subject and totals as (label, value) pairs, amounts written by `money`."""
     record = certificate.record
     pairs = [(_("Holder"), record.holder)]
     organization = record.organization or (record.order.organization if record.order else None)
@@ -289,8 +295,8 @@ def details(certificate: Certificate) -> list[tuple[str, str]]:
     else:
         pairs.append((_("Period"), f"{record.period_from.isoformat()} – {record.period_to.isoformat()}"))
     figures = certificate.figures
-    pairs += [(_("Orders"), str(figures.orders)), (_("Amount"), format_fen(figures.gross_fen)),
-              (_("Refunded"), format_fen(-figures.refunded_fen)), (_("Net"), format_fen(figures.net_fen)),
+    pairs += [(_("Orders"), str(figures.orders)), (_("Amount"), money(figures.gross_fen)),
+              (_("Refunded"), money(-figures.refunded_fen)), (_("Net"), money(figures.net_fen)),
               (_("Issued"), china_time(record.issued_at))]
     return pairs
 

@@ -6,7 +6,6 @@ on the server; its text is written in the UniGB-UCS2-H encoding, which text extr
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -23,7 +22,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from reportlab.platypus.flowables import KeepTogether
 
 from shop.core.money import format_fen
-from shop.reports.certificates import Certificate
+from shop.reports.certificates import Certificate, details, yuan
 
 FONT = "STSong-Light"
 QR_SIZE = 32 * mm
@@ -41,10 +40,9 @@ GRID = TableStyle([
 
 @dataclass(frozen=True)
 class Page:
-    """What the PDF shows besides the figures: its title, the holder's details and the verification link."""
+    """What a certificate's page and PDF show besides the figures: the title, the verification link and its rule."""
 
     title: str
-    details: Sequence[tuple[str, str]]
     verify_url: str
     rule: str
 
@@ -79,20 +77,25 @@ def qr_drawing(url: str, size: float = QR_SIZE) -> Drawing:
 
 
 def _refund(fen: int) -> str:
-    return format_fen(-fen) if fen else ""
+    return _amount(-fen) if fen else ""
+
+
+def _amount(fen: int) -> str:
+    # Without the ¥ sign: the columns say 元, and STSong-Light may not have a glyph for U+00A5.
+    return format_fen(fen, symbol="")
 
 
 def _lines_table(certificate: Certificate) -> Table:
-    head = [_("Order"), _("Paid on"), _("Product"), _("Origin county"), _("Quantity"), _("Amount"), _("Refunded"),
-            _("Net")]
+    head = [_("Order"), _("Paid on"), _("Product"), _("Origin county"), _("Quantity"), _("Amount (yuan)"),
+            _("Refunded (yuan)"), _("Net (yuan)")]
     rows: list[list[object]] = [head]
     for line in certificate.figures.lines:
         product = Paragraph(escape(f"{line.product} {line.spec}"), BODY)
         rows.append([line.order_number, line.paid_on.isoformat(), product, line.county, str(line.quantity),
-                     format_fen(line.gross_fen), _refund(line.refunded_fen), format_fen(line.net_fen)])
+                     _amount(line.gross_fen), _refund(line.refunded_fen), _amount(line.net_fen)])
     figures = certificate.figures
-    rows.append([_("Total"), "", "", "", str(figures.units), format_fen(figures.gross_fen),
-                 _refund(figures.refunded_fen), format_fen(figures.net_fen)])
+    rows.append([_("Total"), "", "", "", str(figures.units), _amount(figures.gross_fen),
+                 _refund(figures.refunded_fen), _amount(figures.net_fen)])
     widths = [34 * mm, 19 * mm, 48 * mm, 22 * mm, 12 * mm, 22 * mm, 20 * mm, 22 * mm]
     table = Table(rows, repeatRows=1, colWidths=widths)
     table.setStyle(GRID)
@@ -100,10 +103,11 @@ def _lines_table(certificate: Certificate) -> Table:
 
 
 def _counties_table(certificate: Certificate) -> Table:
-    rows: list[list[object]] = [[_("Origin county"), _("Quantity"), _("Amount"), _("Refunded"), _("Net")]]
+    rows: list[list[object]] = [[_("Origin county"), _("Quantity"), _("Amount (yuan)"), _("Refunded (yuan)"),
+                                _("Net (yuan)")]]
     for county in certificate.figures.counties:
-        rows.append([f"{county.county}（{county.county_code}）", str(county.quantity), format_fen(county.gross_fen),
-                     _refund(county.refunded_fen), format_fen(county.net_fen)])
+        rows.append([f"{county.county}（{county.county_code}）", str(county.quantity), _amount(county.gross_fen),
+                     _refund(county.refunded_fen), _amount(county.net_fen)])
     table = Table(rows, colWidths=[60 * mm, 20 * mm, 30 * mm, 30 * mm, 30 * mm])
     table.setStyle(GRID)
     return table
@@ -126,7 +130,7 @@ def render_pdf(certificate: Certificate, page: Page) -> bytes:
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=12 * mm, rightMargin=12 * mm, topMargin=14 * mm,
                                  bottomMargin=14 * mm, title=page.title, author=_("Bangfu Market"))
     story: list[Flowable] = [Paragraph(escape(page.title), TITLE)]
-    story += [Paragraph(escape(f"{label}：{value}"), BODY) for label, value in page.details]
+    story += [Paragraph(escape(f"{label}：{value}"), BODY) for label, value in details(certificate, yuan)]
     story += [Paragraph(_("Purchases by product"), HEADING), _lines_table(certificate),
               Paragraph(_("Purchases by origin county"), HEADING), _counties_table(certificate),
               _verification(certificate, page)]

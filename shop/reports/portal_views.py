@@ -32,7 +32,7 @@ def _year_certificate(year: int) -> tuple[certificates.Certificate, Page]:
     except certificates.CertificateError:
         abort(404)
     page = Page(title=_("Purchase certificate of %(name)s for %(year)d", name=organization.name, year=year),
-                details=certificates.details(certificate), rule=certificates.rule(),
+                rule=certificates.rule(),
                 verify_url=absolute_url("reports.verify", code=certificate.record.code))
     return certificate, page
 
@@ -43,7 +43,8 @@ def year_certificate(year: int) -> ResponseReturnValue:
     """The organization's certificate for one year."""
     certificate, page = _year_certificate(year)
     pdf_url = url_for(".year_certificate_pdf", organization_id=g.organization.id, year=year)
-    return render_template("reports/certificate.html", certificate=certificate, page=page, qr=qr_svg(page.verify_url),
+    return render_template("reports/certificate.html", certificate=certificate, page=page,
+                           details=certificates.details(certificate), qr=qr_svg(page.verify_url),
                            organization=g.organization, pdf_url=pdf_url)
 
 

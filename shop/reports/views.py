@@ -29,7 +29,7 @@ def _order_certificate(number: str) -> tuple[certificates.Certificate, Page]:
     except certificates.CertificateError:
         abort(404)
     page = Page(title=_("Purchase certificate for order %(number)s", number=order.number),
-                details=certificates.details(certificate), rule=certificates.rule(),
+                rule=certificates.rule(),
                 verify_url=absolute_url("reports.verify", code=certificate.record.code))
     return certificate, page
 
@@ -39,7 +39,8 @@ def _order_certificate(number: str) -> tuple[certificates.Certificate, Page]:
 def order_certificate(number: str) -> ResponseReturnValue:
     """A paid order's purchase certificate, for its buyer (every member, for an organization's order)."""
     certificate, page = _order_certificate(number)
-    return render_template("reports/certificate.html", certificate=certificate, page=page, qr=qr_svg(page.verify_url),
+    return render_template("reports/certificate.html", certificate=certificate, page=page,
+                           details=certificates.details(certificate), qr=qr_svg(page.verify_url),
                            pdf_url=url_for(".order_certificate_pdf", number=number))
 
 
