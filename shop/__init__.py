@@ -64,8 +64,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _blueprints() -> list[tuple[str, Blueprint, str]]:
-    """Every page of the shop: (audience, blueprint, URL prefix), named for its package. The families /staff, /coop
-    (a cooperative's portal) and /org (an organization's pages) prefix endpoints: `staff.<package>.*` and so on."""
+    """Every page: (audience, blueprint, URL prefix); families /staff, /coop, /org prefix `<family>.<package>.*`."""
     from shop.accounts import views as accounts
     from shop.api import staff_views as staff_api
     from shop.api import views as api
@@ -84,11 +83,11 @@ def _blueprints() -> list[tuple[str, Blueprint, str]]:
     from shop.payments import staff_views as staff_payments
     from shop.payments import views as payments
     from shop.regions import views as regions
+    from shop.reports import portal_views as org_reports
     from shop.reports import staff_views as staff_reports
     from shop.reports import views as reports
     from shop.web import staff_views as staff_web
     from shop.web import views as web
-
     return [
         ("public", web.bp, ""),  # /healthz, /ping, /language
         ("public", catalog.bp, ""),  # /, /products, /counties
@@ -97,13 +96,14 @@ def _blueprints() -> list[tuple[str, Blueprint, str]]:
         ("public", regions.bp, ""),  # /regions/<code>/children
         ("public", orders.bp, ""),  # /cart, /checkout, /orders
         ("public", payments.bp, ""),  # /orders/<number>/pay, /payments/stripe/webhook
-        ("public", reports.bp, ""),  # /impact
+        ("public", reports.bp, ""),  # /impact, /orders/<number>/certificate, /verify/<code>
         ("public", accounts.bp, "/account"),
         ("public", api.bp, "/api/v1"),
         ("coop", coop_cooperatives.bp, ""),  # /coop/, /coop/apply
         ("coop", coop_catalog.bp, ""),  # /coop/products, /coop/import
         ("coop", coop_orders.bp, "/orders"),
         ("org", org_organizations.bp, ""),  # /org/, /org/<id>/..., /org/invitations/<token>
+        ("org", org_reports.bp, ""),  # /org/<id>/certificates
         ("staff", staff_web.bp, ""),  # /staff/
         ("staff", staff_cooperatives.bp, "/cooperatives"),
         ("staff", staff_organizations.bp, "/organizations"),

@@ -13,7 +13,8 @@ class ConfigError(RuntimeError):
 
 DEV_SECRET = "dev-only-not-secret"
 # The per-address limits, each applied by shop.web.ratelimits to its endpoints.
-RATE_LIMITS = ("RATELIMIT_LOGIN", "RATELIMIT_REGISTER", "RATELIMIT_PASSWORD_RESET", "RATELIMIT_SEARCH", "RATELIMIT_API")
+RATE_LIMITS = ("RATELIMIT_LOGIN", "RATELIMIT_REGISTER", "RATELIMIT_PASSWORD_RESET", "RATELIMIT_SEARCH", "RATELIMIT_API",
+               "RATELIMIT_VERIFY")
 
 
 def _flag(value: str | None) -> bool:
@@ -66,6 +67,7 @@ def _rate_limit_settings(env) -> dict:
         "RATELIMIT_PASSWORD_RESET": env.get("RATELIMIT_PASSWORD_RESET", "5 per minute; 20 per hour"),
         "RATELIMIT_SEARCH": env.get("RATELIMIT_SEARCH", "60 per minute"),
         "RATELIMIT_API": env.get("RATELIMIT_API", "120 per minute"),
+        "RATELIMIT_VERIFY": env.get("RATELIMIT_VERIFY", "30 per minute"),
     }
 
 

@@ -32,3 +32,4 @@ from shop.payments.models import (  # noqa: F401
     StripeEvent,
 )
 from shop.regions.models import Pairing, Region  # noqa: F401
+from shop.reports.certificates_models import PurchaseCertificate  # noqa: F401

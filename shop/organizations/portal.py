@@ -5,9 +5,12 @@ for an organization that does not exist. A member whose role does not allow a pa
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from flask import abort, g
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,20 +18,22 @@ from shop.accounts.models import OrganizationRole
 from shop.organizations.exceptions import NotAnAdmin
 from shop.organizations.members import membership
 
+View = Callable[..., ResponseReturnValue]
+
 EVERYONE = tuple(OrganizationRole)
 ADMINS = (OrganizationRole.ADMIN,)
 
 
-def org_member_required(*roles: OrganizationRole):
+def org_member_required(*roles: OrganizationRole) -> Callable[[View], View]:
     """A view of `/org/<organization_id>/...` for members with one of `roles` (every role when none are given).
 
     The view gets no organization_id: the organization is `g.organization`, the membership `g.membership`.
     """
     allowed = roles or EVERYONE
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(organization_id: int, **kwargs):
+        def wrapped(organization_id: int, **kwargs: Any) -> ResponseReturnValue:
             found = membership(organization_id, current_user.id) if current_user.is_authenticated else None
             if found is None:
                 abort(404)

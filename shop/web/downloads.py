@@ -51,3 +51,6 @@ def stored_file(store: Store, name: str, *, mimetype: str | None = None, as_atta
     if response.status_code == 200:
         response.content_length = stored.size
     return response
+def pdf_download(filename: str, data: bytes) -> Response:
+    """A PDF (already written) as an attachment, kept out of shared caches."""
+    return Response(data, mimetype="application/pdf", headers=_headers(filename, private=True))

@@ -38,6 +38,8 @@ LIMITS = (
     # Browsing the catalogue is free; a text search costs a query per term, so it is counted.
     EndpointLimit("catalog.product_list", "RATELIMIT_SEARCH", only_when=_searching),
     EndpointLimit("api.tallies", "RATELIMIT_API"),
+    # A certificate's code is unguessable; counting lookups keeps anyone from trying codes in bulk anyway.
+    EndpointLimit("reports.verify", "RATELIMIT_VERIFY"),
 )
 
 
