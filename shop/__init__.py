@@ -62,8 +62,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _blueprints() -> list[tuple[str, Blueprint, str]]:
-    """Every page of the shop: (audience, blueprint, URL prefix), named for its package. The families /staff, /coop
-    (a cooperative's portal) and /org (an organization's pages) prefix endpoints: `staff.<package>.*` and so on."""
+    """Every page: (audience, blueprint, URL prefix); the families /staff, /coop, /org prefix endpoints (`staff.*`)."""
     from shop.accounts import views as accounts
     from shop.api import staff_views as staff_api
     from shop.api import views as api
@@ -108,6 +107,7 @@ def _blueprints() -> list[tuple[str, Blueprint, str]]:
         ("staff", staff_orders.bp, "/orders"),
         ("staff", staff_payments.bp, "/payments"),
         ("staff", staff_reports.bp, "/tallies"),
+        ("staff", staff_reports.pledges_bp, "/pledges"),
         ("staff", staff_audit.bp, "/audit"),
         ("staff", staff_api.bp, "/api-tokens"),
     ]
