@@ -52,6 +52,8 @@ class CountyProgress:
 
 @dataclass(frozen=True)
 class MonthFigure:
+    """The organization's net purchases in one month (refunds in the month they were made)."""
+
     month: str  # YYYY-MM
     net_fen: int
 
