@@ -110,6 +110,7 @@ def _blueprints() -> list[tuple[str, Blueprint, str]]:
         ("staff", staff_orders.bp, "/orders"),
         ("staff", staff_payments.bp, "/payments"),
         ("staff", staff_reports.bp, "/tallies"),
+        ("staff", staff_reports.pledges_bp, "/pledges"),
         ("staff", staff_audit.bp, "/audit"),
         ("staff", staff_api.bp, "/api-tokens"),
     ]

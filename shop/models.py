@@ -22,7 +22,7 @@ from shop.orders.models import (  # noqa: F401
     OrderLine,
     Shipment,
 )
-from shop.organizations.models import Organization  # noqa: F401
+from shop.organizations.models import Organization, Pledge, PledgeCounty  # noqa: F401
 from shop.payments.models import (  # noqa: F401
     Payment,
     PaymentAlert,

@@ -12,14 +12,19 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from shop.accounts.models import User
+from shop.accounts.models import OrganizationRole, User
 from shop.catalog.models import Product
+from shop.core import credit_code
 from shop.core.timezones import CHINA_TZ
+from shop.demo.pledges import ADDRESSES as ORGANIZATION_ADDRESSES
+from shop.demo.pledges import DEMO_PURCHASES
+from shop.demo.seed import DEMO_ORGANIZATIONS, demo_member_email
 from shop.extensions import db
 from shop.orders import cart as carts
 from shop.orders import lifecycle
 from shop.orders.checkout import DeliveryAddress, place_order
 from shop.orders.models import Order
+from shop.organizations.models import Organization
 
 DEMO_MOBILE_PREFIX = "1990000"
 # How much more often products from these counties are bought (the rest weigh 1).
@@ -74,3 +79,33 @@ def _buyers(count: int) -> list[User]:
         buyers.append(user)
     db.session.commit()
     return buyers
+
+
+def seed_demo_organization_orders() -> int:
+    """A few paid orders placed for each demo organization by its purchaser this year (DEMO_PURCHASES), for its
+    pledge; an organization that has any order already gets none."""
+    placed = 0
+    start = datetime(datetime.now(CHINA_TZ).year, 1, 1, 9, tzinfo=CHINA_TZ).astimezone(timezone.utc)
+    latest = datetime.now(timezone.utc) - timedelta(hours=1)
+    for key, _name, _kind, _region, first17 in DEMO_ORGANIZATIONS:
+        organization = db.session.scalar(select(Organization).where(
+            Organization.credit_code == credit_code.complete(first17)))
+        purchaser = db.session.scalar(select(User).where(
+            User.email == demo_member_email(key, OrganizationRole.PURCHASER)))
+        if organization is None or purchaser is None or db.session.scalar(
+                select(Order.id).where(Order.organization_id == organization.id).limit(1)) is not None:
+            continue
+        province, city, district, street = ORGANIZATION_ADDRESSES[key]
+        address = DeliveryAddress(recipient=purchaser.name, mobile="13900000000", province=province, city=city,
+                                  district=district, street=street)
+        for org_key, sku, quantity, days in DEMO_PURCHASES:
+            product = db.session.scalar(select(Product).where(Product.sku == sku))
+            when = start + timedelta(days=days)
+            if org_key != key or product is None or product.stock < quantity or when > latest:
+                continue  # early in January the later purchases have not happened yet
+            carts.add_to_cart(carts.CartOwner(user_id=purchaser.id), product.id, quantity)
+            order = place_order(purchaser.id, address, secrets.token_urlsafe(16), organization_id=organization.id,
+                                now=when)
+            lifecycle.mark_paid(order.id, now=when + timedelta(minutes=10))
+            placed += 1
+    return placed

@@ -17,6 +17,7 @@ from shop.core.database import utcnow
 from shop.core.images import delete_image, store_image
 from shop.core.storage import media_store
 from shop.demo import data
+from shop.demo.pledges import seed_demo_pledges
 from shop.extensions import db
 from shop.organizations.models import Organization, OrganizationKind, OrganizationStatus
 from shop.regions.loaders import SHIPPED_TABLE, import_region_file
@@ -146,7 +147,9 @@ def demo_member_email(key: str, role: OrganizationRole) -> str:
 
 
 def _seed_organizations(report: SeedReport) -> None:
-    """The demo organizations and their members; accounts that exist already keep their passwords."""
+    """The demo organizations, their members and this year's pledges; accounts that exist already keep their
+    passwords."""
+    organizations = {}
     for key, name, kind, region, first17 in DEMO_ORGANIZATIONS:
         code = credit_code.complete(first17)
         organization, created = _get_or_create(
@@ -154,6 +157,7 @@ def _seed_organizations(report: SeedReport) -> None:
             {"name": name, "kind": kind, "region_code": region, "invoice_title": name, "tax_number": code,
              "status": OrganizationStatus.VERIFIED, "contact_name": "演示联系人", "contact_mobile": "13900000000"})
         report.organizations_created += created
+        organizations[key] = organization
         db.session.flush()
         for role, title in DEMO_ROLES.items():
             user, _ = _get_or_create(User, {"email": demo_member_email(key, role)}, {"name": f"{name}{title}"})
@@ -163,6 +167,7 @@ def _seed_organizations(report: SeedReport) -> None:
             _, joined = _get_or_create(OrganizationMembership, {"organization_id": organization.id,
                                                                 "user_id": user.id}, {"role": role})
             report.members_created += joined
+    seed_demo_pledges(organizations)
 
 
 def _remove_files(names: list[str]) -> None:

@@ -26,3 +26,11 @@ class MembershipError(OrganizationError):
 class InvitationError(OrganizationError):
     """An invitation that cannot be sent, or a link that cannot be used (invalid, expired, used, withdrawn, or for
     another address)."""
+
+
+class PledgeError(OrganizationError):
+    """A pledge that cannot be saved as given; `field` names the form field it concerns, None the whole form."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field

@@ -5,7 +5,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -167,3 +167,53 @@ class OrganizationInvitation(Model):
     def is_pending(self, now: datetime) -> bool:
         """Not used, not cancelled and not expired at `now`."""
         return self.used_at is None and self.cancelled_at is None and self.expires_at > now
+
+
+BASIS_POINTS = 10_000  # a ratio of 10 % is stored as 1,000 basis points
+
+
+class Pledge(Model):
+    """An organization's purchase target for one calendar year (认购目标 / 预留份额), optionally tied to counties.
+
+    The target is either typed in (`target_fen`) or a base amount times a ratio (`base_fen` × `ratio_bp` / 10,000,
+    e.g. a canteen budget of ¥2,000,000 × 10 %); `target_fen` always holds the result, so reports read one column.
+    """
+
+    __tablename__ = "organization_pledges"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "year"),
+        CheckConstraint("target_fen > 0", name="target_positive"),
+        CheckConstraint("(base_fen IS NULL) = (ratio_bp IS NULL)", name="base_with_ratio"),
+        CheckConstraint("base_fen IS NULL OR base_fen > 0", name="base_positive"),
+        CheckConstraint("ratio_bp IS NULL OR (ratio_bp > 0 AND ratio_bp <= 10000)", name="ratio_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    target_fen: Mapped[int] = mapped_column(BigInteger)
+    base_fen: Mapped[int | None] = mapped_column(BigInteger)
+    ratio_bp: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organization: Mapped[Organization] = relationship()
+    counties: Mapped[list[PledgeCounty]] = relationship(cascade="all, delete-orphan",
+                                                        order_by="PledgeCounty.county_code", lazy="selectin")
+
+    @property
+    def county_codes(self) -> list[str]:
+        """The tied counties' codes, in code order (empty: not tied to any county)."""
+        return [county.county_code for county in self.counties]
+
+
+class PledgeCounty(Model):
+    """One paired county a pledge is tied to."""
+
+    __tablename__ = "organization_pledge_counties"
+
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("organization_pledges.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    county_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), primary_key=True)
+
+    county: Mapped[Region] = relationship(lazy="joined")

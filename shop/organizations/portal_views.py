@@ -11,12 +11,15 @@ from shop.accounts.exceptions import AccountError
 from shop.accounts.forms import ActingForForm, InvitedAccountForm
 from shop.accounts.services import user_by_email
 from shop.accounts.sessions import start_session
+from shop.core.timezones import today_in_china
 from shop.orders import queries as order_queries
-from shop.organizations import applications, invitations, members, queries
-from shop.organizations.exceptions import ApplicationError, InvitationError, MembershipError
+from shop.organizations import applications, invitations, members, pledges, queries
+from shop.organizations.exceptions import ApplicationError, InvitationError, MembershipError, PledgeError
 from shop.organizations.forms import ApplicationForm, InviteForm, RoleForm
+from shop.organizations.pledges_forms import PledgeForm
 from shop.organizations.portal import ADMINS, org_member_required
 from shop.organizations.proofs import proof_response
+from shop.reports import pledges as pledge_progress
 from shop.web.forms import ConfirmForm, require_confirmation
 
 bp = Blueprint("organizations", __name__)
@@ -43,10 +46,12 @@ def index():
 @bp.get("/<int:organization_id>/")
 @org_member_required()
 def home():
-    """The organization's details, members and recent orders."""
+    """The organization's details, this year's pledge progress, members and recent orders."""
     organization = g.organization
     recent = order_queries.buyer_orders(current_user.id, organization.id, None, 1, per_page=RECENT_ORDERS)
-    return render_template("org/home.html", organization=organization, membership=g.membership,
+    progress = pledge_progress.progress(organization.id, today_in_china().year)
+    return render_template("org/home.html", organization=organization, membership=g.membership, progress=progress,
+                           pledge_charts=pledge_progress, year=today_in_china().year,
                            members=queries.members(organization.id), orders=recent.items,
                            acting_form=ActingForForm(), acting=acting_organization_id() == organization.id)
 
@@ -217,3 +222,59 @@ def _accept_as_current_user(token: str, found):
         return _invitation_page(token, found, error=str(exc), status=403)
     flash(_("Welcome! You are now a member of “%(name)s”.", name=found.organization.name), "success")
     return redirect(_home_url(found.organization_id))
+
+
+def _pledge_page(form: PledgeForm | None = None, status: int = 200):
+    if form is None:
+        form = PledgeForm(formdata=None)
+        form.load_choices()
+    return render_template("org/pledge.html", organization=g.organization, membership=g.membership, form=form,
+                           pledges=pledges.pledges_of(g.organization.id)), status
+
+
+@bp.get("/<int:organization_id>/pledge")
+@org_member_required()
+def pledge():
+    """The organization's yearly pledges; for admins, the form to set a new one."""
+    return _pledge_page()
+
+
+@bp.post("/<int:organization_id>/pledge")
+@org_member_required(*ADMINS)
+def pledge_create():
+    """An admin sets the pledge for a year that has none."""
+    form = PledgeForm()
+    form.load_choices()
+    terms = form.terms() if form.validate() else None
+    if terms is not None:
+        try:
+            pledges.save_pledge(current_user.id, g.organization.id, terms, new=True)
+        except PledgeError as exc:
+            form.add_error(exc)
+        else:
+            flash(_("The pledge for %(year)d was saved.", year=terms.year), "success")
+            return redirect(_home_url())
+    return _pledge_page(form, 400)
+
+
+@bp.route("/<int:organization_id>/pledge/<int:year>", methods=["GET", "POST"])
+@org_member_required(*ADMINS)
+def pledge_edit(year: int):
+    """An admin changes the pledge of a year (its year stays)."""
+    saved = pledges.pledge_for(g.organization.id, year)
+    if saved is None:
+        abort(404)
+    form = PledgeForm()
+    form.load_choices(year)
+    if request.method == "GET":
+        form.show(saved)
+    elif form.validate() and (terms := form.terms(year)) is not None:
+        try:
+            pledges.save_pledge(current_user.id, g.organization.id, terms, new=False)
+        except PledgeError as exc:
+            form.add_error(exc)
+        else:
+            flash(_("The pledge for %(year)d was saved.", year=year), "success")
+            return redirect(_home_url())
+    return render_template("org/pledge_edit.html", organization=g.organization, form=form, year=year), \
+        400 if request.method == "POST" else 200

@@ -90,3 +90,12 @@ class TallyFilterForm(Form):
             if field.data:
                 parts.append((str(field.label.text), f"{label_of(field.name, field.data)} ({field.data})"))
         return parts
+
+
+class PledgeYearForm(Form):
+    """The year of the staff pledge list, its exports and the API (this year when not given)."""
+
+    class Meta:
+        csrf = False
+
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=2000, max=2100)])

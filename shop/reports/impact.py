@@ -3,6 +3,10 @@
 The balance view compares each county's share of the year's net sales with an equal share across the
 counties that have an active pairing today. A county whose share is under half of the equal share is
 marked under-served, so buyers can find it.
+
+Beside each county's sales stands what organizations pledged to it this year (shop/reports/pledges.py: a pledge tied
+to several counties splits its target evenly across them); pledges tied to no county are one line of their own. A
+county that is pledged to but has no active pairing today still gets its line, so the pledges add up.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from shop.core.timezones import today_in_china
 from shop.extensions import db
 from shop.regions.models import Pairing, Region
 from shop.reports.ledger import Filters, tally
+from shop.reports.pledges import pledged_by_county
 
 UNDERSERVED_BELOW = 0.5  # of the equal share
 
@@ -32,6 +37,12 @@ class CountyImpact:
     share: float  # of all paired counties' net sales this year
     equal_share: float
     any_sales: bool  # whether any paired county sold anything this year (no sales: nobody is behind)
+    pledged_fen: int = 0  # organizations' pledges to it this year
+
+    @property
+    def pledge_gap_fen(self) -> int:
+        """How much of what was pledged to it has not been bought from it (never below zero)."""
+        return max(self.pledged_fen - self.net_fen, 0)
 
     @property
     def underserved(self) -> bool:
@@ -49,6 +60,12 @@ class ImpactBoard:
     net_fen: int
     weight_g: int
     orders: int
+    untied_pledged_fen: int = 0  # pledges tied to no county
+
+    @property
+    def pledged_fen(self) -> int:
+        """Every pledge of the year: the counties' shares and the untied pledges."""
+        return sum(county.pledged_fen for county in self.counties) + self.untied_pledged_fen
 
 
 def paired_counties(day: date) -> list[str]:
@@ -66,7 +83,8 @@ def impact_board(today: date | None = None) -> ImpactBoard:
 
 
 def _compute(today: date) -> ImpactBoard:
-    codes = paired_counties(today)
+    pledged, untied = pledged_by_county(today.year)
+    codes = sorted(set(paired_counties(today)) | set(pledged))
     result = tally("county", Filters(date_from=date(today.year, 1, 1), date_to=date(today.year, 12, 31)))
     by_code = {row.keys["county_code"]: row for row in result.rows}
     regions = {r.code: r for r in db.session.scalars(select(Region).where(Region.code.in_(codes)))} if codes else {}
@@ -83,11 +101,12 @@ def _compute(today: date) -> ImpactBoard:
             code=code, name=region.name if region else code,
             province=provinces.get(region.province_code, "") if region else "",
             net_fen=net, weight_g=row.weight_g if row else 0, orders=row.orders if row else 0,
-            share=max(net, 0) / total if total else 0.0, equal_share=equal, any_sales=total > 0))
+            share=max(net, 0) / total if total else 0.0, equal_share=equal, any_sales=total > 0,
+            pledged_fen=pledged.get(code, 0)))
     counties.sort(key=lambda county: (county.share, county.code))
     totals = result.require_totals()  # every sale once, even an order with products from several counties
     return ImpactBoard(year=today.year, counties=counties, net_fen=totals.net_fen, weight_g=totals.weight_g,
-                       orders=totals.orders)
+                       orders=totals.orders, untied_pledged_fen=untied)
 
 
 def county_impact(code: str, today: date | None = None) -> CountyImpact | None:

@@ -1,18 +1,21 @@
-"""The staff tallies page and its CSV/XLSX exports (the same query, the same filters)."""
+"""The staff tallies page and its CSV/XLSX exports (the same query, the same filters); the pledges page
+(`/staff/pledges`) and its exports."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from shop.accounts.decorators import staff_required
-from shop.reports import charts, exports, menus
+from shop.core.timezones import today_in_china
+from shop.reports import charts, exports, menus, pledges
 from shop.reports.columns import METRIC_COLUMNS, key_columns
-from shop.reports.forms import TallyFilterForm
+from shop.reports.forms import PledgeYearForm, TallyFilterForm
 from shop.reports.ledger import tally
 from shop.web.downloads import csv_download, xlsx_download
 from shop.web.forms import error_text
 
 bp = Blueprint("reports", __name__)
+pledges_bp = Blueprint("pledges", __name__)
 
 
 def _form() -> TallyFilterForm:
@@ -58,3 +61,35 @@ def export_xlsx() -> ResponseReturnValue:
     names = menus.filter_menus()
     data = exports.xlsx_bytes(result, form.described(lambda name, value: menus.label_of(names, name, value)))
     return xlsx_download(_filename(form, "xlsx"), data)
+
+
+def _pledge_year() -> int:
+    form = PledgeYearForm(formdata=request.args)
+    if not form.validate():
+        abort(400, description=error_text(form))
+    return form.year.data or today_in_china().year
+
+
+@pledges_bp.get("/")
+@staff_required
+def pledge_list() -> ResponseReturnValue:
+    """Every organization's pledge for the year with its completion."""
+    year = _pledge_year()
+    return render_template("staff/pledges.html", year=year, rows=pledges.all_progress(year))
+
+
+@pledges_bp.get("/export.csv")
+@staff_required
+def pledge_csv() -> ResponseReturnValue:
+    """The pledge list as CSV (UTF-8 with BOM)."""
+    year = _pledge_year()
+    return csv_download(f"pledges-{year}.csv", [key for key, _header, _kind in pledges.COLUMNS],
+                        pledges.csv_rows(pledges.all_progress(year)))
+
+
+@pledges_bp.get("/export.xlsx")
+@staff_required
+def pledge_xlsx() -> ResponseReturnValue:
+    """The pledge list as an Excel workbook."""
+    year = _pledge_year()
+    return xlsx_download(f"pledges-{year}.xlsx", pledges.xlsx_bytes(pledges.all_progress(year), year))
