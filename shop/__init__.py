@@ -129,7 +129,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_listeners(app: Flask) -> None:
-    from shop.catalog import search
+    from shop.catalog import search, versions
     from shop.core import database
     from shop.extensions import db
     from shop.orders import signals
@@ -137,6 +137,7 @@ def _register_listeners(app: Flask) -> None:
     with app.app_context():
         database.configure_engine(db.engine)
     search.listen()
+    versions.listen()
     signals.connect()
 
 
