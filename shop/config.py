@@ -75,8 +75,8 @@ def _page_cache_settings(env) -> dict:
         # A kept page is keyed by the catalogue version, so it is never stale; this only bounds how long an unused
         # page stays kept. 0 renders every page. Pages that show sales (county, impact) use IMPACT_CACHE_SECONDS.
         "PAGE_CACHE_SECONDS": int(env.get("PAGE_CACHE_SECONDS", 600)),
-        # Pages each process keeps in memory when no Redis is configured.
-        "PAGE_CACHE_ENTRIES": int(env.get("PAGE_CACHE_ENTRIES", 2000)),
+        # Pages each process keeps in memory when no Redis is configured (a catalogue page is 30–60 kB).
+        "PAGE_CACHE_ENTRIES": int(env.get("PAGE_CACHE_ENTRIES", 500)),
         # redis://host:port/db shares kept pages between workers and hosts; unset: each process keeps its own.
         "CACHE_REDIS_URL": env.get("CACHE_REDIS_URL") or "",
         "PAGE_CACHE_PREFIX": env.get("PAGE_CACHE_PREFIX", "bangfu:page:"),
