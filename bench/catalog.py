@@ -7,6 +7,10 @@ between machines better than raw requests per second:
 
     catalog/bare    /products against /ping            target >= 0.12
     search/catalog  /products?q=红枣 against /products  target >= 0.8
+    kept/bare       /products kept for visitors (shop.web.pagecache) against /ping   target >= 0.5
+
+The uncached targets run on a server with PAGE_CACHE_SECONDS=0; the "kept" ones on a second server with the
+page cache on (each worker's memory), as wrk's requests carry no cookie, like a visitor's first page.
 
 Usage: python bench/catalog.py [--database-url URL] [--duration 10] [--connections 16]
                                [--workers 2] [--threads 2] [--products 10000]
@@ -57,11 +61,15 @@ TARGETS = [
     ("catalog p50", "/products?page=50"),
     ("search", f"/products?q={SEARCH}"),
     ("search+filter", f"/products?q={SEARCH}&sort=price_asc&in_stock=y"),
+    ("catalog kept", "/products"),
+    ("search kept", f"/products?q={SEARCH}"),
 ]
+KEPT = " kept"  # targets named so are measured with the page cache on
 # (label, numerator, denominator, minimum ratio of requests/sec)
 CHECKS = [
     ("catalog/bare", "catalog", "bare", 0.12),
     ("search/catalog", "search", "catalog", 0.8),
+    ("kept/bare", "catalog kept", "bare", 0.5),
 ]
 WARM_UP_SECONDS = 2
 TIME_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
@@ -219,22 +227,10 @@ def benchmark(args: argparse.Namespace, wrk: str, tmp: Path) -> int:
     warn_if_untranslated()
     load = warn_if_busy()
     seed_seconds = prepare_database(env, args.products)
-    port = free_port()
-    base = f"http://{HOST}:{port}"
-    log_path = tmp / "gunicorn.log"
-    with open(log_path, "wb") as log:
-        server = start_server(env, args.workers, port, log)
-        try:
-            wait_until_up(server, base)
-            print(f"gunicorn: {args.workers} workers on {base}; wrk: {args.threads} threads, "
-                  f"{args.connections} connections, {args.duration}s per target")
-            results = {name: measure(wrk, server, base, name, path, args) for name, path in TARGETS}
-        except BenchError:
-            stop_server(server)
-            print(f"--- gunicorn log (last 40 lines) ---\n{tail(log_path, 40)}", file=sys.stderr)
-            raise
-        finally:
-            stop_server(server)
+    results = serve_and_measure({**env, "PAGE_CACHE_SECONDS": "0"}, args, wrk, tmp,
+                                [(name, path) for name, path in TARGETS if not name.endswith(KEPT)])
+    print("page cache on:")
+    results.update(serve_and_measure(env, args, wrk, tmp, [(n, p) for n, p in TARGETS if n.endswith(KEPT)]))
     checks = ratios(results)
     print_report(results, checks)
     saved = write_json(args, results, checks, {"seed_seconds": round(seed_seconds, 2), "load_average": load})
@@ -243,6 +239,27 @@ def benchmark(args: argparse.Namespace, wrk: str, tmp: Path) -> int:
     for failure in failures:
         print(f"error: {failure}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def serve_and_measure(env: dict[str, str], args: argparse.Namespace, wrk: str, tmp: Path,
+                      targets: list[tuple[str, str]]) -> dict[str, Result]:
+    """Start gunicorn with `env`, measure `targets` with wrk, stop it whatever happens."""
+    port = free_port()
+    base = f"http://{HOST}:{port}"
+    log_path = tmp / f"gunicorn-{port}.log"
+    with open(log_path, "wb") as log:
+        server = start_server(env, args.workers, port, log)
+        try:
+            wait_until_up(server, base)
+            print(f"gunicorn: {args.workers} workers on {base}; wrk: {args.threads} threads, "
+                  f"{args.connections} connections, {args.duration}s per target")
+            return {name: measure(wrk, server, base, name, path, args) for name, path in targets}
+        except BenchError:
+            stop_server(server)
+            print(f"--- gunicorn log (last 40 lines) ---\n{tail(log_path, 40)}", file=sys.stderr)
+            raise
+        finally:
+            stop_server(server)
 
 
 def tail(path: Path, lines: int) -> str:

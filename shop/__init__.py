@@ -13,7 +13,7 @@ from shop.config import load_config
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app: config, extensions, blueprints, limits, listeners, mail, errors, security, CLI. Nothing else."""
+    """Build the app: config, extensions, blueprints, limits, listeners, mail, errors, security, CLI, page cache."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_config(app.instance_path, config))
     os.makedirs(app.instance_path, exist_ok=True)
@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     register_security(app)
+    _register_page_cache(app)
     return app
 
 
@@ -132,7 +133,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_listeners(app: Flask) -> None:
-    from shop.catalog import search
+    from shop.catalog import search, versions
     from shop.core import database
     from shop.extensions import db
     from shop.orders import signals
@@ -140,7 +141,16 @@ def _register_listeners(app: Flask) -> None:
     with app.app_context():
         database.configure_engine(db.engine)
     search.listen()
+    versions.listen()
     signals.connect()
+
+
+def _register_page_cache(app: Flask) -> None:
+    from shop.catalog.versions import current_version
+    from shop.extensions import db
+    from shop.web.pagecache import register_page_cache
+
+    register_page_cache(app, lambda: current_version(db.session))
 
 
 def _register_messages(app: Flask) -> None:

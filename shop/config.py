@@ -71,6 +71,20 @@ def _rate_limit_settings(env) -> dict:
     }
 
 
+def _page_cache_settings(env) -> dict:
+    """Storefront pages kept rendered for visitors (shop.web.pagecache)."""
+    return {
+        # A kept page is keyed by the catalogue version, so it is never stale; this only bounds how long an unused
+        # page stays kept. 0 renders every page. Pages that show sales (county, impact) use IMPACT_CACHE_SECONDS.
+        "PAGE_CACHE_SECONDS": int(env.get("PAGE_CACHE_SECONDS", 600)),
+        # Pages each process keeps in memory when no Redis is configured (a catalogue page is 30–60 kB).
+        "PAGE_CACHE_ENTRIES": int(env.get("PAGE_CACHE_ENTRIES", 500)),
+        # redis://host:port/db shares kept pages between workers and hosts; unset: each process keeps its own.
+        "CACHE_REDIS_URL": env.get("CACHE_REDIS_URL") or "",
+        "PAGE_CACHE_PREFIX": env.get("PAGE_CACHE_PREFIX", "bangfu:page:"),
+    }
+
+
 def _site_settings(env, instance_path: str, shop_env: str) -> dict:
     """The site: database, files, languages, forms, cookies, proxies, rate limits, its public address."""
     return {
@@ -103,6 +117,7 @@ def _site_settings(env, instance_path: str, shop_env: str) -> dict:
         # How many reverse proxies in front of the shop set X-Forwarded-For / -Proto; 0 trusts none.
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", 0)),
         **_rate_limit_settings(env),
+        **_page_cache_settings(env),
         # The shop's public address, for links in emails (never taken from a request's Host header).
         "SITE_URL": (env.get("SITE_URL") or ("" if shop_env == "production" else "http://127.0.0.1:8000")).rstrip("/"),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from flask import Flask, Request, abort, current_app, request, session
+from flask import Flask, Request, abort, current_app, g, request, session
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
@@ -57,6 +57,10 @@ def _depends_on_visitor() -> bool:
     the response starts one (a CSRF token), or a bearer token authorised it."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return False
+    if g.get("page_kept"):
+        # A kept page (shop.web.pagecache): the same for every visitor without state but for their own CSRF token,
+        # so their browser may keep it and revalidate; unless this response starts their session.
+        return session.modified
     # Not session.accessed: Flask sets it on any use of the proxy, and Flask-Login reads it on every response.
     return (current_app.config["SESSION_COOKIE_NAME"] in request.cookies or session.modified
             or "Authorization" in request.headers)

@@ -1,4 +1,9 @@
-"""A small catalogue that the storefront tests browse."""
+"""A small catalogue that the storefront tests browse; a Redis server for the tests of shared state."""
+import os
+import shutil
+import socket
+import subprocess
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -46,3 +51,41 @@ def catalog(app) -> Catalog:
         archived = make_product(keping, nuts, name="下架红枣", is_active=False)
         return Catalog(jujube.id, camel.id, bacon.id, unverified.id, archived.id, keping.id, congjiang.id,
                        applied.id)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """TEST_REDIS_URL (CI starts one), else a private redis-server on loopback; skipped locally without one,
+    but never in CI."""
+    if os.environ.get("TEST_REDIS_URL"):
+        yield os.environ["TEST_REDIS_URL"]
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run the shared-state tests (rate limits, kept pages): set TEST_REDIS_URL or "
+                        "install redis-server")
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+                               "no", "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=10)

@@ -2,11 +2,6 @@
 (JSON for the API) and Retry-After; counted per client address, shared between workers through Redis."""
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import time
 import uuid
 
 import pytest
@@ -120,43 +115,6 @@ def test_trusted_proxies_take_the_address_the_proxy_saw(make_app):
 def test_a_limit_that_cannot_be_read_stops_start_up(tmp_path):
     with pytest.raises(ConfigError, match="RATELIMIT_LOGIN"):
         create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", "RATELIMIT_LOGIN": "lots"})
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory):
-    """TEST_REDIS_URL (CI starts one), else a private redis-server on loopback; skipped locally without one,
-    but never in CI."""
-    if os.environ.get("TEST_REDIS_URL"):
-        yield os.environ["TEST_REDIS_URL"]
-        return
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI must run the shared rate-limit test: set TEST_REDIS_URL or install redis-server")
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = _free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-                               "no", "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("redis-server did not start")
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    server.terminate()
-    server.wait(timeout=10)
 
 
 def _alternate_logins(first, second) -> list[int]:

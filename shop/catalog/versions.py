@@ -1,0 +1,100 @@
+"""The catalogue version: one number that every write to what visitors' pages show moves, in the same transaction.
+
+Cached storefront pages are keyed by it (shop.web.pagecache), so a page is never older than the last committed
+change to a product, its stock, price or photos, a cooperative, a category, a region or a pairing, whichever worker
+or host made it. The number lives in the database (one row), so every process sees the same one.
+
+The bump needs no call in the services: session events notice the writes (ORM flushes, and `insert`/`update`/
+`delete` statements run through a session, bulk ones included) and bump once, as the last statement before the
+transaction commits. Taking the row's lock last means a transaction waiting for it holds no lock its holder needs,
+so the row cannot take part in a deadlock. Writes made on a bare Connection must call `touch(session)`.
+"""
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import BigInteger, event, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
+
+from shop.catalog.models import Category, Photo, Product
+from shop.cooperatives.models import Cooperative
+from shop.core.database import SessionLike
+from shop.extensions import Model
+from shop.regions.models import Pairing, Region
+
+ROW_ID = 1
+CHANGED = "catalogue_changed"  # the flag kept in Session.info until the transaction commits or rolls back
+TRACKED = (Product, Photo, Category, Cooperative, Pairing, Region)
+TRACKED_TABLES = frozenset(model.__tablename__ for model in TRACKED)
+
+
+class CatalogueVersion(Model):
+    """The single row holding the catalogue version."""
+
+    __tablename__ = "catalogue_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
+def current_version(session: SessionLike) -> int | None:
+    """The committed catalogue version; None when the row is missing (then nothing may be cached)."""
+    return session.scalar(select(CatalogueVersion.version).where(CatalogueVersion.id == ROW_ID))
+
+
+def touch(session: SessionLike) -> None:
+    """Mark the session's transaction as changing the catalogue (for writes the events cannot see)."""
+    session.info[CHANGED] = True
+
+
+def bump(session: SessionLike) -> None:
+    """Move the version by one with a guarded UPDATE; a missing row is created at a random number, so versions
+    from before the row was lost (emptied tables, a restored backup) are not handed out again."""
+    connection = session.connection()
+    moved = connection.execute(update(CatalogueVersion.__table__).where(CatalogueVersion.__table__.c.id == ROW_ID)
+                               .values(version=CatalogueVersion.__table__.c.version + 1))
+    if moved.rowcount:
+        return
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    table = CatalogueVersion.__table__
+    connection.execute(insert(table).values(id=ROW_ID, version=secrets.randbits(52))
+                       .on_conflict_do_update(index_elements=[table.c.id], set_={"version": table.c.version + 1}))
+
+
+def _after_flush(session: Session, flush_context: object) -> None:
+    if session.info.get(CHANGED):
+        return
+    if any(isinstance(obj, TRACKED) for obj in (*session.new, *session.deleted)) or any(
+            isinstance(obj, TRACKED) and session.is_modified(obj, include_collections=False) for obj in session.dirty):
+        session.info[CHANGED] = True
+
+
+def _on_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if getattr(table, "name", None) in TRACKED_TABLES:
+            state.session.info[CHANGED] = True
+
+
+def _before_commit(session: Session) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # commit flushes after this event; flush first so its changes are seen
+    if session.info.pop(CHANGED, False):
+        bump(session)
+
+
+def _forget(session: Session, *args: object) -> None:
+    session.info.pop(CHANGED, None)
+
+
+_LISTENERS = (("after_flush", _after_flush), ("do_orm_execute", _on_statement),
+              ("before_commit", _before_commit), ("after_rollback", _forget))
+
+
+def listen() -> None:
+    """Watch every session for catalogue writes (create_app calls it; once per process)."""
+    for identifier, listener in _LISTENERS:
+        if not event.contains(Session, identifier, listener):
+            event.listen(Session, identifier, listener)
