@@ -1,10 +1,12 @@
-"""File downloads as attachments: CSV for Excel (UTF-8 with BOM, formulas neutralised) and XLSX workbooks."""
+"""File downloads as attachments: CSV for Excel (UTF-8 with BOM, formulas neutralised), XLSX workbooks, and private
+uploaded documents (proofs, invoices)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import Response, stream_with_context
+from flask import Response, send_from_directory, stream_with_context
 
+from shop.core.documents import JPEG_MEDIA_TYPE, media_type
 from shop.core.spreadsheets import csv_lines
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,3 +33,17 @@ def csv_download(filename: str, header: Iterable[object], rows: Iterable[Iterabl
 def xlsx_download(filename: str, data: bytes) -> Response:
     """An Excel workbook (already written) as an attachment."""
     return Response(data, mimetype=XLSX_MIMETYPE, headers=_headers(filename, private=False))
+
+
+def private_document(folder: str, filename: str, download_stem: str) -> Response:
+    """A stored document as a private response: never cached, never sniffed; anything but an image only as a
+    download (named `download_stem` plus the stored suffix), and in a sandbox."""
+    kind = media_type(filename)
+    attachment = kind != JPEG_MEDIA_TYPE
+    suffix = filename.rsplit(".", 1)[-1]
+    response = send_from_directory(folder, filename, mimetype=kind, as_attachment=attachment,
+                                   download_name=f"{download_stem}.{suffix}" if attachment else None)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    return response
