@@ -114,6 +114,21 @@ def _blueprints() -> list[tuple[str, Blueprint, str]]:
         ("staff", staff_reports.pledges_bp, "/pledges"),
         ("staff", staff_audit.bp, "/audit"),
         ("staff", staff_api.bp, "/api-tokens"),
+    ] + _invoice_blueprints()
+
+
+def _invoice_blueprints() -> list[tuple[str, Blueprint, str]]:
+    """The invoice pages, part of the table above: one package that serves buyers, cooperatives, organizations
+    and staff."""
+    from shop.invoices import portal_views as portal_invoices
+    from shop.invoices import staff_views as staff_invoices
+    from shop.invoices import views as invoices
+
+    return [
+        ("public", invoices.bp, ""),  # /orders/<number>/invoices/<cooperative id>
+        ("coop", portal_invoices.bp, "/invoices"),  # /coop/invoices
+        ("org", portal_invoices.org_bp, ""),  # /org/<id>/invoices
+        ("staff", staff_invoices.bp, "/invoices"),  # /staff/invoices
     ]
 
 

@@ -178,6 +178,7 @@ def _order_settings(env) -> dict:
     return {
         # Orders: how long an unpaid order holds its stock, and how long after receipt it completes.
         "ORDER_PAYMENT_MINUTES": int(env.get("ORDER_PAYMENT_MINUTES", 30)),
+        "INVOICE_DAYS": int(env.get("INVOICE_DAYS", 15)),  # a seller issues a requested invoice within this
         "ORDER_COMPLETE_DAYS": int(env.get("ORDER_COMPLETE_DAYS", 7)),
         # The job runner (run-jobs) asks Stripe for missed events this often, and purges old login sessions and
         # throttling records this often; its other jobs run every round. 0 = every round.

@@ -36,3 +36,12 @@ class ReasonForm(Form):
 class MemberForm(Form):
     identifier = StringField(_l("Email or mobile number of a registered user"), filters=[strip],
                              validators=[DataRequired(), Length(max=254)])
+
+
+class InvoiceCapabilityForm(Form):
+    capability = SelectField(_l("Invoices your cooperative can issue"), validate_choice=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from shop.cooperatives.models import INVOICE_CAPABILITY_LABELS
+        self.capability.choices = [(value.value, label) for value, label in INVOICE_CAPABILITY_LABELS.items()]

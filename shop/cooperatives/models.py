@@ -46,6 +46,48 @@ SELLING_REFUSALS = {
                                     "change stock or photos. Ask the platform staff if you think this is a mistake."),
 }
 
+
+class InvoiceType(enum.StrEnum):
+    """The invoice a buyer asks for (an order without one asks for none)."""
+
+    ORDINARY = "ordinary"  # 电子普通发票
+    SPECIAL = "special"  # 增值税专用发票
+
+
+class InvoiceCapability(enum.StrEnum):
+    """What a cooperative says it can issue."""
+
+    NONE = "none"
+    ORDINARY = "ordinary"
+    ORDINARY_AND_SPECIAL = "ordinary_special"
+
+
+INVOICE_TYPE_LABELS = {
+    InvoiceType.ORDINARY: _l("Electronic ordinary invoice"),
+    InvoiceType.SPECIAL: _l("Special VAT invoice"),
+}
+
+INVOICE_CAPABILITY_LABELS = {
+    InvoiceCapability.NONE: _l("Cannot issue invoices"),
+    InvoiceCapability.ORDINARY: _l("Electronic ordinary invoices only"),
+    InvoiceCapability.ORDINARY_AND_SPECIAL: _l("Ordinary and special VAT invoices"),
+}
+
+ISSUABLE = {
+    InvoiceCapability.NONE: frozenset(),
+    InvoiceCapability.ORDINARY: frozenset({InvoiceType.ORDINARY}),
+    InvoiceCapability.ORDINARY_AND_SPECIAL: frozenset({InvoiceType.ORDINARY, InvoiceType.SPECIAL}),
+}
+
+
+def can_issue(kind: CooperativeKind, capability: InvoiceCapability, wanted: InvoiceType) -> bool:
+    """Whether a seller of this kind, declaring `capability`, can issue `wanted`. A farmers' cooperative selling its
+    own produce is exempt from VAT, so it issues tax-exempt ordinary invoices only, whatever it declares."""
+    if kind == CooperativeKind.COOPERATIVE and wanted == InvoiceType.SPECIAL:
+        return False
+    return wanted in ISSUABLE[capability]
+
+
 KIND_LABELS = {
     CooperativeKind.COOPERATIVE: _l("Farmers' cooperative"),
     CooperativeKind.ENTERPRISE: _l("Enterprise"),
@@ -75,6 +117,9 @@ class Cooperative(Model):
     licence_filename: Mapped[str | None] = mapped_column(String(64))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     review_note: Mapped[str | None] = mapped_column(String(200))
+    # What invoices it says it can issue (see can_issue for the rule that overrides it).
+    invoice_capability: Mapped[InvoiceCapability] = mapped_column(
+        string_enum(InvoiceCapability, 16), default=InvoiceCapability.NONE, server_default=InvoiceCapability.NONE.value)
 
     county: Mapped[Region] = relationship(lazy="joined")
 
@@ -92,6 +137,10 @@ class Cooperative(Model):
     @property
     def status_label(self) -> str:
         return str(STATUS_LABELS[self.status])
+
+    @property
+    def invoice_capability_label(self) -> str:
+        return str(INVOICE_CAPABILITY_LABELS[self.invoice_capability])
 
     @property
     def is_verified(self) -> bool:

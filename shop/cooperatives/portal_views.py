@@ -1,4 +1,5 @@
-"""The cooperative portal's own pages: its home and the application to join (`/coop/`, `/coop/apply`)."""
+"""The cooperative portal's own pages: its home, the application to join, and what invoices it can issue
+(`/coop/`, `/coop/apply`, `/coop/invoicing`)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
@@ -6,7 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from shop.cooperatives import applications
-from shop.cooperatives.forms import ApplicationForm
+from shop.cooperatives.forms import ApplicationForm, InvoiceCapabilityForm
+from shop.cooperatives.invoicing import declare_invoice_capability
+from shop.cooperatives.models import CooperativeKind, InvoiceCapability
 from shop.cooperatives.portal import coop_required
 
 bp = Blueprint("cooperatives", __name__)
@@ -40,3 +43,21 @@ def apply():
                 return redirect(url_for("coop.cooperatives.home"))
         return render_template("coop/apply.html", form=form), 400
     return render_template("coop/apply.html", form=form)
+
+
+@bp.route("/invoicing", methods=["GET", "POST"])
+@coop_required
+def invoicing():
+    """Declare what invoices the cooperative can issue; buyers asking for another kind are refused at checkout."""
+    form = InvoiceCapabilityForm(data={"capability": g.cooperative.invoice_capability.value})
+    if request.method == "POST":
+        form = InvoiceCapabilityForm()
+        if form.validate():
+            declare_invoice_capability(g.cooperative.id, InvoiceCapability(form.capability.data))
+            flash(_("Saved what your cooperative can issue."), "success")
+            return redirect(url_for("coop.cooperatives.invoicing"))
+        status = 400
+    else:
+        status = 200
+    exempt = g.cooperative.kind == CooperativeKind.COOPERATIVE
+    return render_template("coop/invoicing.html", form=form, exempt=exempt), status

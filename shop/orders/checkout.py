@@ -1,7 +1,7 @@
 """Placing an order: one transaction that prices from the database, takes stock safely and snapshots lines."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -14,7 +14,7 @@ from sqlalchemy.orm import lazyload
 
 from shop.accounts.models import OrganizationMembership
 from shop.catalog.models import Product
-from shop.cooperatives.models import Cooperative, VerificationStatus
+from shop.cooperatives.models import Cooperative, InvoiceType, VerificationStatus
 from shop.core.database import utcnow, write_transaction
 from shop.core.timezones import china_date
 from shop.extensions import db
@@ -29,6 +29,7 @@ from shop.orders.exceptions import (
     OutOfStock,
     PriceChanged,
 )
+from shop.orders.invoicing import InvoiceChoice, check_sellers, invoice_details
 from shop.orders.models import (
     Address,
     BuyerClass,
@@ -72,6 +73,7 @@ class CheckoutRequest:
     expected_total_fen: int | None  # the total the checkout page showed, if it showed one
     payment_minutes: int
     now: datetime
+    invoice: InvoiceChoice | None = None  # None: no invoice
 
 
 @dataclass(frozen=True)
@@ -81,18 +83,29 @@ class Buyer:
     buyer_class: BuyerClass
     invoice_title: str | None = None
     tax_number: str | None = None
+    invoice_type: InvoiceType | None = None
+
+
+def _invoiced(buyer: Buyer, invoice: InvoiceChoice | None) -> Buyer:
+    """The buyer with the invoice asked for, its title and tax number checked (InvoiceRefused)."""
+    title, tax_number = invoice_details(invoice, buyer.invoice_title, buyer.tax_number,
+                                        for_organization=buyer.buyer_class != BuyerClass.PUBLIC)
+    return replace(buyer, invoice_title=title, tax_number=tax_number,
+                   invoice_type=None if invoice is None else invoice.invoice_type)
 
 
 def place_order(user_id: int, address: DeliveryAddress, checkout_token: str, *,
                 organization_id: int | None = None, expected_total_fen: int | None = None,
-                payment_minutes: int = 30, now: datetime | None = None) -> Order:
+                payment_minutes: int = 30, now: datetime | None = None,
+                invoice: InvoiceChoice | None = None) -> Order:
     """Turn the user's cart into an order, all or nothing; the same checkout token always gives the same order.
 
     Prices come from the products, not from the form; `expected_total_fen` (what the checkout page showed)
-    is only compared, so a buyer never pays a total they did not see.
+    is only compared, so a buyer never pays a total they did not see. An `invoice` every seller in the cart can
+    issue is asked for on the order; otherwise nothing is written (InvoiceRefused).
     """
     checkout = CheckoutRequest(user_id, address, checkout_token, organization_id, expected_total_fen,
-                               payment_minutes, now or utcnow())
+                               payment_minutes, now or utcnow(), invoice)
     try:
         with write_transaction(db.session):
             order = _place(checkout)
@@ -112,7 +125,9 @@ def _place(checkout: CheckoutRequest) -> Order:
     if existing is not None:
         return existing
     cart_lines = _cart_lines(checkout.user_id)
-    buyer = _buyer(checkout.user_id, checkout.organization_id)
+    buyer = _invoiced(_buyer(checkout.user_id, checkout.organization_id), checkout.invoice)
+    # Before any stock is taken: a refusal leaves nothing to undo.
+    check_sellers([line.product_id for line in cart_lines], buyer.invoice_type)
     lines = _take_lines(cart_lines)
     total = sum(line.line_total_fen for line in lines)
     if checkout.expected_total_fen is not None and checkout.expected_total_fen != total:
@@ -177,7 +192,8 @@ def _record_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine
         total_fen=total, item_count=sum(line.quantity for line in lines),
         recipient=address.recipient, mobile=address.mobile, province=address.province, city=address.city,
         district=address.district, street=address.street, invoice_title=buyer.invoice_title,
-        tax_number=buyer.tax_number, created_at=now, expires_at=now + timedelta(minutes=checkout.payment_minutes),
+        tax_number=buyer.tax_number, invoice_type=buyer.invoice_type, created_at=now,
+        expires_at=now + timedelta(minutes=checkout.payment_minutes),
         lines=lines,
     )
     db.session.add(order)

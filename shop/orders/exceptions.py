@@ -45,3 +45,7 @@ class OrganizationNotVerified(OrderError):
 
 class OrganizationSuspended(OrganizationNotVerified):
     """Ordering for an organization that the platform has suspended."""
+
+
+class InvoiceRefused(OrderError):
+    """The invoice asked for cannot be given: bad title or tax number, or a seller in the cart cannot issue it."""

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from shop.cooperatives.models import INVOICE_TYPE_LABELS, InvoiceType
+from shop.orders.invoicing import InvoiceChoice
 from shop.orders.models import MAX_QUANTITY
 from shop.web.forms import Form, strip
 
@@ -43,8 +45,21 @@ class CheckoutForm(Form):
     district = StringField(_l("District / county"), filters=[strip], validators=[DataRequired(), Length(max=40)])
     street = StringField(_l("Street address"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     buy_for = RadioField(_l("Buying for"), default="self", validate_choice=True)
+    invoice_type = RadioField(_l("Invoice"), default="none", validate_choice=True, choices=[
+        ("none", _l("No invoice"))] + [(kind.value, label) for kind, label in INVOICE_TYPE_LABELS.items()])
+    invoice_title_kind = RadioField(_l("Invoice title for"), default="company", validate_choice=True, choices=[
+        ("company", _l("A company or organization")), ("personal", _l("Myself (personal, 个人)"))])
+    invoice_title = StringField(_l("Invoice title"), filters=[strip], validators=[Optional(), Length(max=120)])
+    tax_number = StringField(_l("Tax number"), filters=[strip], validators=[Optional(), Length(max=20)])
     checkout_token = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
     expected_total = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,15}$")])
+
+    def invoice_choice(self) -> InvoiceChoice | None:
+        """The invoice asked for, or None; the checkout checks the title and tax number."""
+        if self.invoice_type.data == "none":
+            return None
+        return InvoiceChoice(InvoiceType(self.invoice_type.data), self.invoice_title_kind.data == "personal",
+                             self.invoice_title.data or "", self.tax_number.data or "")
 
 
 class CancelForm(Form):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
 from shop.catalog.models import Product
+from shop.cooperatives.models import INVOICE_TYPE_LABELS, InvoiceType
 from shop.core.database import UTCDateTime, string_enum, utcnow
 from shop.extensions import Model
 from shop.organizations.models import KIND_LABELS as ORGANIZATION_KIND_LABELS
@@ -141,6 +142,7 @@ class Order(_DeliveryAddress, Model):
     # The delivery address (from _DeliveryAddress) and invoice details as they were when the order was placed.
     invoice_title: Mapped[str | None] = mapped_column(String(120))
     tax_number: Mapped[str | None] = mapped_column(String(20))
+    invoice_type: Mapped[InvoiceType | None] = mapped_column(string_enum(InvoiceType, 16))  # None: no invoice
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -167,6 +169,10 @@ class Order(_DeliveryAddress, Model):
     @property
     def buyer_class_label(self) -> str:
         return str(BUYER_CLASS_LABELS[self.buyer_class])
+
+    @property
+    def invoice_type_label(self) -> str | None:
+        return None if self.invoice_type is None else str(INVOICE_TYPE_LABELS[self.invoice_type])
 
     @property
     def cooperative_ids(self) -> list[int]:

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from shop.accounts.acting import acting_organization_id
 from shop.accounts.decorators import login_required
 from shop.accounts.models import OrganizationMembership
+from shop.invoices import queries as invoices
 from shop.orders import cart as carts
 from shop.orders import lifecycle, queries
 from shop.orders.checkout import DeliveryAddress, place_order, saved_addresses
@@ -160,7 +161,8 @@ def checkout_submit() -> ResponseReturnValue:
     try:
         order = place_order(current_user.id, address, form.checkout_token.data,
                             organization_id=organization_id, expected_total_fen=int(form.expected_total.data),
-                            payment_minutes=current_app.config["ORDER_PAYMENT_MINUTES"])
+                            payment_minutes=current_app.config["ORDER_PAYMENT_MINUTES"],
+                            invoice=form.invoice_choice())
     except EmptyCart as exc:
         flash(str(exc), "error")
         return redirect(url_for("orders.order_list"))
@@ -203,7 +205,7 @@ def order_detail(number: str) -> ResponseReturnValue:
     parcels, thumbs = queries.order_parcels(order)
     return render_template("orders/detail.html", order=order, form=ConfirmForm(), S=OrderStatus,
                            may_act=queries.may_act_on(order, current_user.id), parcels=parcels, thumbs=thumbs,
-                           history=refunds.refunds_for(order.id))
+                           history=refunds.refunds_for(order.id), invoices=invoices.for_order(order.id))
 
 
 @bp.post("/orders/<number>/cancel")

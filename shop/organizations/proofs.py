@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Response, current_app
 from flask_babel import gettext as _
 
-from shop.core.documents import DocumentRejected, delete_document, media_type, store_document
+from shop.core.documents import DocumentRejected, delete_document, store_document
 from shop.core.storage import private_store
 from shop.organizations.exceptions import ApplicationError
-from shop.web.downloads import stored_file
+from shop.web.downloads import private_document
 
 MAX_PROOF_BYTES = 8 * 1024 * 1024
 
@@ -31,10 +31,4 @@ def delete_proof(filename: str | None) -> None:
 
 def proof_response(filename: str) -> Response:
     """The proof as a private response: never cached, never sniffed; a PDF only as a download, in a sandbox."""
-    pdf = media_type(filename) == "application/pdf"
-    response = stored_file(private_store(), filename, mimetype=media_type(filename), as_attachment=pdf,
-                           download_name="proof.pdf" if pdf else None)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    return response
+    return private_document(private_store(), filename, "proof")

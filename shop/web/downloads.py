@@ -1,12 +1,14 @@
-"""File downloads: CSV for Excel (UTF-8 with BOM, formulas neutralised), XLSX workbooks, and kept files."""
+"""File downloads: CSV for Excel (UTF-8 with BOM, formulas neutralised), XLSX workbooks, kept files, and private
+uploaded documents (proofs, invoices)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from flask import Response, abort, send_file, send_from_directory, stream_with_context
 
+from shop.core.documents import JPEG_MEDIA_TYPE, media_type
 from shop.core.spreadsheets import csv_lines
-from shop.core.storage import FolderStore, Store, content_type
+from shop.core.storage import FolderStore, Store, content_type, resolve
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -51,6 +53,22 @@ def stored_file(store: Store, name: str, *, mimetype: str | None = None, as_atta
     if response.status_code == 200:
         response.content_length = stored.size
     return response
+
+
 def pdf_download(filename: str, data: bytes) -> Response:
     """A PDF (already written) as an attachment, kept out of shared caches."""
     return Response(data, mimetype="application/pdf", headers=_headers(filename, private=True))
+
+
+def private_document(folder: Store | str, filename: str, download_stem: str) -> Response:
+    """A stored document as a private response: never cached, never sniffed; anything but an image only as a
+    download (named `download_stem` plus the stored suffix), and in a sandbox."""
+    kind = media_type(filename)
+    attachment = kind != JPEG_MEDIA_TYPE
+    suffix = filename.rsplit(".", 1)[-1]
+    response = stored_file(resolve(folder), filename, mimetype=kind, as_attachment=attachment,
+                           download_name=f"{download_stem}.{suffix}" if attachment else None)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    return response
