@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     register_converters(app)  # before the blueprints: their rules are compiled with it
     _register_blueprints(app)
+    _register_back_office(app)
     register_rate_limits(app)  # after the blueprints: it wraps their views
     _register_listeners(app)
     _register_messages(app)
@@ -145,6 +146,15 @@ def _register_blueprints(app: Flask) -> None:
             families[audience].register_blueprint(blueprint, url_prefix=prefix or None)
     for family in families.values():
         app.register_blueprint(family)
+
+
+def _register_back_office(app: Flask) -> None:
+    """The back-office layout's families (staff, cooperative portal) and their side navigation tables."""
+    from shop.cooperatives import portal_views as coop_cooperatives
+    from shop.web import staff_views as staff_web
+    from shop.web.backoffice import register_back_office
+
+    register_back_office(app, [staff_web.NAV, coop_cooperatives.NAV])
 
 
 def _register_listeners(app: Flask) -> None:

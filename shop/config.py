@@ -180,6 +180,10 @@ def _order_settings(env) -> dict:
         "ORDER_PAYMENT_MINUTES": int(env.get("ORDER_PAYMENT_MINUTES", 30)),
         "INVOICE_DAYS": int(env.get("INVOICE_DAYS", 15)),  # a seller issues a requested invoice within this
         "ORDER_COMPLETE_DAYS": int(env.get("ORDER_COMPLETE_DAYS", 7)),
+        # Dashboards: a paid order not shipped after this many days is overdue (staff), and a listing with this
+        # many units or fewer is low on stock (cooperative portal).
+        "SHIP_WITHIN_DAYS": int(env.get("SHIP_WITHIN_DAYS", 3)),
+        "LOW_STOCK_UNITS": int(env.get("LOW_STOCK_UNITS", 5)),
         # The job runner (run-jobs) asks Stripe for missed events this often, and purges old login sessions and
         # throttling records this often; its other jobs run every round. 0 = every round.
         "RECONCILE_INTERVAL_MINUTES": int(env.get("RECONCILE_INTERVAL_MINUTES", 60)),

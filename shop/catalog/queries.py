@@ -315,3 +315,19 @@ def own_product(cooperative_id: int, product_id: int) -> Product | None:
     """One of the cooperative's listings; None for another cooperative's product, so the portal says 404."""
     return db.session.scalar(select(Product).where(Product.id == product_id,
                                                    Product.cooperative_id == cooperative_id))
+
+
+def low_stock(cooperative_id: int, at_most: int, limit: int = 20) -> list[Product]:
+    """The cooperative's listings on sale with `at_most` units in stock or fewer, the emptiest first."""
+    return list(db.session.scalars(
+        select(Product).where(Product.cooperative_id == cooperative_id, Product.is_active.is_(True),
+                              Product.stock <= at_most)
+        .order_by(Product.stock, Product.id).limit(limit)))
+
+
+def without_photos(cooperative_id: int) -> list[Product]:
+    """The cooperative's listings on sale that have no photo yet, newest first."""
+    return list(db.session.scalars(
+        select(Product).where(Product.cooperative_id == cooperative_id, Product.is_active.is_(True),
+                              ~select(Photo.id).where(Photo.product_id == Product.id).exists())
+        .order_by(Product.id.desc())))

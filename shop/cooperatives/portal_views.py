@@ -2,8 +2,9 @@
 (`/coop/`, `/coop/apply`, `/coop/invoicing`)."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from shop.cooperatives import applications
@@ -11,14 +12,33 @@ from shop.cooperatives.forms import ApplicationForm, InvoiceCapabilityForm
 from shop.cooperatives.invoicing import declare_invoice_capability
 from shop.cooperatives.models import CooperativeKind, InvoiceCapability
 from shop.cooperatives.portal import coop_required
+from shop.core.timezones import today_in_china
+from shop.orders.fulfilment import to_ship_summary
+from shop.reports.dashboards import coop_dashboard
+from shop.web.backoffice import Family, NavEntry
 
 bp = Blueprint("cooperatives", __name__)
+
+NAV = Family(
+    name="coop", title=_l("Cooperative portal"), home="coop.cooperatives.home",
+    # g.cooperative is set by @coop_required: pages without one (applying, choosing) keep the shop's layout.
+    allowed=lambda: g.get("cooperative") is not None,
+    entries=(
+        NavEntry(_l("Overview"), "coop.cooperatives.home"),
+        NavEntry(_l("Listings"), "coop.catalog.product_list"),
+        NavEntry(_l("Bulk upload"), "coop.catalog.import_start"),
+        NavEntry(_l("Orders to ship"), "coop.orders.order_list", badge=lambda: to_ship_summary(g.cooperative.id)[0]),
+        NavEntry(_l("Invoices"), "coop.invoices.index"),
+    ),
+)
+"""The cooperative portal's side navigation; entries for pages that do not exist (yet) are left out when drawn."""
 
 
 @bp.get("/")
 @coop_required
 def home():
-    return render_template("coop/home.html", cooperative=g.cooperative)
+    board = coop_dashboard(g.cooperative.id, today_in_china(), current_app.config["LOW_STOCK_UNITS"])
+    return render_template("coop/home.html", cooperative=g.cooperative, board=board)
 
 
 @bp.route("/apply", methods=["GET", "POST"])

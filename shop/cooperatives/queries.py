@@ -1,7 +1,7 @@
 """Read-side queries about cooperatives."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from shop.cooperatives.models import Cooperative, VerificationStatus
 from shop.extensions import db
@@ -21,3 +21,8 @@ def get_verified_cooperative(cooperative_id: int) -> Cooperative | None:
     """A cooperative the store shows; None when unknown or not verified."""
     coop = db.session.get(Cooperative, cooperative_id)
     return coop if coop is not None and coop.is_verified else None
+
+
+def count_with_status(status: VerificationStatus) -> int:
+    """How many cooperatives have this status (the staff dashboard's "waiting for review")."""
+    return db.session.scalar(select(func.count()).select_from(Cooperative).where(Cooperative.status == status)) or 0

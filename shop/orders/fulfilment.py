@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TypeAlias
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from shop.core.timezones import CHINA_TZ
 from shop.extensions import db
@@ -20,15 +20,19 @@ FulfilmentRow: TypeAlias = tuple[Order, list[OrderLine], Shipment | None]
 """An order, its lines from the cooperative, and the cooperative's shipment of them (None until shipped)."""
 
 
-def fulfilment_orders(cooperative_id: int, tab: str = "to_ship", limit: int = 200) -> list[FulfilmentRow]:
-    """Paid orders with lines from this cooperative: (order, its lines from this cooperative, its shipment)."""
-    shipped = tab == "shipped"
+def _orders_here(cooperative_id: int, shipped: bool) -> Select[Order]:
+    """Paid orders with lines from this cooperative that it has shipped, or not yet."""
     lines_here = select(OrderLine.order_id).where(OrderLine.cooperative_id == cooperative_id)
     lines_here = lines_here.where(OrderLine.shipment_id.is_not(None) if shipped else OrderLine.shipment_id.is_(None))
     statuses = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.RECEIVED, OrderStatus.COMPLETED)
+    return select(Order).where(Order.id.in_(lines_here), Order.status.in_(statuses))
+
+
+def fulfilment_orders(cooperative_id: int, tab: str = "to_ship", limit: int = 200) -> list[FulfilmentRow]:
+    """Paid orders with lines from this cooperative: (order, its lines from this cooperative, its shipment)."""
+    shipped = tab == "shipped"
     orders = list(db.session.scalars(
-        select(Order).where(Order.id.in_(lines_here), Order.status.in_(statuses))
-        .order_by(Order.paid_at.desc() if shipped else Order.paid_at).limit(limit)
+        _orders_here(cooperative_id, shipped).order_by(Order.paid_at.desc() if shipped else Order.paid_at).limit(limit)
     ))
     ids = [order.id for order in orders]
     lines: dict[int, list[OrderLine]] = {order_id: [] for order_id in ids}
@@ -39,6 +43,14 @@ def fulfilment_orders(cooperative_id: int, tab: str = "to_ship", limit: int = 20
     shipments = {s.order_id: s for s in db.session.scalars(
         select(Shipment).where(Shipment.order_id.in_(ids), Shipment.cooperative_id == cooperative_id))}
     return [(order, lines[order.id], shipments.get(order.id)) for order in orders]
+
+
+def to_ship_summary(cooperative_id: int) -> tuple[int, Order | None]:
+    """How many orders wait for this cooperative's parcel (the portal's 待发货 tab), and the one paid longest ago."""
+    waiting = _orders_here(cooperative_id, shipped=False).subquery()
+    count = db.session.scalar(select(func.count()).select_from(waiting)) or 0
+    oldest = db.session.scalar(_orders_here(cooperative_id, shipped=False).order_by(Order.paid_at, Order.id).limit(1))
+    return count, oldest
 
 
 def fulfilment_order(cooperative_id: int, number: str) -> Order | None:

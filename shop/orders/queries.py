@@ -212,3 +212,11 @@ def staff_orders(filters: StaffOrderFilters, page: int, per_page: int = 50) -> P
             select(OrderLine.order_id).where(OrderLine.origin_county_code == filters.county_code)))
     stmt = stmt.options(selectinload(Order.user), selectinload(Order.organization))
     return paginate(stmt.order_by(Order.created_at.desc(), Order.id.desc()), page, per_page)
+
+
+def overdue_shipments(paid_before: datetime, limit: int = 5) -> tuple[int, list[Order]]:
+    """Orders paid before `paid_before` and still not (fully) shipped: how many, and the `limit` oldest."""
+    stmt = select(Order).where(Order.status == S.PAID, Order.paid_at < paid_before)
+    count = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    oldest = list(db.session.scalars(stmt.order_by(Order.paid_at, Order.id).limit(limit)))
+    return count, oldest

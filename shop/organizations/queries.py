@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from shop.accounts.models import OrganizationMembership, OrganizationRole, User
@@ -54,3 +54,9 @@ def memberships_of(user_id: int) -> list[OrganizationMembership]:
     return list(db.session.scalars(
         select(OrganizationMembership).join(Organization, Organization.id == OrganizationMembership.organization_id)
         .where(OrganizationMembership.user_id == user_id).order_by(Organization.name)))
+
+
+def count_with_status(status: OrganizationStatus) -> int:
+    """How many organizations have this status (the staff dashboard's "waiting for review")."""
+    return db.session.scalar(select(func.count()).select_from(Organization)
+                             .where(Organization.status == status)) or 0
