@@ -28,7 +28,7 @@ NAV = Family(
         NavEntry(_l("Listings"), "coop.catalog.product_list"),
         NavEntry(_l("Bulk upload"), "coop.catalog.import_start"),
         NavEntry(_l("Orders to ship"), "coop.orders.order_list", badge=lambda: to_ship_summary(g.cooperative.id)[0]),
-        NavEntry(_l("Invoices"), "coop.invoices.index"),
+        NavEntry(_l("Invoices"), "coop.invoices.invoice_list"),
     ),
 )
 """The cooperative portal's side navigation; entries for pages that do not exist (yet) are left out when drawn."""
