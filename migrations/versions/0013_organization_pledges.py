@@ -1,7 +1,7 @@
 """organization pledges
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-01 19:00:00
 
 An organization's yearly purchase target (认购目标 / 预留份额): a typed amount or a base amount times a ratio in
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

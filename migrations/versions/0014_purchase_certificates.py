@@ -1,7 +1,7 @@
 """purchase certificates
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-01 19:00:00
 
 Purchase certificates (采购凭证) get their own table: the public verification code, the subject (an order or an
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0011'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
