@@ -67,29 +67,23 @@ def _init_extensions(app: Flask) -> None:
 
 def _blueprints() -> list[tuple[str, Blueprint, str]]:
     """Every page: (audience, blueprint, URL prefix); families /staff, /coop, /org prefix `<family>.<package>.*`."""
+    return _public_blueprints() + _family_blueprints()
+
+
+def _public_blueprints() -> list[tuple[str, Blueprint, str]]:
+    """The storefront, buyers' pages and the API."""
     from shop.accounts import views as accounts
-    from shop.api import staff_views as staff_api
     from shop.api import views as api
-    from shop.audit import staff_views as staff_audit
-    from shop.catalog import portal_views as coop_catalog
     from shop.catalog import views as catalog
-    from shop.cooperatives import portal_views as coop_cooperatives
-    from shop.cooperatives import staff_views as staff_cooperatives
     from shop.cooperatives import views as cooperatives
-    from shop.orders import portal_views as coop_orders
-    from shop.orders import staff_views as staff_orders
+    from shop.invoices import views as invoices
     from shop.orders import views as orders
-    from shop.organizations import portal_views as org_organizations
-    from shop.organizations import staff_views as staff_organizations
     from shop.organizations import views as organizations
-    from shop.payments import staff_views as staff_payments
     from shop.payments import views as payments
     from shop.regions import views as regions
-    from shop.reports import portal_views as org_reports
-    from shop.reports import staff_views as staff_reports
     from shop.reports import views as reports
-    from shop.web import staff_views as staff_web
     from shop.web import views as web
+
     return [
         ("public", web.bp, ""),  # /healthz, /ping, /language
         ("public", catalog.bp, ""),  # /, /products, /counties
@@ -98,38 +92,49 @@ def _blueprints() -> list[tuple[str, Blueprint, str]]:
         ("public", regions.bp, ""),  # /regions/<code>/children
         ("public", orders.bp, ""),  # /cart, /checkout, /orders
         ("public", payments.bp, ""),  # /orders/<number>/pay, /payments/stripe/webhook
+        ("public", invoices.bp, ""),  # /orders/<number>/invoices/<cooperative id>
         ("public", reports.bp, ""),  # /impact, /orders/<number>/certificate, /verify/<code>
         ("public", accounts.bp, "/account"),
         ("public", api.bp, "/api/v1"),
+    ]
+
+
+def _family_blueprints() -> list[tuple[str, Blueprint, str]]:
+    """A cooperative's portal (/coop), an organization's pages (/org) and the staff's (/staff)."""
+    from shop.api import staff_views as staff_api
+    from shop.audit import staff_views as staff_audit
+    from shop.catalog import portal_views as coop_catalog
+    from shop.cooperatives import portal_views as coop_cooperatives
+    from shop.cooperatives import staff_views as staff_cooperatives
+    from shop.invoices import portal_views as portal_invoices
+    from shop.invoices import staff_views as staff_invoices
+    from shop.orders import portal_views as coop_orders
+    from shop.orders import staff_views as staff_orders
+    from shop.organizations import portal_views as org_organizations
+    from shop.organizations import staff_views as staff_organizations
+    from shop.payments import staff_views as staff_payments
+    from shop.reports import portal_views as org_reports
+    from shop.reports import staff_views as staff_reports
+    from shop.web import staff_views as staff_web
+
+    return [
         ("coop", coop_cooperatives.bp, ""),  # /coop/, /coop/apply
         ("coop", coop_catalog.bp, ""),  # /coop/products, /coop/import
         ("coop", coop_orders.bp, "/orders"),
+        ("coop", portal_invoices.bp, "/invoices"),  # /coop/invoices
         ("org", org_organizations.bp, ""),  # /org/, /org/<id>/..., /org/invitations/<token>
         ("org", org_reports.bp, ""),  # /org/<id>/certificates
+        ("org", portal_invoices.org_bp, ""),  # /org/<id>/invoices
         ("staff", staff_web.bp, ""),  # /staff/
         ("staff", staff_cooperatives.bp, "/cooperatives"),
         ("staff", staff_organizations.bp, "/organizations"),
         ("staff", staff_orders.bp, "/orders"),
         ("staff", staff_payments.bp, "/payments"),
+        ("staff", staff_invoices.bp, "/invoices"),
         ("staff", staff_reports.bp, "/tallies"),
         ("staff", staff_reports.pledges_bp, "/pledges"),
         ("staff", staff_audit.bp, "/audit"),
         ("staff", staff_api.bp, "/api-tokens"),
-    ] + _invoice_blueprints()
-
-
-def _invoice_blueprints() -> list[tuple[str, Blueprint, str]]:
-    """The invoice pages, part of the table above: one package that serves buyers, cooperatives, organizations
-    and staff."""
-    from shop.invoices import portal_views as portal_invoices
-    from shop.invoices import staff_views as staff_invoices
-    from shop.invoices import views as invoices
-
-    return [
-        ("public", invoices.bp, ""),  # /orders/<number>/invoices/<cooperative id>
-        ("coop", portal_invoices.bp, "/invoices"),  # /coop/invoices
-        ("org", portal_invoices.org_bp, ""),  # /org/<id>/invoices
-        ("staff", staff_invoices.bp, "/invoices"),  # /staff/invoices
     ]
 
 
