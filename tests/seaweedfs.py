@@ -5,6 +5,7 @@ folder; and the `storage_backend` fixture that runs a test against the folders a
 Mark a test or module with `@pytest.mark.storage_backends` to run it on both backends."""
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import shutil
@@ -119,6 +120,11 @@ def _wait_until_ready(store: SeaweedFS, process: subprocess.Popen, log: Path) ->
     raise RuntimeError(f"SeaweedFS was not ready after {READY_SECONDS} s: {last}\n{log.read_text()[-3000:]}")
 
 
+def _die_with_pytest() -> None:
+    """In the child before exec: Linux sends it SIGTERM when pytest dies, even killed, so no server is left."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+
+
 @pytest.fixture(scope="session")
 def seaweedfs(tmp_path_factory, worker_id):
     """A SeaweedFS server with an S3 gateway, its own bucket, for this session (and xdist worker)."""
@@ -126,7 +132,7 @@ def seaweedfs(tmp_path_factory, worker_id):
     log = folder / "weed.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(_command(folder, _free_ports(8)), stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+                                   start_new_session=True, preexec_fn=_die_with_pytest)
     endpoint = f"http://127.0.0.1:{_command_port(process.args, '-s3.port=')}"
     store = SeaweedFS(endpoint, f"bangfu-{worker_id}".lower())
     try:
