@@ -35,8 +35,9 @@ def ofd_bytes(root: bytes = b'<?xml version="1.0"?><ofd:OFD xmlns:ofd="http://ww
     """An OFD container: a zip with OFD.xml (or `name`) at its root."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr(name, root)
-        archive.writestr("Doc_0/Document.xml", b"<ofd:Document/>")
+        # A fixed timestamp: the same arguments always give the same bytes.
+        archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 12, 1, 9, 0, 0)), root)
+        archive.writestr(zipfile.ZipInfo("Doc_0/Document.xml", date_time=(2026, 12, 1, 9, 0, 0)), b"<ofd:Document/>")
     return out.getvalue()
 
 

@@ -93,11 +93,14 @@ def write_requests(ids: Portal) -> dict[str, tuple[str, dict]]:
         "coop.catalog.import_upload": ("/coop/import", {"file": (io.BytesIO((SAMPLES / "good.csv").read_bytes()),
                                                                  "good.csv")}),
         "coop.catalog.import_confirm": (f"/coop/import/{ids.upload}/confirm", {}),
+        "coop.cooperatives.invoicing": ("/coop/invoicing", {"capability": "ordinary_special"}),
     }
 
 
 WRITES = list(write_requests(Portal(0, 0, 0, 0, 0, 0, "")))
-ALLOWED_POSTS = {"coop.orders.ship", "coop.cooperatives.apply"}  # fulfilment; applying for another cooperative
+# Fulfilment (shipping, recording invoices of paid orders); applying for another cooperative.
+ALLOWED_POSTS = {"coop.orders.ship", "coop.invoices.invoice_detail", "coop.invoices.red_letter_record",
+                 "coop.cooperatives.apply"}
 
 
 def state(app, cooperative_id: int) -> tuple:
@@ -109,7 +112,8 @@ def state(app, cooperative_id: int) -> tuple:
         photos = db.session.execute(select(Photo.id, Photo.product_id, Photo.filename).order_by(Photo.id)).all()
         uploads = db.session.execute(select(ListingImport.id, ListingImport.applied_at)
                                      .order_by(ListingImport.id)).all()
-    return products, photos, uploads, sorted(os.listdir(app.config["UPLOAD_FOLDER"]))
+        invoicing = db.session.scalar(select(Cooperative.invoice_capability).where(Cooperative.id == cooperative_id))
+    return products, photos, uploads, invoicing, sorted(os.listdir(app.config["UPLOAD_FOLDER"]))
 
 
 def test_the_list_covers_every_write_of_the_portal(app):
