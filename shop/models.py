@@ -12,6 +12,7 @@ from shop.catalog.importing.models import ListingImport  # noqa: F401
 from shop.catalog.models import Category, Photo, Product, SearchTerm  # noqa: F401
 from shop.cooperatives.models import Cooperative  # noqa: F401
 from shop.core.outbox import QueuedMail  # noqa: F401
+from shop.orders.gifts.models import GiftUpload  # noqa: F401
 from shop.orders.models import (  # noqa: F401
     Address,
     Cart,
@@ -20,6 +21,7 @@ from shop.orders.models import (  # noqa: F401
     OrderCounter,
     OrderEvent,
     OrderLine,
+    OrderRecipient,
     Shipment,
 )
 from shop.organizations.models import Organization  # noqa: F401
