@@ -86,7 +86,6 @@ def _blueprints() -> list[tuple[str, Blueprint, str]]:
     from shop.reports import views as reports
     from shop.web import staff_views as staff_web
     from shop.web import views as web
-
     return [
         ("public", web.bp, ""),  # /healthz, /ping, /language
         ("public", catalog.bp, ""),  # /, /products, /counties
@@ -102,6 +101,7 @@ def _blueprints() -> list[tuple[str, Blueprint, str]]:
         ("coop", coop_catalog.bp, ""),  # /coop/products, /coop/import
         ("coop", coop_orders.bp, "/orders"),
         ("org", org_organizations.bp, ""),  # /org/, /org/<id>/..., /org/invitations/<token>
+        ("org", coop_orders.gifts_bp, ""),  # /org/<id>/gifts
         ("staff", staff_web.bp, ""),  # /staff/
         ("staff", staff_cooperatives.bp, "/cooperatives"),
         ("staff", staff_organizations.bp, "/organizations"),
