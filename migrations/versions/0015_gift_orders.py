@@ -8,9 +8,12 @@ A gift order goes to many recipients: order_recipients holds their addresses, gi
 its recipient (a table of its own, so order_lines is never copied on SQLite: refund lines cascade from it), shipments
 name their recipient, and shipments are unique per (order, cooperative) only when they have no recipient, else per
 (recipient, cooperative). A shipment of a gift order records when the buyer confirmed it arrived. gift_uploads
-keeps an uploaded recipients file between its preview and its confirmation. Downgrading refuses nothing: it
-drops the gift columns and tables (gift orders then look like ordinary orders to the organization).
+keeps an uploaded recipients file between its preview and its confirmation. On SQLite shipments is rebuilt
+(see _shipments_rebuilt). Downgrading drops the gift tables and columns; it stops
+at the old unique constraint while a gift order has several parcels from one cooperative.
 """
+from contextlib import contextmanager
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -24,12 +27,21 @@ depends_on = None
 NO_RECIPIENT = sa.text('recipient_id IS NULL')
 
 
-def _defer_foreign_keys():
-    # Batch mode rebuilds shipments on SQLite: it copies the rows, drops the old table and renames the copy. Order
-    # lines refer to shipments, so the drop would fail while foreign keys are checked at once; deferred, they
-    # are checked at commit, when the copy (with the same ids) has taken the old table's name.
-    if op.get_bind().dialect.name == 'sqlite':
-        op.execute('PRAGMA defer_foreign_keys = ON')
+@contextmanager
+def _shipments_rebuilt():
+    """Batch mode rebuilds shipments on SQLite: it copies the rows, drops the old table and renames the copy. Order
+    lines refer to shipments, and SQLite counts every line the drop orphans as a violation that the copy's rows
+    (inserted before, under another name) never cancel; so the links are lifted for the rebuild and put back."""
+    bind = op.get_bind()
+    links = []
+    if bind.dialect.name == 'sqlite':
+        links = [{'line': line, 'shipment': shipment} for line, shipment in bind.execute(
+            sa.text('SELECT id, shipment_id FROM order_lines WHERE shipment_id IS NOT NULL'))]
+        bind.execute(sa.text('UPDATE order_lines SET shipment_id = NULL WHERE shipment_id IS NOT NULL'))
+    with op.batch_alter_table('shipments', schema=None) as batch_op:
+        yield batch_op
+    if links:
+        bind.execute(sa.text('UPDATE order_lines SET shipment_id = :shipment WHERE id = :line'), links)
 
 
 def upgrade():
@@ -70,8 +82,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('order_line_id', name=op.f('pk_gift_lines'))
     )
     op.create_index(op.f('ix_gift_lines_recipient_id'), 'gift_lines', ['recipient_id'], unique=False)
-    _defer_foreign_keys()
-    with op.batch_alter_table('shipments', schema=None) as batch_op:
+    with _shipments_rebuilt() as batch_op:
         batch_op.add_column(sa.Column('recipient_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('received_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.drop_constraint('uq_shipments_order_id_cooperative_id', type_='unique')
@@ -85,8 +96,7 @@ def upgrade():
 
 
 def downgrade():
-    _defer_foreign_keys()
-    with op.batch_alter_table('shipments', schema=None) as batch_op:
+    with _shipments_rebuilt() as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_shipments_recipient_id_order_recipients'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('uq_shipments_recipient_id_cooperative_id'), type_='unique')
         batch_op.drop_index('uq_shipments_order_cooperative')
