@@ -173,19 +173,19 @@ def _snapshot(product: Row[*tuple[Any, ...]], price: int, quantity: int) -> Orde
     )
 
 
-def _record_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine], total: int,
-                  **gift: Any) -> Order:
-    """Add the order, numbered, with its lines and its first event (awaiting payment); a gift order also gets
-    its recipients (`gift`: is_gift and recipients)."""
+def _record_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine], total: int, *,
+                  gift_units: int | None = None) -> Order:
+    """Add the order, numbered, with its lines and its first event (awaiting payment); a gift order (its
+    `gift_units` given) is added without lines, which the caller inserts in bulk."""
     address, now = checkout.address, checkout.now
     order = Order(
         number=_next_number(china_date(now)), checkout_token=checkout.checkout_token, user_id=checkout.user_id,
         organization_id=checkout.organization_id, buyer_class=buyer.buyer_class, status=OrderStatus.PENDING_PAYMENT,
-        total_fen=total, item_count=sum(line.quantity for line in lines),
+        total_fen=total, item_count=sum(line.quantity for line in lines) if gift_units is None else gift_units,
         recipient=address.recipient, mobile=address.mobile, province=address.province, city=address.city,
         district=address.district, street=address.street, invoice_title=buyer.invoice_title,
         tax_number=buyer.tax_number, created_at=now, expires_at=now + timedelta(minutes=checkout.payment_minutes),
-        lines=lines, **gift,
+        lines=lines, is_gift=gift_units is not None,
     )
     db.session.add(order)
     db.session.flush()
@@ -288,8 +288,9 @@ def take_stock_in_bulk(quantities: dict[int, int]) -> dict[int, OrderLine]:
     return taken
 
 
-def open_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine], total: int, **gift: Any) -> Order:
-    """Add an order with its lines (and a gift order's recipients) as checkout does, numbered, awaiting payment."""
-    order = _record_order(checkout, buyer, lines, total, **gift)
+def open_gift_order(checkout: CheckoutRequest, buyer: Buyer, total: int, units: int) -> Order:
+    """Add a gift order as checkout adds an order, numbered and awaiting payment, but without its lines: the
+    caller inserts them and the recipients in bulk, in the same transaction."""
+    order = _record_order(checkout, buyer, [], total, gift_units=units)
     queue_order_mail(order, "placed")
     return order
