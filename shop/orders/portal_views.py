@@ -114,15 +114,13 @@ def _gifts_page(form: GiftFileForm, status: int = 200) -> ResponseReturnValue:
                            max_rows=MAX_RECIPIENT_ROWS), status
 
 
-@gifts_bp.get("/<int:organization_id>/gifts")
+# One endpoint for the page and its upload: with two, a POST to an id out of range would be told 405, not 404.
+@gifts_bp.route("/<int:organization_id>/gifts", methods=["GET", "POST"])
 @buyers_only
 def gift_start() -> ResponseReturnValue:
-    return _gifts_page(GiftFileForm(formdata=None))
-
-
-@gifts_bp.post("/<int:organization_id>/gifts")
-@buyers_only
-def gift_upload() -> ResponseReturnValue:
+    """The upload page, and the upload itself: a readable file goes on to its preview."""
+    if request.method == "GET":
+        return _gifts_page(GiftFileForm(formdata=None))
     form = GiftFileForm()
     if form.validate():
         data = form.file.data.read(reading.MAX_FILE_BYTES + 1)

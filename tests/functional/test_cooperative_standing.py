@@ -97,7 +97,8 @@ def write_requests(ids: Portal) -> dict[str, tuple[str, dict]]:
 
 
 WRITES = list(write_requests(Portal(0, 0, 0, 0, 0, 0, "")))
-ALLOWED_POSTS = {"coop.orders.ship", "coop.cooperatives.apply"}  # fulfilment; applying for another cooperative
+ALLOWED_POSTS = {"coop.orders.ship", "coop.orders.ship_recipient", "coop.cooperatives.apply"}  # fulfilment; applying
+# for another cooperative
 
 
 def state(app, cooperative_id: int) -> tuple:
