@@ -262,6 +262,7 @@ def test_a_gift_order_for_three_recipients_from_upload_to_receipt(app, gifts):
                                                           "bank_serial": "GIFT0001", "payer": "湖州市总工会"},
                 token_from="/staff/payments/")
     assert paid.status_code == 302
+    assert "Gift order to 3 recipients" in english(staff).get(f"/staff/orders/{number}").get_data(as_text=True)
     ship_all(app, number, recipients)
     # The buyer sees every recipient with their parcels, and confirms them one by one.
     detail = client.get(f"/orders/{number}").get_data(as_text=True)
