@@ -83,7 +83,6 @@ def _public_blueprints() -> list[tuple[str, Blueprint, str]]:
     from shop.regions import views as regions
     from shop.reports import views as reports
     from shop.web import views as web
-
     return [
         ("public", web.bp, ""),  # /healthz, /ping, /language
         ("public", catalog.bp, ""),  # /, /products, /counties
@@ -125,6 +124,7 @@ def _family_blueprints() -> list[tuple[str, Blueprint, str]]:
         ("org", org_organizations.bp, ""),  # /org/, /org/<id>/..., /org/invitations/<token>
         ("org", org_reports.bp, ""),  # /org/<id>/certificates
         ("org", portal_invoices.org_bp, ""),  # /org/<id>/invoices
+        ("org", coop_orders.gifts_bp, ""),  # /org/<id>/gifts
         ("staff", staff_web.bp, ""),  # /staff/
         ("staff", staff_cooperatives.bp, "/cooperatives"),
         ("staff", staff_organizations.bp, "/organizations"),

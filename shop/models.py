@@ -14,6 +14,7 @@ from shop.catalog.versions import CatalogueVersion  # noqa: F401
 from shop.cooperatives.models import Cooperative  # noqa: F401
 from shop.core.outbox import QueuedMail  # noqa: F401
 from shop.invoices.models import Invoice  # noqa: F401
+from shop.orders.gifts.models import GiftUpload  # noqa: F401
 from shop.orders.models import (  # noqa: F401
     Address,
     Cart,
@@ -22,6 +23,7 @@ from shop.orders.models import (  # noqa: F401
     OrderCounter,
     OrderEvent,
     OrderLine,
+    OrderRecipient,
     Shipment,
 )
 from shop.organizations.models import Organization, Pledge, PledgeCounty  # noqa: F401

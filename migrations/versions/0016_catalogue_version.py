@@ -1,7 +1,7 @@
 """catalogue version
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-01 19:00:00
 
 One row holding the catalogue version that cached storefront pages are keyed by (shop.catalog.versions); every
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0014'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

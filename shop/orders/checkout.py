@@ -173,28 +173,35 @@ def _take_lines(cart_lines: list[Row[*tuple[Any, ...]]]) -> list[OrderLine]:
         if not product.is_active or product.cooperative_status != VerificationStatus.VERIFIED:
             raise OutOfStock(_("“%(name)s” is no longer on sale.", name=product.name), product.id, product.name)
         price = _take_stock(product, cart_line.quantity)
-        lines.append(OrderLine(
-            product_id=product.id, cooperative_id=product.cooperative_id, cooperative_name=product.cooperative_name,
-            sku=product.sku, product_name=product.name, spec=product.spec, unit=product.unit,
-            unit_price_fen=price, quantity=cart_line.quantity, line_total_fen=price * cart_line.quantity,
-            net_weight_g=product.net_weight_g, origin_county_code=product.origin_county_code,
-            origin_county_name=product.county_name, category_id=product.category_id,
-        ))
+        lines.append(_snapshot(product, price, cart_line.quantity))
     return lines
 
 
-def _record_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine], total: int) -> Order:
-    """Add the order, numbered, with its lines and its first event (awaiting payment)."""
+def _snapshot(product: Row[*tuple[Any, ...]], price: int, quantity: int) -> OrderLine:
+    """An order line for `quantity` units of the product at the price charged, with what reports need."""
+    return OrderLine(
+        product_id=product.id, cooperative_id=product.cooperative_id, cooperative_name=product.cooperative_name,
+        sku=product.sku, product_name=product.name, spec=product.spec, unit=product.unit,
+        unit_price_fen=price, quantity=quantity, line_total_fen=price * quantity,
+        net_weight_g=product.net_weight_g, origin_county_code=product.origin_county_code,
+        origin_county_name=product.county_name, category_id=product.category_id,
+    )
+
+
+def _record_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine], total: int, *,
+                  gift_units: int | None = None) -> Order:
+    """Add the order, numbered, with its lines and its first event (awaiting payment); a gift order (its
+    `gift_units` given) is added without lines, which the caller inserts in bulk."""
     address, now = checkout.address, checkout.now
     order = Order(
         number=_next_number(china_date(now)), checkout_token=checkout.checkout_token, user_id=checkout.user_id,
         organization_id=checkout.organization_id, buyer_class=buyer.buyer_class, status=OrderStatus.PENDING_PAYMENT,
-        total_fen=total, item_count=sum(line.quantity for line in lines),
+        total_fen=total, item_count=sum(line.quantity for line in lines) if gift_units is None else gift_units,
         recipient=address.recipient, mobile=address.mobile, province=address.province, city=address.city,
         district=address.district, street=address.street, invoice_title=buyer.invoice_title,
         tax_number=buyer.tax_number, invoice_type=buyer.invoice_type, created_at=now,
         expires_at=now + timedelta(minutes=checkout.payment_minutes),
-        lines=lines,
+        lines=lines, is_gift=gift_units is not None,
     )
     db.session.add(order)
     db.session.flush()
@@ -274,3 +281,32 @@ def _next_number(day: date) -> str:
     )
     sequence = db.session.execute(statement).scalar_one()
     return f"BF{day:%Y%m%d}-{sequence:06d}"
+
+
+# -- the same steps for a gift order (shop.orders.gifts.services) ------------------------------------------------
+
+def organization_buyer(user_id: int, organization_id: int) -> Buyer:
+    """The organization as the buyer, checked as checkout checks it (verified, and the user may buy for it)."""
+    return _buyer(user_id, organization_id)
+
+
+def take_stock_in_bulk(quantities: dict[int, int]) -> dict[int, OrderLine]:
+    """Take each product's total units at once, in product-id order like checkout, with the same guarded
+    decrement; return per product an unsaved line of all its units at the price charged. OutOfStock for the first
+    product that is short or no longer on sale, and the caller's transaction is rolled back."""
+    products = _products(sorted(quantities))
+    taken = {}
+    for product_id in sorted(quantities):
+        product = products[product_id]
+        if not product.is_active or product.cooperative_status != VerificationStatus.VERIFIED:
+            raise OutOfStock(_("“%(name)s” is no longer on sale.", name=product.name), product.id, product.name)
+        taken[product_id] = _snapshot(product, _take_stock(product, quantities[product_id]), quantities[product_id])
+    return taken
+
+
+def open_gift_order(checkout: CheckoutRequest, buyer: Buyer, total: int, units: int) -> Order:
+    """Add a gift order as checkout adds an order, numbered and awaiting payment, but without its lines: the
+    caller inserts them and the recipients in bulk, in the same transaction."""
+    order = _record_order(checkout, buyer, [], total, gift_units=units)
+    queue_order_mail(order, "placed")
+    return order

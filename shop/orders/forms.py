@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
@@ -70,3 +71,13 @@ class ShipForm(Form):
     carrier = StringField(_l("Carrier"), filters=[strip], validators=[DataRequired(), Length(max=40)])
     tracking_number = StringField(_l("Tracking number"), filters=[strip], validators=[
         DataRequired(), Length(max=64)])
+
+
+class GiftFileForm(Form):
+    file = FileField(_l("Recipients file (Excel .xlsx or CSV)"), validators=[FileRequired()])
+
+
+class GiftConfirmForm(Form):
+    """The total the preview showed, compared when the order is placed."""
+
+    expected_total = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,15}$")])

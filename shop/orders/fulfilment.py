@@ -6,13 +6,14 @@ cooperative's own lines; never other cooperatives' lines, the order's total or i
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import TypeAlias
 
 from sqlalchemy import Select, func, select
 
 from shop.core.timezones import CHINA_TZ
 from shop.extensions import db
-from shop.orders.models import Order, OrderLine, OrderStatus, Shipment
+from shop.orders.models import Order, OrderLine, OrderRecipient, OrderStatus, Shipment, gift_lines
 
 FULFILMENT_TABS = ("to_ship", "shipped")
 
@@ -65,11 +66,47 @@ PACKING_HEADER = ["订单号", "付款时间", "收货人", "手机号", "省", 
 
 
 def packing_rows(cooperative_id: int) -> Iterator[list[str | int]]:
-    """One row per line still to ship, oldest payment first (for the packing list CSV)."""
+    """One row per line still to ship, oldest payment first (for the packing list CSV); a gift order's lines go
+    to their recipients' addresses."""
     for order, lines, _shipment in fulfilment_orders(cooperative_id, "to_ship", limit=5000):
         if order.paid_at is None:  # fulfilment_orders() reads paid orders only
             raise ValueError(f"order {order.number} has no payment time")
         paid = order.paid_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+        recipients = _recipients_of([line.id for line in lines]) if order.is_gift else {}
         for line in lines:
-            yield [order.number, paid, order.recipient, order.mobile, order.province, order.city, order.district,
-                   order.street, line.sku, line.product_name, line.spec, line.quantity]
+            to = recipients.get(line.id, order)
+            yield [order.number, paid, to.recipient, to.mobile, to.province, to.city, to.district,
+                   to.street, line.sku, line.product_name, line.spec, line.quantity]
+
+
+def _recipients_of(line_ids: list[int]) -> dict[int, OrderRecipient]:
+    """The recipient of each gift line, by line id."""
+    return {line_id: recipient for line_id, recipient in db.session.execute(
+        select(gift_lines.c.order_line_id, OrderRecipient)
+        .join(OrderRecipient, OrderRecipient.id == gift_lines.c.recipient_id)
+        .where(gift_lines.c.order_line_id.in_(line_ids)))}
+
+
+@dataclass
+class GiftParcel:
+    """One recipient's parcel from a cooperative in a gift order: the address, the lines, the shipment if sent."""
+
+    recipient: OrderRecipient
+    lines: list[OrderLine] = field(default_factory=list)
+    shipment: Shipment | None = None
+
+
+def gift_parcels(cooperative_id: int, order_id: int) -> list[GiftParcel]:
+    """A gift order's parcels from this cooperative, one per recipient, in the file's order."""
+    parcels: dict[int, GiftParcel] = {}
+    for line, recipient in db.session.execute(
+            select(OrderLine, OrderRecipient).join(gift_lines, gift_lines.c.order_line_id == OrderLine.id)
+            .join(OrderRecipient, OrderRecipient.id == gift_lines.c.recipient_id)
+            .where(OrderLine.order_id == order_id, OrderLine.cooperative_id == cooperative_id)
+            .order_by(OrderRecipient.id, OrderLine.id)):
+        parcels.setdefault(recipient.id, GiftParcel(recipient)).lines.append(line)
+    for shipment in db.session.scalars(select(Shipment).where(Shipment.order_id == order_id,
+                                                              Shipment.cooperative_id == cooperative_id)):
+        if shipment.recipient_id in parcels:
+            parcels[shipment.recipient_id].shipment = shipment
+    return list(parcels.values())

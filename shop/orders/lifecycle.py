@@ -20,7 +20,16 @@ from shop.core.database import rowcount, utcnow, write_transaction
 from shop.extensions import db
 from shop.orders.emails import queue_order_mail
 from shop.orders.exceptions import IllegalTransition, OrderError
-from shop.orders.models import EXPIRED, STATUS_LABELS, Order, OrderEvent, OrderLine, OrderStatus, Shipment
+from shop.orders.models import (
+    EXPIRED,
+    STATUS_LABELS,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    Shipment,
+    gift_lines,
+)
 
 S = OrderStatus
 TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
@@ -161,8 +170,9 @@ def record_refunded_cancel(order: Order, now: datetime, actor_id: int | None, re
 
 
 def ship(order_id: int, cooperative_id: int, carrier: str, tracking_number: str, actor_id: int | None,
-         now: datetime | None = None) -> Shipment:
-    """Record one cooperative's shipment; the order is shipped once every cooperative in it has shipped."""
+         now: datetime | None = None, *, recipient_id: int | None = None) -> Shipment:
+    """Record one cooperative's shipment (in a gift order, of one recipient's lines); the order is shipped once
+    every line of it has been."""
     now = now or utcnow()
     carrier, tracking_number = carrier.strip(), tracking_number.strip()
     if not carrier or not tracking_number:
@@ -171,17 +181,16 @@ def ship(order_id: int, cooperative_id: int, carrier: str, tracking_number: str,
         order = load_order(order_id)
         if order.status != S.PAID:
             raise IllegalTransition(_("Only a paid order can be shipped."))
-        lines = [line for line in order.lines if line.cooperative_id == cooperative_id]
-        if not lines:
-            raise OrderError(_("This order has nothing from that cooperative."))
+        lines = _parcel_lines(order, cooperative_id, recipient_id)
         if any(line.shipment_id for line in lines):
             raise IllegalTransition(_("These lines have already been shipped."))
         shipment = Shipment(order_id=order.id, cooperative_id=cooperative_id, carrier=carrier[:40],
-                            tracking_number=tracking_number[:64], shipped_at=now, shipped_by=actor_id)
+                            tracking_number=tracking_number[:64], shipped_at=now, shipped_by=actor_id,
+                            recipient_id=recipient_id)
         db.session.add(shipment)
         db.session.flush()
         db.session.execute(
-            update(OrderLine).where(OrderLine.order_id == order.id, OrderLine.cooperative_id == cooperative_id)
+            update(OrderLine).where(OrderLine.id.in_([line.id for line in lines]))
             .values(shipment_id=shipment.id).execution_options(synchronize_session=False)
         )
         unshipped = db.session.scalar(
@@ -189,14 +198,53 @@ def ship(order_id: int, cooperative_id: int, carrier: str, tracking_number: str,
         )
         if unshipped is None:
             _transition(order, S.SHIPPED, actor_id, now)
-        queue_order_mail(load_order(order_id), "shipped")  # one mail per parcel, listing every parcel so far
+        if unshipped is None or not order.is_gift:  # a gift order's buyer hears once, not once per recipient
+            queue_order_mail(load_order(order_id), "shipped")  # one mail per parcel, listing every parcel so far
     return shipment
 
 
-def confirm_receipt(order_id: int, user_id: int, now: datetime | None = None) -> Order:
-    """The buyer says the goods arrived."""
+def _parcel_lines(order: Order, cooperative_id: int, recipient_id: int | None) -> list[OrderLine]:
+    """The lines one parcel holds: the cooperative's, and in a gift order only the named recipient's."""
+    if order.is_gift != (recipient_id is not None):
+        raise OrderError(_("A gift order is shipped per recipient.") if order.is_gift
+                         else _("This order has no recipients list."))
+    query = select(OrderLine).where(OrderLine.order_id == order.id, OrderLine.cooperative_id == cooperative_id)
+    if recipient_id is not None:
+        query = query.join(gift_lines, gift_lines.c.order_line_id == OrderLine.id) \
+            .where(gift_lines.c.recipient_id == recipient_id)
+    lines = list(db.session.scalars(query.order_by(OrderLine.id)))
+    if not lines:
+        raise OrderError(_("This order has nothing from that cooperative."))
+    return lines
+
+
+def receive_parcel(order_id: int, shipment_id: int, user_id: int, now: datetime | None = None) -> Order:
+    """The buyer says one parcel of a gift order arrived; the order is received when every parcel is."""
+    now = now or utcnow()
     with write_transaction(db.session):
-        _transition(load_order(order_id), S.RECEIVED, user_id, now or utcnow())
+        order = load_order(order_id)
+        shipment = next((s for s in order.shipments if s.id == shipment_id and s.recipient_id is not None), None)
+        if shipment is None:
+            raise OrderError(_("No such parcel."))
+        if shipment.received_at is None:
+            db.session.execute(update(Shipment).where(Shipment.id == shipment_id, Shipment.received_at.is_(None))
+                               .values(received_at=now).execution_options(synchronize_session=False))
+        waiting = db.session.scalar(select(Shipment.id).where(Shipment.order_id == order.id,
+                                                              Shipment.received_at.is_(None)).limit(1))
+        if order.status == S.SHIPPED and waiting is None:
+            _transition(order, S.RECEIVED, user_id, now)
+    return load_order(order_id)
+
+
+def confirm_receipt(order_id: int, user_id: int, now: datetime | None = None) -> Order:
+    """The buyer says the goods arrived (in a gift order: every parcel not yet confirmed one by one)."""
+    now = now or utcnow()
+    with write_transaction(db.session):
+        order = load_order(order_id)
+        _transition(order, S.RECEIVED, user_id, now)
+        db.session.execute(update(Shipment).where(Shipment.order_id == order_id, Shipment.recipient_id.is_not(None),
+                                                  Shipment.received_at.is_(None))
+                           .values(received_at=now).execution_options(synchronize_session=False))
     return load_order(order_id)
 
 

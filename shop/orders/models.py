@@ -1,4 +1,4 @@
-"""Carts, addresses, orders, order lines (with what reports need), shipments and order events."""
+"""Carts, addresses, orders, order lines (with what reports need), gift recipients, shipments and order events."""
 from __future__ import annotations
 
 import enum
@@ -9,7 +9,18 @@ from typing import Any
 from flask import Flask, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
@@ -151,6 +162,8 @@ class Order(_DeliveryAddress, Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    # A gift order goes to many recipients (OrderRecipient); its own address fields then name only the buyer.
+    is_gift: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     user: Mapped[User] = relationship()
     organization: Mapped[Organization | None] = relationship()
@@ -158,6 +171,7 @@ class Order(_DeliveryAddress, Model):
                                                   cascade="all, delete-orphan")
     shipments: Mapped[list[Shipment]] = relationship(back_populates="order", order_by="Shipment.id")
     events: Mapped[list[OrderEvent]] = relationship(back_populates="order", order_by="OrderEvent.id")
+    recipients: Mapped[list[OrderRecipient]] = relationship(order_by="OrderRecipient.id", cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<Order {self.number} {self.status}>"
@@ -209,13 +223,39 @@ class OrderLine(Model):
 
     order: Mapped[Order] = relationship(back_populates="lines")
     shipment: Mapped[Shipment | None] = relationship()
+    # In a gift order each line is one recipient's (gift_lines). A table of its own rather than a column: adding
+    # a foreign key to order_lines would copy that table on SQLite, and refund lines cascade from its rows.
+    recipient: Mapped[OrderRecipient | None] = relationship(secondary="gift_lines")
+
+
+gift_lines = Table(
+    "gift_lines", Model.metadata,
+    Column("order_line_id", ForeignKey("order_lines.id", ondelete="CASCADE"), primary_key=True),
+    Column("recipient_id", ForeignKey("order_recipients.id", ondelete="CASCADE"), nullable=False, index=True),
+)
+
+
+class OrderRecipient(_DeliveryAddress, Model):
+    """One recipient of a gift order, with the address their parcels go to (a row of the uploaded file)."""
+
+    __tablename__ = "order_recipients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    row: Mapped[int]  # the file's row it came from (its first, when the recipient has several products)
 
 
 class Shipment(Model):
-    """A cooperative's parcel for its lines of an order."""
+    """A cooperative's parcel for its lines of an order; in a gift order, for one recipient's lines."""
 
     __tablename__ = "shipments"
-    __table_args__ = (UniqueConstraint("order_id", "cooperative_id"),)
+    __table_args__ = (
+        # One parcel per cooperative in an ordinary order; in a gift order one per recipient and cooperative.
+        Index("uq_shipments_order_cooperative", "order_id", "cooperative_id", unique=True,
+              sqlite_where=text("recipient_id IS NULL"), postgresql_where=text("recipient_id IS NULL")),
+        UniqueConstraint("recipient_id", "cooperative_id"),
+        Index("ix_shipments_order_id", "order_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
@@ -224,6 +264,8 @@ class Shipment(Model):
     tracking_number: Mapped[str] = mapped_column(String(64))
     shipped_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     shipped_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("order_recipients.id", ondelete="CASCADE"))
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # gift parcels: the buyer confirmed it
 
     order: Mapped[Order] = relationship(back_populates="shipments")
 

@@ -20,6 +20,7 @@ from shop.orders import lifecycle, queries
 from shop.orders.checkout import DeliveryAddress, place_order, saved_addresses
 from shop.orders.exceptions import EmptyCart, OrderError, OutOfStock, PriceChanged
 from shop.orders.forms import AddToCartForm, CheckoutForm, QuantityForm
+from shop.orders.gifts import queries as gift_queries
 from shop.orders.lookups import buyer_order_or_404
 from shop.orders.models import OrderStatus
 from shop.orders.signals import CART_TOKEN
@@ -202,10 +203,13 @@ def order_detail(number: str) -> ResponseReturnValue:
     order = buyer_order_or_404(number)
     if order.status == OrderStatus.PENDING_PAYMENT and lifecycle.expire_if_due(order.id) is not None:
         order = buyer_order_or_404(number)
-    parcels, thumbs = queries.order_parcels(order)
+    parcels, thumbs = queries.order_parcels(order) if not order.is_gift else ([], {})
+    recipients = gift_queries.order_recipients(order.id) if order.is_gift else []
     return render_template("orders/detail.html", order=order, form=ConfirmForm(), S=OrderStatus,
                            may_act=queries.may_act_on(order, current_user.id), parcels=parcels, thumbs=thumbs,
-                           history=refunds.refunds_for(order.id), invoices=invoices.for_order(order.id))
+                           history=refunds.refunds_for(order.id), invoices=invoices.for_order(order.id),
+                           recipients=recipients,
+                           recipient_count=gift_queries.recipient_count(order.id) if order.is_gift else 0)
 
 
 @bp.post("/orders/<number>/cancel")
@@ -229,6 +233,20 @@ def order_receive(number: str) -> ResponseReturnValue:
     try:
         lifecycle.confirm_receipt(order.id, current_user.id)
         flash(_("Thank you! Receipt confirmed."), "success")
+    except OrderError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("orders.order_detail", number=number))
+
+
+@bp.post("/orders/<number>/parcels/<int:shipment_id>/receive")
+@login_required
+def parcel_receive(number: str, shipment_id: int) -> ResponseReturnValue:
+    """The buyer of a gift order confirms one recipient's parcel arrived."""
+    order = buyer_order_or_404(number)
+    require_confirmation()
+    try:
+        lifecycle.receive_parcel(order.id, shipment_id, current_user.id)
+        flash(_("Receipt of the parcel confirmed."), "success")
     except OrderError as exc:
         flash(str(exc), "error")
     return redirect(url_for("orders.order_detail", number=number))

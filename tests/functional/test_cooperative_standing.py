@@ -98,9 +98,9 @@ def write_requests(ids: Portal) -> dict[str, tuple[str, dict]]:
 
 
 WRITES = list(write_requests(Portal(0, 0, 0, 0, 0, 0, "")))
-# Fulfilment (shipping, recording invoices of paid orders); applying for another cooperative.
-ALLOWED_POSTS = {"coop.orders.ship", "coop.invoices.invoice_detail", "coop.invoices.red_letter_record",
-                 "coop.cooperatives.apply"}
+# Fulfilment (shipping, per recipient too, recording invoices of paid orders); applying for another cooperative.
+ALLOWED_POSTS = {"coop.orders.ship", "coop.orders.ship_recipient", "coop.invoices.invoice_detail",
+                 "coop.invoices.red_letter_record", "coop.cooperatives.apply"}
 
 
 def state(app, cooperative_id: int) -> tuple:

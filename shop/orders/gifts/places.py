@@ -1,0 +1,51 @@
+"""Province / city / district names of an address checked against the shipped region table."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from shop.catalog.importing.columns import CellError
+from shop.extensions import db
+from shop.regions.models import Region, RegionLevel
+
+# The prefecture level of Beijing, Tianjin, Shanghai and Chongqing is named like this in the table, never by people.
+MUNICIPAL_PREFECTURES = ("市辖区", "县")
+
+
+class Places:
+    """The region table read once, to check the addresses of a whole file."""
+
+    def __init__(self) -> None:
+        self.provinces: dict[str, str] = {}
+        self.children: dict[str, dict[str, str]] = {}
+        for code, name, level, parent in db.session.execute(
+                select(Region.code, Region.name, Region.level, Region.parent_code)):
+            if level == RegionLevel.PROVINCE:
+                self.provinces[name] = code
+            elif parent is not None:
+                self.children.setdefault(parent, {})[name] = code
+
+    def province(self, name: str) -> str:
+        """The province's code; CellError if no province has that name."""
+        code = self.provinces.get(name)
+        if code is None:
+            raise CellError(_("“%(name)s” is not a province in the region table", name=name))
+        return code
+
+    def cities(self, province_code: str, province_name: str, name: str) -> list[str]:
+        """The codes of the prefectures `name` may mean in the province; CellError if none."""
+        prefectures = self.children.get(province_code, {})
+        if name in prefectures and name not in MUNICIPAL_PREFECTURES:
+            return [prefectures[name]]
+        municipal = [code for label, code in prefectures.items() if label in MUNICIPAL_PREFECTURES]
+        if municipal and name in (province_name, *MUNICIPAL_PREFECTURES):
+            return municipal
+        raise CellError(_("“%(name)s” is not a city of %(province)s", name=name, province=province_name))
+
+    def district(self, city_codes: list[str], city_name: str, name: str) -> str:
+        """The district's code under one of the cities; CellError if none has it."""
+        for code in city_codes:
+            found = self.children.get(code, {}).get(name)
+            if found is not None:
+                return found
+        raise CellError(_("“%(name)s” is not a district or county of %(city)s", name=name, city=city_name))
