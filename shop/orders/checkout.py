@@ -285,9 +285,10 @@ def _next_number(day: date) -> str:
 
 # -- the same steps for a gift order (shop.orders.gifts.services) ------------------------------------------------
 
-def organization_buyer(user_id: int, organization_id: int) -> Buyer:
-    """The organization as the buyer, checked as checkout checks it (verified, and the user may buy for it)."""
-    return _buyer(user_id, organization_id)
+def organization_buyer(user_id: int, organization_id: int, invoice: InvoiceChoice | None = None) -> Buyer:
+    """The organization as the buyer, checked as checkout checks it (verified, and the user may buy for it), with
+    the invoice asked for (InvoiceRefused when the organization's details cannot carry it)."""
+    return _invoiced(_buyer(user_id, organization_id), invoice)
 
 
 def take_stock_in_bulk(quantities: dict[int, int]) -> dict[int, OrderLine]:

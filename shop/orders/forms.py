@@ -4,12 +4,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from shop.cooperatives.models import INVOICE_TYPE_LABELS, InvoiceType
 from shop.orders.invoicing import InvoiceChoice
 from shop.orders.models import MAX_QUANTITY
 from shop.web.forms import Form, strip
+
+INVOICE_CHOICES = [SelectChoice("none", _l("No invoice"))] + [
+    SelectChoice(kind.value, label) for kind, label in INVOICE_TYPE_LABELS.items()]
 
 MOBILE = Regexp(r"^1[3-9]\d{9}$", message=_l("Enter an 11-digit mainland China mobile number."))
 QUANTITY_MESSAGE = _l("Quantity must be a whole number from 1 to %(max)d.", max=MAX_QUANTITY)
@@ -46,10 +50,10 @@ class CheckoutForm(Form):
     district = StringField(_l("District / county"), filters=[strip], validators=[DataRequired(), Length(max=40)])
     street = StringField(_l("Street address"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     buy_for = RadioField(_l("Buying for"), default="self", validate_choice=True)
-    invoice_type = RadioField(_l("Invoice"), default="none", validate_choice=True, choices=[
-        ("none", _l("No invoice"))] + [(kind.value, label) for kind, label in INVOICE_TYPE_LABELS.items()])
+    invoice_type = RadioField(_l("Invoice"), default="none", validate_choice=True, choices=INVOICE_CHOICES)
     invoice_title_kind = RadioField(_l("Invoice title for"), default="company", validate_choice=True, choices=[
-        ("company", _l("A company or organization")), ("personal", _l("Myself (personal, 个人)"))])
+        SelectChoice("company", _l("A company or organization")),
+        SelectChoice("personal", _l("Myself (personal, 个人)"))])
     invoice_title = StringField(_l("Invoice title"), filters=[strip], validators=[Optional(), Length(max=120)])
     tax_number = StringField(_l("Tax number"), filters=[strip], validators=[Optional(), Length(max=20)])
     checkout_token = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
@@ -78,6 +82,12 @@ class GiftFileForm(Form):
 
 
 class GiftConfirmForm(Form):
-    """The total the preview showed, compared when the order is placed."""
+    """The total the preview showed, compared when the order is placed, and the invoice asked for (it carries the
+    organization's title and tax number)."""
 
     expected_total = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,15}$")])
+    invoice_type = RadioField(_l("Invoice"), default="none", validate_choice=True, choices=INVOICE_CHOICES)
+
+    def invoice_choice(self) -> InvoiceChoice | None:
+        """The invoice asked for, or None."""
+        return None if self.invoice_type.data == "none" else InvoiceChoice(InvoiceType(self.invoice_type.data))

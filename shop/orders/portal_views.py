@@ -157,7 +157,8 @@ def gift_confirm(upload_id: int) -> ResponseReturnValue:
     try:
         order = gift_services.confirm_gifts(g.organization.id, upload_id, current_user.id,
                                             int(form.expected_total.data),
-                                            payment_minutes=current_app.config["ORDER_PAYMENT_MINUTES"])
+                                            payment_minutes=current_app.config["ORDER_PAYMENT_MINUTES"],
+                                            invoice=form.invoice_choice())
     except OrderError as exc:
         flash(str(exc), "error")
         return redirect(url_for("org.gifts.gift_preview", organization_id=g.organization.id, upload_id=upload_id))

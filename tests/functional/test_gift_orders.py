@@ -313,3 +313,31 @@ def order_status(app, number: str) -> OrderStatus:
         status = db.session.scalar(select(Order.status).where(Order.number == number))
         db.session.remove()
     return status
+
+
+def test_a_gift_order_asks_every_seller_for_its_invoice_or_is_refused_whole(app, gifts):
+    """The confirmation asks for an invoice like checkout: every seller must be able to issue it, or nothing is
+    ordered; an order it is asked on carries the organization's title and tax number."""
+    from shop.cooperatives.models import Cooperative, InvoiceCapability
+
+    client = english(logged_in(app, "purchaser"))
+    data = csv_file(row(), row(name="李四", mobile="13900139000", sku="CJ-LR-01"))
+    preview_url = upload(client, gifts["org"], data).headers["Location"]
+    page = client.get(preview_url).get_data(as_text=True)
+    total = re.search(r'name="expected_total"[^>]* value="(\d+)"', page).group(1)
+    with app.app_context():
+        db.session.get(Cooperative, gifts["keping"]).invoice_capability = InvoiceCapability.ORDINARY
+        db.session.commit()
+    refused = post(client, preview_url + "/confirm", {"expected_total": total, "invoice_type": "ordinary"},
+                   token_from=preview_url, follow_redirects=True).get_data(as_text=True)
+    assert "“从江腊肉” is sold by “从江县加榜香猪养殖农民专业合作社”, which cannot issue" in refused
+    assert nothing_ordered(app, {gifts["jujube"]: 100, gifts["bacon"]: 100})
+    with app.app_context():
+        db.session.get(Cooperative, gifts["congjiang"]).invoice_capability = InvoiceCapability.ORDINARY
+        db.session.commit()
+    response = post(client, preview_url + "/confirm", {"expected_total": total, "invoice_type": "ordinary"},
+                    token_from=preview_url)
+    assert response.status_code == 302
+    with app.app_context():
+        order = db.session.scalar(select(Order))
+        assert (order.is_gift, order.invoice_type.value, order.invoice_title) == (True, "ordinary", "湖州市总工会")

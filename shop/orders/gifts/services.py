@@ -18,6 +18,7 @@ from shop.orders.exceptions import OrderError, PriceChanged
 from shop.orders.gifts.columns import find_columns
 from shop.orders.gifts.models import GiftUpload
 from shop.orders.gifts.planning import MAX_RECIPIENT_ROWS, GiftPlan, plan_gifts
+from shop.orders.invoicing import InvoiceChoice, check_sellers
 from shop.orders.models import Order, OrderLine, OrderRecipient, gift_lines
 
 
@@ -53,11 +54,13 @@ def preview_gifts(upload: GiftUpload) -> GiftPlan:
 
 
 def confirm_gifts(organization_id: int, upload_id: int, user_id: int, expected_total_fen: int, *,
-                  payment_minutes: int = 30, now: datetime | None = None) -> Order:
+                  payment_minutes: int = 30, now: datetime | None = None,
+                  invoice: InvoiceChoice | None = None) -> Order:
     """Check the file again and place it as one order awaiting payment: every recipient, every unit, or nothing.
 
     Stock is taken per product for the whole file with checkout's guarded decrement; `expected_total_fen` (what
-    the preview showed) is only compared, so the purchaser never pays a total they did not see.
+    the preview showed) is only compared, so the purchaser never pays a total they did not see. An `invoice` is
+    asked of every seller, as at checkout: one a seller cannot issue refuses the order (InvoiceRefused).
     """
     now = now or utcnow()
     with write_transaction(db.session):
@@ -68,10 +71,11 @@ def confirm_gifts(organization_id: int, upload_id: int, user_id: int, expected_t
             raise GiftError(_("No such upload."))
         if upload.order_id is not None:
             raise GiftError(_("This file was already ordered."))
-        buyer = checkout.organization_buyer(user_id, organization_id)
+        buyer = checkout.organization_buyer(user_id, organization_id, invoice)
         plan = preview_gifts(upload)
         if not plan.ok:
             raise GiftError(_("The file has problems; nothing was ordered. Check the list below."))
+        check_sellers(plan.totals, buyer.invoice_type)
         order = _place(CheckoutRequest(user_id, _buyer_address(buyer.invoice_title or ""), secrets.token_urlsafe(24),
                                        organization_id, expected_total_fen, payment_minutes, now), buyer, plan)
         upload.order_id = order.id
