@@ -38,6 +38,10 @@ CATEGORIES = [
 ]
 
 # (key, name, county, kind, 9-character organisation part of the credit code, description)
+# What each kind of demo seller can issue: farmers' cooperatives and the family farm sell their own produce with
+# tax-exempt ordinary invoices; the company also issues special VAT invoices.
+INVOICING = {"cooperative": "ordinary", "family_farm": "ordinary", "enterprise": "ordinary_special"}
+
 COOPERATIVES = [
     ("keping-camel", "柯坪县驼源牧业农民专业合作社", "652929", "cooperative", "MA78C1K21",
      "柯坪县盖孜力克镇牧民合办，饲养双峰驼，鲜驼奶当日低温喷雾干燥。"),

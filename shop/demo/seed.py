@@ -91,7 +91,8 @@ def _seed_catalog(report: SeedReport, written_files: list[str]) -> None:
             Cooperative,
             {"credit_code": demo_credit_code(county, org_part)},
             {"name": name, "county_code": county, "kind": CooperativeKind(coop_kind),
-             "status": VerificationStatus.VERIFIED, "description": description},
+             "status": VerificationStatus.VERIFIED, "description": description,
+             "invoice_capability": data.INVOICING[coop_kind]},
         )
         cooperatives[key] = coop
         report.cooperatives_created += created
