@@ -239,7 +239,8 @@ def pledge():
     return _pledge_page()
 
 
-@bp.post("/<int:organization_id>/pledge")
+# Its own URL: a POST-only rule beside the GET one at the same int URL makes an out-of-range id a 405, not a 404.
+@bp.post("/<int:organization_id>/pledge/new")
 @org_member_required(*ADMINS)
 def pledge_create():
     """An admin sets the pledge for a year that has none."""

@@ -29,7 +29,7 @@ ACCOUNTS = {ADMIN: "admin@a.example.cn", PURCHASER: "buyer@a.example.cn", VIEWER
 ENDPOINTS = {
     "overview": ("get", "/org/{org}/", None, MEMBERS),
     "pledges": ("get", "/org/{org}/pledge", None, MEMBERS),
-    "set a pledge": ("post", "/org/{org}/pledge", {"year": str(YEAR + 1), "how": "target", "target": "5000"},
+    "set a pledge": ("post", "/org/{org}/pledge/new", {"year": str(YEAR + 1), "how": "target", "target": "5000"},
                      (ADMIN,)),
     "change page": ("get", "/org/{org}/pledge/{year}", None, (ADMIN,)),
     "change a pledge": ("post", "/org/{org}/pledge/{year}", {"how": "target", "target": "1"}, (ADMIN,)),
@@ -108,7 +108,7 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_saved(app, setting, data,
     login(client, ACCOUNTS[ADMIN])
     with app.app_context():
         before = snapshot()
-    response = post(client, f"/org/{setting['org']}/pledge", {"year": str(YEAR + 1), **data})
+    response = post(client, f"/org/{setting['org']}/pledge/new", {"year": str(YEAR + 1), **data})
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     with app.app_context():
@@ -119,8 +119,8 @@ def test_an_admin_sets_a_share_of_a_budget_and_changes_it(app, setting):
     client = app.test_client()
     login(client, ACCOUNTS[ADMIN])
     org = setting["org"]
-    response = post(client, f"/org/{org}/pledge", {"year": str(YEAR + 1), "how": "ratio", "base": "2,000,000",
-                                                   "ratio": "10", "counties": ["652929", "522633"]})
+    response = post(client, f"/org/{org}/pledge/new", {"year": str(YEAR + 1), "how": "ratio", "base": "2,000,000",
+                                                       "ratio": "10", "counties": ["652929", "522633"]})
     assert response.status_code == 302
     with app.app_context():
         pledge = db.session.scalar(select(Pledge).filter_by(year=YEAR + 1))
