@@ -72,6 +72,23 @@ def seed_demo(extra_products: int = 0) -> SeedReport:
     return report
 
 
+def _seed_cooperatives(report: SeedReport) -> dict[str, Cooperative]:
+    """The demo cooperatives, verified, by their key in data.COOPERATIVES."""
+    cooperatives = {}
+    for key, name, county, coop_kind, org_part, description in data.COOPERATIVES:
+        coop, created = _get_or_create(
+            Cooperative,
+            {"credit_code": demo_credit_code(county, org_part)},
+            {"name": name, "county_code": county, "kind": CooperativeKind(coop_kind),
+             "status": VerificationStatus.VERIFIED, "description": description,
+             "invoice_capability": data.INVOICING[coop_kind]},
+        )
+        cooperatives[key] = coop
+        report.cooperatives_created += created
+    db.session.flush()
+    return cooperatives
+
+
 def _seed_catalog(report: SeedReport, written_files: list[str]) -> None:
     for position, (slug, name_zh, name_en) in enumerate(data.CATEGORIES):
         values = {"name_zh": name_zh, "name_en": name_en, "position": position}
@@ -85,18 +102,7 @@ def _seed_catalog(report: SeedReport, written_files: list[str]) -> None:
         report.pairings_created += created
     db.session.flush()
 
-    cooperatives = {}
-    for key, name, county, coop_kind, org_part, description in data.COOPERATIVES:
-        coop, created = _get_or_create(
-            Cooperative,
-            {"credit_code": demo_credit_code(county, org_part)},
-            {"name": name, "county_code": county, "kind": CooperativeKind(coop_kind),
-             "status": VerificationStatus.VERIFIED, "description": description,
-             "invoice_capability": data.INVOICING[coop_kind]},
-        )
-        cooperatives[key] = coop
-        report.cooperatives_created += created
-    db.session.flush()
+    cooperatives = _seed_cooperatives(report)
 
     categories = {c.slug: c for c in db.session.scalars(select(Category))}
     upload_folder = media_store()
