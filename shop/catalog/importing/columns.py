@@ -5,9 +5,10 @@ the plan adds the row and the column: "第 7 行 单价（元）：“abc” 不
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from flask_babel import gettext as _
 
@@ -198,15 +199,28 @@ HEADERS = {column.key: column.header for column in COLUMNS}
 FIELDS = tuple(column.field for column in COLUMNS if column.field)
 
 
-def find_columns(header: list[object]) -> dict[str, int]:
+class Header(Protocol):
+    """What finding a column by its header needs of a column table's entry (listings here, gift recipients too)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def header(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+    @property
+    def required(self) -> bool: ...
+
+
+def find_columns(header: list[object], columns: Sequence[Header] = COLUMNS) -> dict[str, int]:
     """Each column's position in the file, from its header row; refused if a required header is missing."""
-    names = {norm(alias): column.key for column in COLUMNS for alias in (column.header, *column.aliases)}
+    names = {norm(alias): column.key for column in columns for alias in (column.header, *column.aliases)}
     found: dict[str, int] = {}
     for index, cell in enumerate(header):
         key = names.get(norm(str(cell)))
         if key and key not in found:
             found[key] = index
-    missing = [column.header for column in COLUMNS if column.required and column.key not in found]
+    missing = [column.header for column in columns if column.required and column.key not in found]
     if missing:
         raise ImportRejected(_("Row 1 must hold the column headers; missing: %(columns)s. Download the template "
                                "to see them.", columns="、".join(missing)))

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from shop.catalog.importing.columns import REFUSED_FORMULA_PREFIXES, CellError, cell_text, norm
-from shop.catalog.importing.exceptions import ImportRejected
+from shop.catalog.importing import columns as importing_columns
+from shop.catalog.importing.columns import REFUSED_FORMULA_PREFIXES, CellError, cell_text
 from shop.orders.models import MAX_QUANTITY
 
 MOBILE_RE = re.compile(r"1[3-9]\d{9}")
@@ -46,17 +46,7 @@ INSTRUCTIONS = _l("One row per recipient and product. 商品编号(SKU) is the c
 
 def find_columns(header: list[object]) -> dict[str, int]:
     """Each column's position, from the header row; ImportRejected if a required header is missing."""
-    names = {norm(alias): column.key for column in COLUMNS for alias in (column.header, *column.aliases)}
-    found: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        key = names.get(norm(str(cell)))
-        if key and key not in found:
-            found[key] = index
-    missing = [column.header for column in COLUMNS if column.required and column.key not in found]
-    if missing:
-        raise ImportRejected(_("Row 1 must hold the column headers; missing: %(columns)s. Download the template "
-                               "to see them.", columns="、".join(missing)))
-    return found
+    return importing_columns.find_columns(header, COLUMNS)
 
 
 def text(cell: object, column: Column) -> str:
