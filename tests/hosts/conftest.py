@@ -76,10 +76,11 @@ def _wait_until_up(host: Host, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def hosts(app, database_url, seaweedfs, tmp_path_factory):
+def hosts(app, database_url, request, tmp_path_factory):
     """Hosts A and B (gunicorn, two sync workers each) on the test database, already migrated by `app`."""
     if not database_url.startswith("postgresql"):
         pytest.skip("several app hosts share one PostgreSQL (set TEST_DATABASE_URL); a SQLite file is one host's")
+    seaweedfs: SeaweedFS = request.getfixturevalue("seaweedfs")  # only once the hosts will run
     redis_url = os.environ.get("TEST_REDIS_URL")
     started: list[tuple[Host, subprocess.Popen, Path]] = []
     try:
@@ -90,8 +91,8 @@ def hosts(app, database_url, seaweedfs, tmp_path_factory):
             with open(log, "wb") as out:
                 process = subprocess.Popen(
                     [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                     "--timeout", "60", "wsgi:app"], cwd=ROOT, env=host.env, stdout=out, stderr=subprocess.STDOUT,
-                    start_new_session=True, preexec_fn=_die_with_pytest)
+                     "--timeout", "60", "--graceful-timeout", "5", "wsgi:app"], cwd=ROOT, env=host.env, stdout=out,
+                    stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_pytest)
             started.append((host, process, log))
         for host, process, log in started:
             _wait_until_up(host, process, log)
