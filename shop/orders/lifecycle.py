@@ -128,6 +128,14 @@ def expire_due_orders(now: datetime | None = None) -> list[str]:
     return expired
 
 
+def _lock_for_job(order_id: int) -> Order | None:
+    """The order, its row locked until the transaction ends; None while another transaction holds it (on
+    PostgreSQL): a job runner on another host is changing it, and waiting only to find it changed would fail the
+    job. SQLite renders no lock clause; its writers already take turns."""
+    return db.session.scalar(select(Order).where(Order.id == order_id).with_for_update(skip_locked=True, of=Order)
+                             .execution_options(populate_existing=True))
+
+
 def _due(order: Order, now: datetime) -> bool:
     return order.status == S.PENDING_PAYMENT and order.expires_at <= now
 
@@ -138,8 +146,8 @@ def expire_if_due(order_id: int, now: datetime | None = None) -> Order | None:
     if not _due(load_order(order_id), now):
         return None  # the common case, on every pay and order page: no write transaction, no writer lock
     with write_transaction(db.session):
-        order = load_order(order_id)
-        if not _due(order, now):  # checked again under the lock: paid or expired meanwhile
+        order = _lock_for_job(order_id)
+        if order is None or not _due(order, now):  # checked again under the lock: paid or expired meanwhile
             return None
         _transition(order, S.CANCELLED, None, now, kind=EXPIRED)
         db.session.execute(update(Order).where(Order.id == order.id).values(cancel_reason=EXPIRED_NOTE))
@@ -258,8 +266,8 @@ def complete_due_orders(days: int, now: datetime | None = None) -> list[str]:
     done = []
     for order_id in due:
         with write_transaction(db.session):
-            order = load_order(order_id)
-            if order.status == S.RECEIVED:
+            order = _lock_for_job(order_id)
+            if order is not None and order.status == S.RECEIVED:
                 _transition(order, S.COMPLETED, None, now)
                 done.append(order.number)
     return done
