@@ -83,12 +83,14 @@ def _command(folder: Path, ports: list[int]) -> list[str]:
         "name": "shop", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
         "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}))
     (folder / "data").mkdir()
-    return [weed_binary(), "server", f"-dir={folder / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+    # -logtostderr: glog would otherwise write its files into the system's temp folder; stderr goes to the log.
+    return [weed_binary(), "-logtostderr", "server", f"-dir={folder / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             f"-master.port={master}", f"-master.port.grpc={master_grpc}", "-master.volumeSizeLimitMB=64",
             f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}", "-volume.max=16",
             "-filer", f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}",
             "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}", f"-s3.config={config}",
             # Listeners on fixed default ports would clash between workers; the tests need none of them.
+            f"-filer.localSocket={folder / 'filer.sock'}", f"-s3.localSocket={folder / 's3.sock'}",
             "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.telemetry=false"]
 
 
