@@ -41,7 +41,7 @@ run: install translations
 	if [ -z "$$STRIPE_SECRET_KEY" ]; then \
 	  echo "Payments: localstripe on 127.0.0.1:$(STRIPE_PORT); pay with the test card 4242 4242 4242 4242"; \
 	  export $(DEMO_STRIPE); \
-	  $(BIN)/python tools/localstripe_server.py --port $(STRIPE_PORT) --quiet \
+	  $(BIN)/python tools/localstripe_server.py --port $(STRIPE_PORT) --quiet --payment-methods card \
 	    --webhook-url http://$(HOST):$(PORT)/payments/stripe/webhook --webhook-secret whsec_demo & \
 	fi; \
 	$(BIN)/flask --app wsgi run-jobs & \

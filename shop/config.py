@@ -203,6 +203,8 @@ def _payment_settings(env) -> dict:
         "STRIPE_TIMEOUT": float(env.get("STRIPE_TIMEOUT", 20)),
         "STRIPE_NETWORK_RETRIES": int(env.get("STRIPE_NETWORK_RETRIES", 2)),
         "PAYMENT_METHODS": _list(env.get("PAYMENT_METHODS", "card,alipay,wechat_pay")),
+        # How long a process keeps Stripe's answer to which of them the account can take.
+        "STRIPE_METHODS_CACHE_SECONDS": int(env.get("STRIPE_METHODS_CACHE_SECONDS", 600)),
         # The platform's account for bank transfers (对公转账) from organizations; unset = not offered.
         "BANK_ACCOUNT_NAME": env.get("BANK_ACCOUNT_NAME"),
         "BANK_NAME": env.get("BANK_NAME"),

@@ -58,6 +58,7 @@ def app(database_url, tmp_path_factory, stripe_settings):
         "BANK_ACCOUNT_NAME": "帮扶集市运营有限公司", "BANK_NAME": "中国农业银行湖州分行",
         "BANK_ACCOUNT_NUMBER": "1905 0101 0400 12345",
         "IMPACT_CACHE_SECONDS": 0,
+        "STRIPE_METHODS_CACHE_SECONDS": 0,
         "MENU_CACHE_SECONDS": 0,
         # The whole session shares one count per limit: far above what the suite does (the limit tests
         # build their own app with low limits).

@@ -24,7 +24,7 @@ PLACE_NAMES = {
     "520000": "贵州省", "522600": "黔东南苗族侗族自治州", "522633": "从江县", "522632": "榕江县",
     "522300": "黔西南布依族苗族自治州", "522324": "晴隆县",
     "330000": "浙江省", "330100": "杭州市", "330110": "余杭区", "330500": "湖州市", "330200": "宁波市",
-    "330226": "宁海县",
+    "330226": "宁海县", "330203": "海曙区", "330502": "吴兴区",
 }
 
 
@@ -53,6 +53,12 @@ def make_region(code: str, name: str | None = None, **flags) -> Region:
     db.session.add(region)
     db.session.commit()
     return region
+
+
+def make_delivery_regions() -> None:
+    """The districts the tests deliver to (湖州市吴兴区, 宁波市海曙区), which checkout finds in the region table."""
+    make_region("330502")
+    make_region("330203")
 
 
 def make_pairing(helper: str = "330500", recipient: str = "652929", kind=PairingKind.COUNTERPART_SUPPORT,

@@ -52,6 +52,10 @@ class LocalStripe:
             body["events"] = DISABLED
         self._post("/_config/webhooks/shop", body)
 
+    def take_methods(self, methods: list[str] | None) -> None:
+        """Make the account able to take `methods` only (None: answer like localstripe, without configurations)."""
+        self._post("/_config/payment_methods", {"methods": methods})
+
     def pending_deliveries(self) -> int:
         """How many webhook deliveries localstripe has not finished (see tools/localstripe_server.py)."""
         with urllib.request.urlopen(self.url + "/_config/deliveries", timeout=10) as response:

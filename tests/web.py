@@ -36,3 +36,16 @@ def log_in(page, live_server: str, email: str, password: str = PASSWORD) -> None
     page.fill("input[name=identifier]", email)
     page.fill("input[name=password]", password)
     page.locator("main form button").last.click()
+
+
+def fill_new_address(page, province: str = "浙江省", city: str = "湖州市", district: str = "吴兴区") -> None:
+    """Type a new delivery address at checkout in a Playwright page, picking each region select once the page's
+    script has filled it from the level above."""
+    page.fill("input[name=recipient]", "李买家")
+    page.fill("input[name=mobile]", "13800138000")
+    page.select_option("select[name=province]", province)
+    page.locator(f"select[name=city] option[value='{city}']").wait_for(state="attached")
+    page.select_option("select[name=city]", city)
+    page.locator(f"select[name=district] option[value='{district}']").wait_for(state="attached")
+    page.select_option("select[name=district]", district)
+    page.fill("input[name=street]", "人民路 1 号")

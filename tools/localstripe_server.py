@@ -11,7 +11,10 @@ Compared with `python -m localstripe` it
   the first answer again instead of creating a second object. localstripe ignores the header, and
   the shop relies on it to make a retry after a timeout safe;
 - answers `GET /_config/deliveries` with `{"pending": N}`, the webhook deliveries not yet finished
-  (localstripe sends each about a second after the change), so tests wait for them instead of sleeping.
+  (localstripe sends each about a second after the change), so tests wait for them instead of sleeping;
+- answers `GET /v1/payment_method_configurations` (which localstripe lacks) as Stripe does for an account whose
+  default configuration makes the `--payment-methods` available; `POST /_config/payment_methods` with
+  `{"methods": [...]}` changes them, and `{"methods": null}` makes the endpoint answer 404 like localstripe.
 """
 from __future__ import annotations
 
@@ -60,12 +63,44 @@ def _track_deliveries(app: web.Application) -> None:
     app.router.add_get("/_config/deliveries", deliveries)
 
 
+KNOWN_METHODS = ("card", "alipay", "wechat_pay", "customer_balance", "link")
+
+
+def _payment_method_configurations(app: web.Application, methods: list[str]) -> None:
+    """The account's default payment method configuration, with `methods` available (see the docstring)."""
+    state: dict[str, list[str] | None] = {"methods": methods}
+
+    async def configurations(request: web.Request) -> web.Response:
+        available = state["methods"]
+        if available is None:
+            return web.json_response({"error": {"type": "invalid_request_error",
+                                                "message": "Unrecognized request URL"}}, status=404)
+        configuration: dict[str, object] = {
+            "id": "pmc_localstripe", "object": "payment_method_configuration", "active": True, "is_default": True,
+            "livemode": False, "name": "Default", "parent": None, "application": None}
+        for name in KNOWN_METHODS:
+            shown = "on" if name in available else "off"
+            configuration[name] = {"available": name in available, "display_preference": {
+                "overridable": None, "preference": shown, "value": shown}}
+        return web.json_response({"object": "list", "data": [configuration], "has_more": False,
+                                  "url": "/v1/payment_method_configurations"})
+
+    async def configure(request: web.Request) -> web.Response:
+        state["methods"] = (await request.json()).get("methods")
+        return web.Response()
+
+    app.router.add_get("/v1/payment_method_configurations", configurations)
+    app.router.add_post("/_config/payment_methods", configure)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8420)
     parser.add_argument("--webhook-url", help="where to deliver signed events")
     parser.add_argument("--webhook-secret", help="the signing secret (whsec_...) the shop verifies")
     parser.add_argument("--quiet", action="store_true", help="no access log")
+    parser.add_argument("--payment-methods", default="card,alipay,wechat_pay",
+                        help="the payment methods the account can take (comma-separated)")
     args = parser.parse_args()
 
     resources.store.clear()
@@ -77,6 +112,7 @@ def main() -> None:
 
     server.app.middlewares.append(_idempotency_middleware())
     _track_deliveries(server.app)
+    _payment_method_configurations(server.app, [name for name in args.payment_methods.split(",") if name])
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO)
     web.run_app(server.app, host="127.0.0.1", port=args.port, print=None,
                 access_log=None if args.quiet else logging.getLogger("aiohttp.access"))

@@ -19,6 +19,7 @@ from shop.accounts.forms import (
 )
 from shop.accounts.sessions import end_session, start_session
 from shop.core.mail import absolute_url, send_mail_safely
+from shop.orders.checkout import saved_addresses
 from shop.web.i18n import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -93,6 +94,7 @@ def overview():
         organization_memberships=current_user.organization_memberships,
         cooperative_memberships=current_user.cooperative_memberships,
         acting_form=ActingForForm(),
+        addresses=saved_addresses(current_user.id),
     )
 
 

@@ -49,3 +49,16 @@ class OrganizationSuspended(OrganizationNotVerified):
 
 class InvoiceRefused(OrderError):
     """The invoice asked for cannot be given: bad title or tax number, or a seller in the cart cannot issue it."""
+
+
+class AddressRefused(OrderError):
+    """A typed delivery address whose province, city or district is not in the region table, or not together;
+    `field` names the form field to show the message beside."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+class AddressNotFound(OrderError):
+    """A saved address that is not (or no longer) the user's."""

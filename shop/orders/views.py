@@ -17,12 +17,14 @@ from shop.accounts.models import OrganizationMembership
 from shop.invoices import queries as invoices
 from shop.orders import cart as carts
 from shop.orders import lifecycle, queries
-from shop.orders.checkout import DeliveryAddress, place_order, saved_addresses
-from shop.orders.exceptions import EmptyCart, OrderError, OutOfStock, PriceChanged
-from shop.orders.forms import AddToCartForm, CheckoutForm, QuantityForm
+from shop.orders.addresses import NEW_ADDRESS, delete_address, delivery_address, region_choices
+from shop.orders.checkout import place_order, saved_addresses
+from shop.orders.exceptions import AddressNotFound, AddressRefused, EmptyCart, OrderError, OutOfStock, PriceChanged
+from shop.orders.forms import ADDRESS_FIELDS, AddToCartForm, CheckoutForm, QuantityForm
 from shop.orders.gifts import queries as gift_queries
+from shop.orders.gifts.places import MUNICIPAL_PREFECTURES, Places
 from shop.orders.lookups import buyer_order_or_404
-from shop.orders.models import OrderStatus
+from shop.orders.models import Address, OrderStatus
 from shop.orders.signals import CART_TOKEN
 from shop.organizations.models import OrganizationStatus
 from shop.payments import refunds
@@ -30,7 +32,8 @@ from shop.web.forms import ConfirmForm, error_text, require_confirmation
 
 bp = Blueprint("orders", __name__)
 
-ADDRESS_FIELDS = ("recipient", "mobile", "province", "city", "district", "street")
+# Where deleting a saved address returns to (the `next` argument), by name: never a URL taken from the request.
+ADDRESS_RETURNS = {"checkout": "orders.checkout", "account": "accounts.overview"}
 
 
 def cart_owner(create: bool = False) -> carts.CartOwner:
@@ -95,12 +98,15 @@ def cart_remove(product_id: int) -> ResponseReturnValue:
     return redirect(url_for("orders.cart"))
 
 
-def _checkout_form(formdata: MultiDict[str, str] | None = None) -> CheckoutForm:
+def _checkout_form(formdata: MultiDict[str, str] | None = None) -> tuple[CheckoutForm, list[Address]]:
+    """The checkout form with its choices, and the user's saved addresses it offers."""
     form = CheckoutForm(formdata=formdata)
     choices = [SelectChoice("self", _("Myself (public buyer)"))]
     choices += [_buy_for(m) for m in current_user.organization_memberships]
     form.buy_for.choices = choices
-    return form
+    addresses = saved_addresses(current_user.id)
+    form.show_addresses(addresses, region_choices(Places(), form.province.data or "", form.city.data or ""))
+    return form, addresses
 
 
 def _buy_for(membership: OrganizationMembership) -> SelectChoice:
@@ -119,14 +125,14 @@ def _buy_for(membership: OrganizationMembership) -> SelectChoice:
     return SelectChoice(value, label, render_kw={"disabled": True})
 
 
-def _render_checkout(form: CheckoutForm, status: int = 200,
+def _render_checkout(form: CheckoutForm, addresses: list[Address], status: int = 200,
                      rows: list[carts.CartRow] | None = None) -> ResponseReturnValue:
     rows = carts.cart_rows(cart_owner()) if rows is None else rows
     total = sum(row.subtotal_fen for row in rows if row.available)
     form.expected_total.data = str(total)
     form.checkout_token.data = form.checkout_token.data or secrets.token_urlsafe(24)
-    return render_template("orders/checkout.html", form=form, rows=rows, total=total,
-                           addresses=saved_addresses(current_user.id)), status
+    return render_template("orders/checkout.html", form=form, rows=rows, total=total, addresses=addresses,
+                           municipal=",".join(MUNICIPAL_PREFECTURES)), status
 
 
 @bp.get("/checkout")
@@ -136,30 +142,32 @@ def checkout() -> ResponseReturnValue:
     if not rows:
         flash(_("Your cart is empty."), "error")
         return redirect(url_for("orders.cart"))
-    form = _checkout_form(formdata=None)
     addresses = saved_addresses(current_user.id)
     wanted = request.args.get("address")
     chosen = next((a for a in addresses if str(a.id) == wanted), addresses[0] if addresses else None)
-    if chosen is not None:
-        for field in ADDRESS_FIELDS:
-            form[field].data = getattr(chosen, field)
+    # The latest saved address is picked, and also fills the new address's fields, to edit a copy of it.
+    prefill = MultiDict({field: getattr(chosen, field) for field in ADDRESS_FIELDS}) if chosen else None
+    form, addresses = _checkout_form(formdata=prefill)
+    form.address.data = str(chosen.id) if chosen else NEW_ADDRESS
     acting = f"org:{acting_organization_id()}"
     can_pick = any(choice.value == acting and not choice.render_kw for choice in form.buy_for.choices)
     form.buy_for.data = acting if can_pick else "self"
     form.checkout_token.data = None
-    return _render_checkout(form, rows=rows)
+    return _render_checkout(form, addresses, rows=rows)
 
 
 @bp.post("/checkout")
 @login_required
 def checkout_submit() -> ResponseReturnValue:
-    form = _checkout_form(formdata=request.form)
+    form, addresses = _checkout_form(formdata=request.form)
+    if form.region_step.data:  # without JavaScript: the next region level, everything typed kept
+        return _render_checkout(form, addresses)
     if not form.validate():
-        return _render_checkout(form, 400)
-    address = DeliveryAddress(**{name: form[name].data for name in ADDRESS_FIELDS})
+        return _render_checkout(form, addresses, 400)
     buy_for = form.buy_for.data
     organization_id = int(buy_for.split(":", 1)[1]) if buy_for.startswith("org:") else None
     try:
+        address = delivery_address(current_user.id, form.address.data, form.typed_address())
         order = place_order(current_user.id, address, form.checkout_token.data,
                             organization_id=organization_id, expected_total_fen=int(form.expected_total.data),
                             payment_minutes=current_app.config["ORDER_PAYMENT_MINUTES"],
@@ -170,14 +178,31 @@ def checkout_submit() -> ResponseReturnValue:
     except OutOfStock as exc:
         flash(str(exc), "error")
         return redirect(url_for("orders.cart"))
+    except (AddressRefused, AddressNotFound) as exc:
+        form[getattr(exc, "field", "address")].errors.append(str(exc))
+        return _render_checkout(form, addresses, 400)
     except PriceChanged as exc:
         flash(str(exc), "error")
         form.checkout_token.data = None
-        return _render_checkout(form, 409)
+        return _render_checkout(form, addresses, 409)
     except OrderError as exc:
         flash(str(exc), "error")
-        return _render_checkout(form, 400)
+        return _render_checkout(form, addresses, 400)
     return redirect(url_for("payments.pay", number=order.number))
+
+
+@bp.post("/addresses/<int:address_id>/delete")
+@login_required
+def address_delete(address_id: int) -> ResponseReturnValue:
+    """Forget a saved address, then go back to the checkout or the account page."""
+    require_confirmation()
+    try:
+        delete_address(current_user.id, address_id)
+    except AddressNotFound as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("The address was deleted."), "success")
+    return redirect(url_for(ADDRESS_RETURNS.get(request.args.get("next", ""), "accounts.overview")))
 
 
 @bp.get("/orders")

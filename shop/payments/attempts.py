@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from shop.core.caching import kept
 from shop.core.database import reload, utcnow, write_transaction
 from shop.extensions import db
 from shop.orders import lifecycle
@@ -32,10 +33,20 @@ REUSABLE = (AttemptStatus.CREATED, AttemptStatus.FAILED, AttemptStatus.REQUIRES_
 
 
 def stripe_methods() -> list[Method]:
-    """The Stripe payment methods offered, in the configured order (none when Stripe is not configured)."""
-    if not current_app.config.get("STRIPE_SECRET_KEY"):
+    """The configured Stripe payment methods the account can take, in the configured order: Stripe's answer is
+    kept STRIPE_METHODS_CACHE_SECONDS per process; when Stripe does not say, all the configured ones (a method
+    Stripe then refuses fails when it is started). None when Stripe is not configured."""
+    gateway = get_gateway()
+    if gateway is None:
         return []
-    return [Method(name) for name in current_app.config["PAYMENT_METHODS"]]
+    configured = [Method(name) for name in current_app.config["PAYMENT_METHODS"]]
+    key = ("stripe-methods", current_app.config["STRIPE_SECRET_KEY"], current_app.config.get("STRIPE_API_BASE"))
+    try:
+        available = kept(key, current_app.config["STRIPE_METHODS_CACHE_SECONDS"], gateway.available_methods)
+    except GatewayUnavailable as exc:  # not kept: asked again on the next page
+        current_app.logger.warning("Stripe did not say which payment methods it takes: %s", exc)
+        available = None
+    return configured if available is None else [method for method in configured if method.value in available]
 
 
 def bank_transfer_offered(order: Order) -> bool:

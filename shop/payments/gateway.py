@@ -151,6 +151,22 @@ class StripeGateway:
         self._call(self.client.v1.payment_intents.update, intent_id, params=params)
         return _intent(self._call(self.client.v1.payment_intents.confirm, intent_id).to_dict())
 
+    def available_methods(self) -> frozenset[str] | None:
+        """The payment method types the account can take now (its default payment method configuration's
+        available ones), or None when Stripe does not say: no configuration, or an API without them (localstripe).
+        GatewayUnavailable when Stripe did not answer."""
+        try:
+            page = self._call(self.client.v1.payment_method_configurations.list)
+        except GatewayUnavailable:
+            raise
+        except GatewayError:
+            return None
+        configurations = [configuration.to_dict() for configuration in page.data]
+        default = next((c for c in configurations if c.get("is_default")), None)
+        if default is None:
+            return None
+        return frozenset(name for name, value in default.items() if isinstance(value, dict) and value.get("available"))
+
     def cancel_intent(self, intent_id: str, idempotency_key: str) -> None:
         """Cancel a PaymentIntent nobody paid, so it can no longer take money. Stripe refuses (GatewayError)
         once the intent succeeded or is being processed."""

@@ -4,6 +4,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
+from tests.web import fill_new_address
 
 
 def test_cart_login_checkout_and_order_page(live_server, phone, buyer_account, tmp_path):
@@ -26,12 +27,7 @@ def test_cart_login_checkout_and_order_page(live_server, phone, buyer_account, t
     expect(phone).to_have_url(re.compile(r"/checkout$"))
     expect(phone.locator(".summary-lines")).to_contain_text(name)  # the visitor's cart followed the login
 
-    phone.fill("input[name=recipient]", "李买家")
-    phone.fill("input[name=mobile]", "13800138000")
-    phone.fill("input[name=province]", "浙江省")
-    phone.fill("input[name=city]", "湖州市")
-    phone.fill("input[name=district]", "吴兴区")
-    phone.fill("input[name=street]", "人民路 1 号")
+    fill_new_address(phone)
     phone.screenshot(path=str(tmp_path / "checkout.png"), full_page=True)
     phone.get_by_role("button", name="提交订单").click()
 

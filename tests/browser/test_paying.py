@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.web import log_in
+from tests.web import fill_new_address, log_in
 
 
 @pytest.fixture
@@ -22,9 +22,7 @@ def check_out(phone, live_server, buyer_account) -> str:
     phone.locator(".product-card").first.click()
     phone.get_by_role("button", name="加入购物车").click()
     phone.get_by_role("link", name="去结算").click()
-    for name, value in [("recipient", "李买家"), ("mobile", "13800138000"), ("province", "浙江省"),
-                        ("city", "湖州市"), ("district", "吴兴区"), ("street", "人民路 1 号")]:
-        phone.fill(f"input[name={name}]", value)
+    fill_new_address(phone)
     phone.get_by_role("button", name="提交订单").click()
     expect(phone).to_have_url(re.compile(r"/orders/BF\d{8}-\d{6}/pay$"))
     return re.search(r"BF\d{8}-\d{6}", phone.url).group()

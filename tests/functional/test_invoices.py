@@ -16,7 +16,7 @@ from shop.cooperatives.models import Cooperative, CooperativeKind, InvoiceCapabi
 from shop.extensions import db
 from shop.invoices.models import Invoice
 from shop.orders.models import Order
-from tests.factories import add_to_organization, make_organization, make_user
+from tests.factories import add_to_organization, make_delivery_regions, make_organization, make_user
 from tests.image_files import image_bytes
 from tests.invoice_factories import PDF, ofd_bytes, refund, scene, seller
 from tests.order_factories import fill_cart
@@ -43,6 +43,8 @@ def as_user(client, email: str | None):
 
 def checkout(client, **fields):
     """Submit the checkout page as the browser would, with `fields` added."""
+    with client.application.app_context():
+        make_delivery_regions()
     page = client.get("/checkout").get_data(as_text=True)
     hidden = dict(re.findall(r'<input[^>]*name="(checkout_token|expected_total|csrf_token)"[^>]*value="([^"]*)"',
                              page))

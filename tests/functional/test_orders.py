@@ -11,7 +11,14 @@ from shop.core.outbox import deliver_queued
 from shop.extensions import db
 from shop.orders import lifecycle
 from shop.orders.models import CartLine, Order, OrderStatus
-from tests.factories import add_to_organization, make_cooperative, make_organization, make_product, make_user
+from tests.factories import (
+    add_to_organization,
+    make_cooperative,
+    make_delivery_regions,
+    make_organization,
+    make_product,
+    make_user,
+)
 from tests.web import csrf_token, english, login, post
 
 ADDRESS = {"recipient": "王五", "mobile": "13912345678", "province": "浙江省", "city": "宁波市",
@@ -22,6 +29,7 @@ ADDRESS = {"recipient": "王五", "mobile": "13912345678", "province": "浙江�
 def shop(app):
     """Two products and a buyer with an email address."""
     with app.app_context():
+        make_delivery_regions()
         coop = make_cooperative("652929")
         jujube = make_product(coop, name="新疆柯坪红枣", price_fen=4580, stock=10)
         walnut = make_product(coop, name="乌什核桃", price_fen=9800, stock=2)

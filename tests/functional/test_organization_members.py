@@ -12,7 +12,7 @@ from shop.accounts.models import OrganizationMembership, OrganizationRole, User
 from shop.audit.models import AuditEntry
 from shop.extensions import db
 from shop.orders.models import Order
-from tests.factories import add_to_organization, make_product, make_user
+from tests.factories import add_to_organization, make_delivery_regions, make_product, make_user
 from tests.org_factories import team
 from tests.web import csrf_token, english, login, post
 
@@ -23,6 +23,7 @@ ADDRESS = {"recipient": "王五", "mobile": "13912345678", "province": "浙江�
 @pytest.fixture
 def union(app):
     with app.app_context():
+        make_delivery_regions()
         organization = team(admin="admin@example.cn", purchaser="buyer@example.cn", viewer="viewer@example.cn")
         product = make_product(name="柯坪红枣", stock=10)
         ids = {email: db.session.scalar(select(User.id).where(User.email == email))

@@ -11,7 +11,14 @@ from shop.catalog.models import Product
 from shop.extensions import db
 from shop.orders.models import BuyerClass, Order
 from shop.organizations.models import Organization
-from tests.factories import add_to_organization, make_cooperative, make_organization, make_product, make_user
+from tests.factories import (
+    add_to_organization,
+    make_cooperative,
+    make_delivery_regions,
+    make_organization,
+    make_product,
+    make_user,
+)
 from tests.web import english, login, post
 
 ADDRESS = {"recipient": "王五", "mobile": "13912345678", "province": "浙江省", "city": "湖州市",
@@ -22,6 +29,7 @@ ADDRESS = {"recipient": "王五", "mobile": "13912345678", "province": "浙江�
 def union(app):
     """A trade union with a purchaser, a product in stock, and a staff member."""
     with app.app_context():
+        make_delivery_regions()
         organization = make_organization(name="湖州市总工会", kind="union")
         add_to_organization(make_user(email="buyer@example.cn"), organization)
         make_user(email="staff@example.cn", is_staff=True)

@@ -20,6 +20,7 @@ from tests.factories import (
     add_to_cooperative,
     add_to_organization,
     make_cooperative,
+    make_delivery_regions,
     make_organization,
     make_product,
     make_user,
@@ -40,6 +41,7 @@ def test_a_buyer_moves_between_hosts_from_login_to_payment(app, hosts):
         add_to_organization(make_user(email="buyer@example.cn"), organization)
         make_user(email="staff@example.cn", is_staff=True)
         product = make_product(make_cooperative("652929"), name="柯坪红枣", price_fen=4990, stock=10)
+        make_delivery_regions()
         organization_id, product_id = organization.id, product.id
     buyer = Browser()
     buyer.log_in(a, "buyer@example.cn", PASSWORD)

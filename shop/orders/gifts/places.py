@@ -19,7 +19,7 @@ class Places:
         self.provinces: dict[str, str] = {}
         self.children: dict[str, dict[str, str]] = {}
         for code, name, level, parent in db.session.execute(
-                select(Region.code, Region.name, Region.level, Region.parent_code)):
+                select(Region.code, Region.name, Region.level, Region.parent_code).order_by(Region.code)):
             if level == RegionLevel.PROVINCE:
                 self.provinces[name] = code
             elif parent is not None:
@@ -49,3 +49,16 @@ class Places:
             if found is not None:
                 return found
         raise CellError(_("“%(name)s” is not a district or county of %(city)s", name=name, city=city_name))
+
+    def city_choices(self, province_name: str) -> list[tuple[str, list[str]]]:
+        """The cities of a province as people name them, each with its prefecture codes: a municipality is one city
+        named like the province, over its 市辖区 and 县; none for a name that is not a province."""
+        code = self.provinces.get(province_name)
+        prefectures = self.children.get(code, {}) if code else {}
+        municipal = [code for label, code in prefectures.items() if label in MUNICIPAL_PREFECTURES]
+        named = [(label, [code]) for label, code in prefectures.items() if label not in MUNICIPAL_PREFECTURES]
+        return ([(province_name, municipal)] if municipal else []) + named
+
+    def district_names(self, city_codes: list[str]) -> list[str]:
+        """The districts and counties under the prefectures `city_codes`, by code."""
+        return [name for code in city_codes for name in self.children.get(code, {})]
