@@ -103,6 +103,7 @@ def _family_blueprints() -> list[tuple[str, Blueprint, str]]:
     from shop.api import staff_views as staff_api
     from shop.audit import staff_views as staff_audit
     from shop.catalog import portal_views as coop_catalog
+    from shop.catalog import staff_views as staff_catalog
     from shop.cooperatives import portal_views as coop_cooperatives
     from shop.cooperatives import staff_views as staff_cooperatives
     from shop.invoices import portal_views as portal_invoices
@@ -135,6 +136,7 @@ def _family_blueprints() -> list[tuple[str, Blueprint, str]]:
         ("staff", staff_reports.pledges_bp, "/pledges"),
         ("staff", staff_audit.bp, "/audit"),
         ("staff", staff_api.bp, "/api-tokens"),
+        ("staff", staff_catalog.bp, "/home-page"),  # banner slides and picked sections
     ]
 
 

@@ -10,6 +10,7 @@ from shop.api.models import ApiToken  # noqa: F401
 from shop.audit.models import AuditEntry  # noqa: F401
 from shop.catalog.importing.models import ListingImport  # noqa: F401
 from shop.catalog.models import Category, Photo, Product, SearchTerm  # noqa: F401
+from shop.catalog.showcase_models import Shelf, ShelfItem, Slide  # noqa: F401
 from shop.catalog.versions import CatalogueVersion  # noqa: F401
 from shop.cooperatives.models import Cooperative  # noqa: F401
 from shop.core.outbox import QueuedMail  # noqa: F401

@@ -1,8 +1,9 @@
 """The catalogue version: one number that every write to what visitors' pages show moves, in the same transaction.
 
 Cached storefront pages are keyed by it (shop.web.pagecache), so a page is never older than the last committed
-change to a product, its stock, price or photos, a cooperative, a category, a region or a pairing, whichever worker
-or host made it. The number lives in the database (one row), so every process sees the same one.
+change to a product, its stock, price or photos, a cooperative, a category, a region, a pairing or the home page's
+slides and sections, whichever worker or host made it. The number lives in the database (one row), so every process
+sees the same one.
 
 The bump needs no call in the services: session events notice the writes (ORM flushes, and `insert`/`update`/
 `delete` statements run through a session, bulk ones included) and bump once, as the last statement before the
@@ -19,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from shop.catalog.models import Category, Photo, Product
+from shop.catalog.showcase_models import Shelf, ShelfItem, Slide
 from shop.cooperatives.models import Cooperative
 from shop.core.database import SessionLike
 from shop.extensions import Model
@@ -26,7 +28,7 @@ from shop.regions.models import Pairing, Region
 
 ROW_ID = 1
 CHANGED = "catalogue_changed"  # the flag kept in Session.info until the transaction commits or rolls back
-TRACKED = (Product, Photo, Category, Cooperative, Pairing, Region)
+TRACKED = (Product, Photo, Category, Cooperative, Pairing, Region, Slide, Shelf, ShelfItem)
 TRACKED_TABLES = frozenset(model.__tablename__ for model in TRACKED)
 
 

@@ -3,31 +3,41 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
 
-from shop.catalog import queries
+from shop.catalog import queries, showcase_queries
 from shop.catalog.forms import SORT_CHOICES, ProductSearchForm
 from shop.catalog.queries import ProductFilters
 from shop.cooperatives.queries import verified_cooperatives_in
 from shop.core.storage import media_store, storage, valid_name
 from shop.core.timezones import today_in_china
-from shop.reports.impact import county_impact
+from shop.reports.impact import UNDERSERVED_BELOW, county_impact, impact_board
 from shop.web.downloads import stored_file
 from shop.web.forms import error_text
 
 bp = Blueprint("catalog", __name__)
 
 HOME_PRODUCTS = 8
+HOME_COUNTIES = 8
+HOME_UNDERSERVED = 4
 COUNTY_PRODUCTS = 12
 MEDIA_MAX_AGE = 365 * 24 * 3600
 
 
 @bp.get("/")
 def home():
+    """The home page: banner, this year's aid figures (the impact board's own), staff-picked sections, new
+    arrivals, featured paired counties and the under-served ones."""
+    today = today_in_china()
+    board = impact_board(today)
     return render_template(
         "catalog/home.html",
+        slides=showcase_queries.active_slides(),
+        board=board,
+        underserved=[county for county in board.counties if county.underserved][:HOME_UNDERSERVED],
+        threshold=UNDERSERVED_BELOW,
+        shelves=showcase_queries.home_shelves(),
         products=queries.newest_products(HOME_PRODUCTS),
-        paired=queries.paired_counties(),
+        featured=showcase_queries.featured_counties(today, HOME_COUNTIES),
         categories=queries.menu_categories(),
-        today=today_in_china(),
     )
 
 

@@ -18,6 +18,7 @@ from shop.core.images import delete_image, store_image
 from shop.core.storage import media_store
 from shop.demo import data
 from shop.demo.pledges import seed_demo_pledges
+from shop.demo.showcase import seed_demo_showcase
 from shop.extensions import db
 from shop.organizations.models import Organization, OrganizationKind, OrganizationStatus
 from shop.regions.loaders import SHIPPED_TABLE, import_region_file
@@ -37,6 +38,7 @@ class SeedReport:
     generated_products: int = 0
     organizations_created: int = 0
     members_created: int = 0
+    showcase_created: int = 0  # home page slides and sections
 
 
 def demo_credit_code(county_code: str, org_part: str) -> str:
@@ -62,6 +64,8 @@ def seed_demo(extra_products: int = 0) -> SeedReport:
     try:
         _seed_catalog(report, written_files)
         _seed_organizations(report)
+        db.session.flush()
+        report.showcase_created = seed_demo_showcase(written_files)
         db.session.commit()
     except Exception:
         db.session.rollback()

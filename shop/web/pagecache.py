@@ -28,6 +28,8 @@ from shop.web.i18n import select_locale
 
 # Endpoint -> the setting saying how long its pages may be kept.
 KEPT_PAGES = {
+    # The home page shows the impact board's headline too, but only as a teaser linking to /impact: kept as long
+    # as the catalogue pages, its figures may be that much older than the board's.
     "catalog.home": "PAGE_CACHE_SECONDS",
     "catalog.category_list": "PAGE_CACHE_SECONDS",
     "catalog.product_list": "PAGE_CACHE_SECONDS",

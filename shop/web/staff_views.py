@@ -33,6 +33,7 @@ NAV = Family(
                  badge=lambda: organizations_with_status(OrganizationStatus.APPLIED)),
         NavEntry(_l("Sales tallies"), "staff.reports.tallies"),
         NavEntry(_l("Pledges"), "staff.pledges.pledge_list"),
+        NavEntry(_l("Home page"), "staff.catalog.showcase_page"),
         NavEntry(_l("API tokens"), "staff.api.token_list"),
         NavEntry(_l("Audit log"), "staff.audit.audit_log"),
     ),
