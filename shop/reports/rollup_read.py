@@ -31,7 +31,7 @@ ORDER_LEVEL = ("month", "organization", "buyer_class", "buyer_region", "totals")
 
 def enabled() -> bool:
     """Whether tallies read the rollup (TALLY_ROLLUP, on unless configured off)."""
-    return bool(current_app.config.get("TALLY_ROLLUP", True))
+    return bool(current_app.config["TALLY_ROLLUP"])
 
 
 def _line_filters(filters: Filters) -> set[str]:
