@@ -169,11 +169,13 @@ def _register_listeners(app: Flask) -> None:
     from shop.core import database
     from shop.extensions import db
     from shop.orders import signals
+    from shop.reports import rollup
 
     with app.app_context():
         database.configure_engine(db.engine)
     search.listen()
     versions.listen()
+    rollup.listen()
     signals.connect()
 
 

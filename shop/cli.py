@@ -65,6 +65,7 @@ def register_commands(app: Flask) -> None:
                     orders.expire_orders_command, orders.complete_orders_command,
                     organizations.create_organization_command, organizations.add_member_command,
                     accounts.create_staff_command, payments.reconcile_payments_command,
-                    reports.export_tallies_command, api.create_api_token_command, api.revoke_api_token_command,
+                    reports.export_tallies_command, reports.reconcile_tallies_command, api.create_api_token_command,
+                    api.revoke_api_token_command,
                     move_files_to_storage_command, run_jobs_command):
         app.cli.add_command(command)

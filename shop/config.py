@@ -212,6 +212,8 @@ def _payment_settings(env) -> dict:
         "BANK_TRANSFER_DAYS": int(env.get("BANK_TRANSFER_DAYS", 5)),
         # The public impact board (also on county pages) is recomputed at most this often per process.
         "IMPACT_CACHE_SECONDS": int(env.get("IMPACT_CACHE_SECONDS", 300)),
+        # The staff tallies read the daily rollup where it answers exactly (off: always the order lines).
+        "TALLY_ROLLUP": _switch(env, "TALLY_ROLLUP", True),
     }
 
 

@@ -7,8 +7,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from shop.reports import exports
+from shop.extensions import db
+from shop.reports import exports, rollup
 from shop.reports.ledger import GROUPINGS, Filters, tally
+from shop.reports.rollup_models import GRAIN, SUMS
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -47,3 +49,32 @@ def export_tallies_command(by: str, date_from: datetime | None, date_to: datetim
         tmp.write_bytes(exports.xlsx_bytes(result, described))
     tmp.replace(output)  # a reader never sees half a file
     click.echo(f"{len(result.rows)} rows ({by}) written to {output}")
+
+
+@click.command("reconcile-tallies")
+@click.option("--from", "date_from", type=DAY, help="first day (China time); default: the first day with sales")
+@click.option("--to", "date_to", type=DAY, help="last day, included; default: the last day with sales")
+@click.option("--repair", is_flag=True, help="rebuild the days that differ from the order lines")
+@with_appcontext
+def reconcile_tallies_command(date_from: datetime | None, date_to: datetime | None, repair: bool) -> None:
+    """Check the daily tally rollup against the order lines, cell by cell, fen for fen (and repair it)."""
+    span = rollup.ledger_days(db.session.connection())
+    db.session.rollback()
+    first = date_from.date() if date_from else (span[0] if span else None)
+    last = date_to.date() if date_to else (span[1] if span else None)
+    if first is None or last is None:
+        click.echo("nothing to check: no sales, no refunds, no rollup")
+        return
+    if last < first:
+        raise click.BadParameter("--to is before --from")
+    found = rollup.reconcile(db.session, first, last, repair)
+    for difference in found:
+        cell = ", ".join(f"{name}={value}" for name, value in zip(GRAIN, difference.cell))
+        changes = ", ".join(f"{name} {kept} (lines: {counted})" for name, kept, counted
+                            in zip(SUMS, difference.rollup, difference.ledger) if kept != counted)
+        click.echo(f"differs: {cell}: {changes}")
+    days = len({difference.day for difference in found})
+    click.echo(f"checked {first} to {last}: {len(found)} cells on {days} days differ"
+               + ("; rebuilt those days" if repair and found else ""))
+    if found and not repair:
+        raise SystemExit(1)

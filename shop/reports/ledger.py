@@ -236,21 +236,29 @@ def totals_statement(filters: Filters) -> AnySelect:
 
 
 def _row(keys: dict[str, Key], record: ResultRow[*tuple[Any, ...]]) -> Row:
-    return Row(keys=keys, orders=record.orders, buyers=record.buyers, units=int(record.units),
+    return Row(keys=keys, orders=int(record.orders), buyers=int(record.buyers), units=int(record.units),
                weight_g=int(record.weight_g), gross_fen=int(record.gross_fen), refunded_fen=int(record.refunded_fen))
 
 
 def tally(by: str, filters: Filters, with_totals: bool = True) -> Tally:
     """Run the grouped statement and label its keys (names come from small lookups, not per line).
 
-    The totals are a second pass over the ledger (distinct orders and buyers cannot be summed from the
-    groups), so callers that do not show them skip it."""
+    Both read the daily rollup when it answers them exactly (reports/rollup_read.py), else the lines. The totals
+    are a second pass (distinct orders and buyers cannot be summed from the groups), so callers that do not show
+    them skip it."""
+    from shop.reports import rollup_read  # it builds on this module: imported when first needed
+
     grouping = GROUPINGS[by]
-    records = db.session.execute(grouped_statement(by, filters)).all()
+    rollup = rollup_read.enabled()
+    grouped = rollup_read.grouped_statement(by, filters) if rollup else None
+    records = db.session.execute(grouped_statement(by, filters) if grouped is None else grouped).all()
     codes = [record[0] for record in records]
     label = _LABELERS[by](codes, filters)
     rows = [_row(label(code), record) for code, record in zip(codes, records)]
-    totals = _row({}, db.session.execute(totals_statement(filters)).one()) if with_totals else None
+    totals = None
+    if with_totals:
+        total = rollup_read.totals_statement(filters) if rollup else None
+        totals = _row({}, db.session.execute(totals_statement(filters) if total is None else total).one())
     notes = []
     if by == "helper":
         notes.append("helper totals overlap: a county paired with several helpers counts for each of them")

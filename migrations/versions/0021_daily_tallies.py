@@ -1,0 +1,51 @@
+"""daily tally rollup
+
+Revision ID: 0021
+Revises: 0016
+Create Date: 2026-12-01 22:00:00
+
+The tallies' daily rollup (shop.reports.rollup_models.DailyTally), back-filled from the existing order lines and
+refunds by the same statement that keeps it in step (shop.reports.rollup.movements), so the two can never count
+differently. That statement reads orders, order_lines, refunds, refund_lines and regions by the names they have at
+this revision.
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = '0021'
+down_revision = '0016'
+branch_labels = None
+depends_on = None
+
+GRAIN = ('day', 'paid_day', 'county_code', 'product_id', 'cooperative_id', 'category_id', 'buyer_class',
+         'organization_id', 'buyer_key')
+SUMS = ('lines', 'units', 'weight_g', 'gross_fen', 'refunded_fen', 'orders', 'orders_county', 'orders_prefecture',
+        'orders_province', 'orders_cooperative', 'orders_category', 'orders_all')
+
+
+def upgrade():
+    op.create_table(
+        'daily_tallies',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('paid_day', sa.Date(), nullable=False),
+        sa.Column('county_code', sa.String(length=6), nullable=False),
+        sa.Column('product_id', sa.Integer(), nullable=False),
+        sa.Column('cooperative_id', sa.Integer(), nullable=False),
+        sa.Column('category_id', sa.Integer(), nullable=False),
+        sa.Column('buyer_class', sa.String(length=24), nullable=False),
+        sa.Column('organization_id', sa.Integer(), nullable=False),
+        sa.Column('buyer_key', sa.Integer(), nullable=False),
+        *[sa.Column(name, sa.BigInteger(), nullable=False) for name in SUMS],
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_daily_tallies')),
+        sa.UniqueConstraint(*GRAIN, name='uq_daily_tallies_cell'),
+    )
+    op.create_index('ix_daily_tallies_day_county', 'daily_tallies', ['day', 'county_code'])
+    from shop.reports.rollup import rebuild
+    rebuild(op.get_bind())
+
+
+def downgrade():
+    op.drop_index('ix_daily_tallies_day_county', table_name='daily_tallies')
+    op.drop_table('daily_tallies')
