@@ -13,6 +13,7 @@ from shop.payments.exceptions import PaymentError
 from shop.payments.models import Refund
 from tests.payments.conftest import order_for, order_status
 from tests.payments.test_refunds_and_transfers import lines_of, paid_by_card, refund_form
+from tests.web import english
 
 S = OrderStatus
 
@@ -36,6 +37,10 @@ def test_the_card_payment_and_refunds_include_shipping(app, shop, buyer_client, 
     assert total_of(app, number) == 9160 + 8800 + 1200
     assert [intent.amount for intent in localstripe.intents_for(number)] == [9160 + 8800 + 1200]
     (jujube_line, _, _), (bacon_line, _, _) = lines_of(app, number)
+    staff_page = english(staff_client).get(f"/staff/orders/{number}").get_data(as_text=True)
+    assert staff_page.count("Shipping · ") == 2 and "¥12.00" in staff_page and "Free shipping" in staff_page
+    assert "Shipping (¥12.00 on this order) goes back" in staff_client.get(
+        f"/staff/payments/orders/{number}/refund").get_data(as_text=True)
     for quantity, reason in ((1, "一袋破损"), (1, "第二袋也破损")):
         form = refund_form(staff_client, number) | {f"qty-{jujube_line}": str(quantity), f"qty-{bacon_line}": "0",
                                                     "reason": reason}
