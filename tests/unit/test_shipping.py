@@ -13,6 +13,7 @@ from shop.catalog.models import Product
 from shop.cooperatives.exceptions import NotSelling
 from shop.cooperatives.models import Cooperative, InvoiceCapability, InvoiceType, VerificationStatus
 from shop.cooperatives.shipping import ShippingRefused, ShippingTerms, set_shipping_terms
+from shop.core.outbox import QueuedMail, render
 from shop.extensions import db
 from shop.invoices import queries as invoices
 from shop.orders.checkout import place_order
@@ -106,6 +107,15 @@ def test_checkout_charges_each_cooperative_once_and_includes_it_in_the_total(app
     rows = db.session.scalars(select(OrderShipping).order_by(OrderShipping.cooperative_id)).all()
     assert [(r.cooperative_id, r.parcels, r.free_parcels, r.fee_fen) for r in rows] == [
         (jujube.cooperative_id, 1, 1, 0), (bacon.cooperative_id, 1, 0, 800)]
+
+
+def test_the_placed_mail_says_what_shipping_costs(app_ctx):
+    buyer, jujube, bacon = two_sellers()
+    order = make_order(buyer, (jujube, 1), (bacon, 1))
+    mail = db.session.scalar(select(QueuedMail).where(QueuedMail.message == "order_placed"))
+    mail.locale = "en"
+    _subject, body = render(mail)
+    assert f"Total: ¥{order.total_fen / 100:,.2f}" in body and "- Shipping: ¥20.00" in body
 
 
 def test_a_total_seen_without_shipping_is_refused_and_nothing_is_taken(app_ctx):
