@@ -25,6 +25,7 @@ from shop.orders.models import (  # noqa: F401
     OrderEvent,
     OrderLine,
     OrderRecipient,
+    OrderShipping,
     Shipment,
 )
 from shop.organizations.models import Organization, Pledge, PledgeCounty  # noqa: F401

@@ -6,7 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from shop.web.forms import Form, strip
+from shop.web.forms import Form, YuanField, strip
 
 
 class ApplicationForm(Form):
@@ -45,3 +45,10 @@ class InvoiceCapabilityForm(Form):
         super().__init__(*args, **kwargs)
         from shop.cooperatives.models import INVOICE_CAPABILITY_LABELS
         self.capability.choices = [(value.value, label) for value, label in INVOICE_CAPABILITY_LABELS.items()]
+
+
+class ShippingForm(Form):
+    fee = YuanField(_l("Shipping fee per parcel (yuan)"), allow_zero=True, filters=[strip],
+                    validators=[DataRequired(), Length(max=20)])
+    free_from = YuanField(_l("Free shipping from (yuan, optional)"), optional=True, filters=[strip],
+                          validators=[Length(max=20)])

@@ -120,6 +120,9 @@ class Cooperative(Model):
     # What invoices it says it can issue (see can_issue for the rule that overrides it).
     invoice_capability: Mapped[InvoiceCapability] = mapped_column(
         string_enum(InvoiceCapability, 16), default=InvoiceCapability.NONE, server_default=InvoiceCapability.NONE.value)
+    # Shipping it charges per parcel, and the parcel subtotal from which it ships free (包邮; None: never free).
+    shipping_fee_fen: Mapped[int] = mapped_column(default=0, server_default="0")
+    free_shipping_from_fen: Mapped[int | None]
 
     county: Mapped[Region] = relationship(lazy="joined")
 

@@ -1,5 +1,5 @@
 """The cooperative portal's own pages: its home, the application to join, and what invoices it can issue
-(`/coop/`, `/coop/apply`, `/coop/invoicing`)."""
+(`/coop/`, `/coop/apply`, `/coop/invoicing`), and its shipping terms (`/coop/shipping`)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
@@ -8,10 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from shop.cooperatives import applications
-from shop.cooperatives.forms import ApplicationForm, InvoiceCapabilityForm
+from shop.cooperatives.forms import ApplicationForm, InvoiceCapabilityForm, ShippingForm
 from shop.cooperatives.invoicing import declare_invoice_capability
 from shop.cooperatives.models import CooperativeKind, InvoiceCapability
 from shop.cooperatives.portal import coop_required
+from shop.cooperatives.shipping import ShippingRefused, set_shipping_terms
+from shop.core.money import fen_to_yuan_str
 from shop.core.timezones import today_in_china
 from shop.orders.fulfilment import to_ship_summary
 from shop.reports.dashboards import coop_dashboard
@@ -29,6 +31,7 @@ NAV = Family(
         NavEntry(_l("Bulk upload"), "coop.catalog.import_start"),
         NavEntry(_l("Orders to ship"), "coop.orders.order_list", badge=lambda: to_ship_summary(g.cooperative.id)[0]),
         NavEntry(_l("Invoices"), "coop.invoices.invoice_list"),
+        NavEntry(_l("Shipping"), "coop.cooperatives.shipping"),
     ),
 )
 """The cooperative portal's side navigation; entries for pages that do not exist (yet) are left out when drawn."""
@@ -81,3 +84,26 @@ def invoicing():
         status = 200
     exempt = g.cooperative.kind == CooperativeKind.COOPERATIVE
     return render_template("coop/invoicing.html", form=form, exempt=exempt), status
+
+
+@bp.route("/shipping", methods=["GET", "POST"])
+@coop_required
+def shipping():
+    """Set the fee per parcel and the 包邮 threshold that checkout charges from now on."""
+    cooperative = g.cooperative
+    threshold = cooperative.free_shipping_from_fen
+    form = ShippingForm(data={"fee": fen_to_yuan_str(cooperative.shipping_fee_fen),
+                              "free_from": "" if threshold is None else fen_to_yuan_str(threshold)})
+    status = 200
+    if request.method == "POST":
+        form = ShippingForm()
+        if form.validate():
+            try:
+                set_shipping_terms(cooperative.id, current_user.id, form.fee.fen or 0, form.free_from.fen)
+            except ShippingRefused as exc:
+                form.form_errors.append(str(exc))
+            else:
+                flash(_("Saved your shipping terms; orders placed from now on use them."), "success")
+                return redirect(url_for("coop.cooperatives.shipping"))
+        status = 400
+    return render_template("coop/shipping.html", form=form), status

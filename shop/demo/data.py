@@ -42,6 +42,16 @@ CATEGORIES = [
 # tax-exempt ordinary invoices; the company also issues special VAT invoices.
 INVOICING = {"cooperative": "ordinary", "family_farm": "ordinary", "enterprise": "ordinary_special"}
 
+# Shipping terms of some demo sellers: (fee per parcel in fen, 包邮 from this parcel subtotal in fen or None);
+# the others ship free.
+SHIPPING = {
+    "keping-camel": (1200, 29900),
+    "wushi-walnut": (800, 9900),
+    "wensu-rice": (1000, 19900),
+    "congjiang-pig": (1500, None),
+    "litang-yak": (2000, 39900),
+}
+
 COOPERATIVES = [
     ("keping-camel", "柯坪县驼源牧业农民专业合作社", "652929", "cooperative", "MA78C1K21",
      "柯坪县盖孜力克镇牧民合办，饲养双峰驼，鲜驼奶当日低温喷雾干燥。"),

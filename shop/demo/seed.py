@@ -80,12 +80,14 @@ def _seed_cooperatives(report: SeedReport) -> dict[str, Cooperative]:
     """The demo cooperatives, verified, by their key in data.COOPERATIVES."""
     cooperatives = {}
     for key, name, county, coop_kind, org_part, description in data.COOPERATIVES:
+        fee, free_from = data.SHIPPING.get(key, (0, None))
         coop, created = _get_or_create(
             Cooperative,
             {"credit_code": demo_credit_code(county, org_part)},
             {"name": name, "county_code": county, "kind": CooperativeKind(coop_kind),
              "status": VerificationStatus.VERIFIED, "description": description,
-             "invoice_capability": data.INVOICING[coop_kind]},
+             "invoice_capability": data.INVOICING[coop_kind],
+             "shipping_fee_fen": fee, "free_shipping_from_fen": free_from},
         )
         cooperatives[key] = coop
         report.cooperatives_created += created

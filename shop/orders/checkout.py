@@ -18,6 +18,7 @@ from shop.cooperatives.models import Cooperative, InvoiceType, VerificationStatu
 from shop.core.database import utcnow, write_transaction
 from shop.core.timezones import china_date
 from shop.extensions import db
+from shop.orders import shipping
 from shop.orders.cart import clear_lines
 from shop.orders.emails import queue_order_mail
 from shop.orders.exceptions import (
@@ -129,10 +130,13 @@ def _place(checkout: CheckoutRequest) -> Order:
     # Before any stock is taken: a refusal leaves nothing to undo.
     check_sellers([line.product_id for line in cart_lines], buyer.invoice_type)
     lines = _take_lines(cart_lines)
-    total = sum(line.line_total_fen for line in lines)
+    # Shipping is priced from the cooperatives' terms as this transaction reads them, and is part of the total
+    # the buyer confirmed.
+    quotes = shipping.quote_lines(lines)
+    total = sum(line.line_total_fen for line in lines) + shipping.total_fee(quotes)
     if checkout.expected_total_fen is not None and checkout.expected_total_fen != total:
         raise PriceChanged(_("Prices changed since you opened this page. Please check the new total."))
-    order = _record_order(checkout, buyer, lines, total)
+    order = _record_order(checkout, buyer, lines, total, quotes)
     clear_lines(cart_lines[0].cart_id, [line.product_id for line in lines])
     _remember_address(checkout.user_id, checkout.address)
     queue_order_mail(order, "placed")
@@ -188,10 +192,10 @@ def _snapshot(product: Row[*tuple[Any, ...]], price: int, quantity: int) -> Orde
     )
 
 
-def _record_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine], total: int, *,
-                  gift_units: int | None = None) -> Order:
-    """Add the order, numbered, with its lines and its first event (awaiting payment); a gift order (its
-    `gift_units` given) is added without lines, which the caller inserts in bulk."""
+def _record_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine], total: int,
+                  quotes: dict[int, shipping.Quote], *, gift_units: int | None = None) -> Order:
+    """Add the order, numbered, with its lines, its shipping and its first event (awaiting payment); a gift
+    order (its `gift_units` given) is added without lines, which the caller inserts in bulk."""
     address, now = checkout.address, checkout.now
     order = Order(
         number=_next_number(china_date(now)), checkout_token=checkout.checkout_token, user_id=checkout.user_id,
@@ -201,7 +205,7 @@ def _record_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine
         district=address.district, street=address.street, invoice_title=buyer.invoice_title,
         tax_number=buyer.tax_number, invoice_type=buyer.invoice_type, created_at=now,
         expires_at=now + timedelta(minutes=checkout.payment_minutes),
-        lines=lines, is_gift=gift_units is not None,
+        lines=lines, is_gift=gift_units is not None, shipping=shipping.shipping_rows(quotes),
     )
     db.session.add(order)
     db.session.flush()
@@ -305,9 +309,10 @@ def take_stock_in_bulk(quantities: dict[int, int]) -> dict[int, OrderLine]:
     return taken
 
 
-def open_gift_order(checkout: CheckoutRequest, buyer: Buyer, total: int, units: int) -> Order:
-    """Add a gift order as checkout adds an order, numbered and awaiting payment, but without its lines: the
-    caller inserts them and the recipients in bulk, in the same transaction."""
-    order = _record_order(checkout, buyer, [], total, gift_units=units)
+def open_gift_order(checkout: CheckoutRequest, buyer: Buyer, total: int, units: int,
+                    quotes: dict[int, shipping.Quote]) -> Order:
+    """Add a gift order as checkout adds an order, numbered and awaiting payment, with its shipping but without
+    its lines: the caller inserts them and the recipients in bulk, in the same transaction."""
+    order = _record_order(checkout, buyer, [], total, quotes, gift_units=units)
     queue_order_mail(order, "placed")
     return order

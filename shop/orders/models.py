@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.accounts.models import User
 from shop.catalog.models import Product
-from shop.cooperatives.models import INVOICE_TYPE_LABELS, InvoiceType
+from shop.cooperatives.models import INVOICE_TYPE_LABELS, Cooperative, InvoiceType
 from shop.core.database import UTCDateTime, string_enum, utcnow
 from shop.extensions import Model
 from shop.organizations.models import KIND_LABELS as ORGANIZATION_KIND_LABELS
@@ -172,6 +172,8 @@ class Order(_DeliveryAddress, Model):
     shipments: Mapped[list[Shipment]] = relationship(back_populates="order", order_by="Shipment.id")
     events: Mapped[list[OrderEvent]] = relationship(back_populates="order", order_by="OrderEvent.id")
     recipients: Mapped[list[OrderRecipient]] = relationship(order_by="OrderRecipient.id", cascade="all, delete-orphan")
+    shipping: Mapped[list[OrderShipping]] = relationship(order_by="OrderShipping.cooperative_id",
+                                                         cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<Order {self.number} {self.status}>"
@@ -187,6 +189,20 @@ class Order(_DeliveryAddress, Model):
     @property
     def invoice_type_label(self) -> str | None:
         return None if self.invoice_type is None else str(INVOICE_TYPE_LABELS[self.invoice_type])
+
+    @property
+    def shipping_fen(self) -> int:
+        """What the order charges for shipping (part of total_fen; not product sales)."""
+        return sum(row.fee_fen for row in self.shipping)
+
+    @property
+    def goods_fen(self) -> int:
+        """What the order's products cost: the total without shipping."""
+        return self.total_fen - self.shipping_fen
+
+    def shipping_for(self, cooperative_id: int) -> OrderShipping | None:
+        """The cooperative's shipping on this order, if it was charged any row."""
+        return next((row for row in self.shipping if row.cooperative_id == cooperative_id), None)
 
     @property
     def cooperative_ids(self) -> list[int]:
@@ -243,6 +259,29 @@ class OrderRecipient(_DeliveryAddress, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     row: Mapped[int]  # the file's row it came from (its first, when the recipient has several products)
+
+
+class OrderShipping(Model):
+    """What an order charges for one cooperative's parcels, fixed at checkout from the cooperative's terms.
+
+    In a gift order each recipient's parcel is priced on its own, so `parcels` may be more than one."""
+
+    __tablename__ = "order_shipping"
+    __table_args__ = (
+        UniqueConstraint("order_id", "cooperative_id"),
+        CheckConstraint("parcels > 0", name="parcels_positive"),
+        CheckConstraint("fee_fen >= 0", name="fee_not_negative"),
+        CheckConstraint("free_parcels >= 0 AND free_parcels <= parcels", name="free_parcels_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id"), index=True)
+    parcels: Mapped[int]
+    free_parcels: Mapped[int]  # parcels that reached the 包邮 threshold (or a fee of nothing)
+    fee_fen: Mapped[int]  # all of this cooperative's parcels together
+
+    cooperative: Mapped[Cooperative] = relationship()
 
 
 class Shipment(Model):

@@ -11,10 +11,11 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from shop.accounts.models import OrganizationMembership
 from shop.catalog.queries import first_thumbs
+from shop.cooperatives.shipping import ShippingTerms
 from shop.core.timezones import CHINA_TZ
 from shop.extensions import db
 from shop.orders.cart import CartOwner, CartRow
-from shop.orders.models import BuyerClass, Cart, CartLine, Order, OrderLine, OrderStatus, Shipment
+from shop.orders.models import BuyerClass, Cart, CartLine, Order, OrderLine, OrderShipping, OrderStatus, Shipment
 from shop.web.pagination import Page, paginate
 
 S = OrderStatus
@@ -80,6 +81,7 @@ class Parcel:
     cooperative_name: str
     lines: list[OrderLine] = field(default_factory=list)
     shipment: Shipment | None = None
+    shipping: OrderShipping | None = None  # None: the order charged this cooperative no shipping row
 
     @property
     def total_fen(self) -> int:
@@ -96,6 +98,8 @@ def order_parcels(order: Order) -> tuple[list[Parcel], dict[int, str]]:
     for shipment in order.shipments:
         if shipment.cooperative_id in parcels:
             parcels[shipment.cooperative_id].shipment = shipment
+    for parcel in parcels.values():
+        parcel.shipping = order.shipping_for(parcel.cooperative_id)
     return list(parcels.values()), first_thumbs(line.product_id for line in order.lines)
 
 
@@ -107,6 +111,7 @@ class CartGroup:
 
     cooperative_id: int
     cooperative_name: str
+    terms: ShippingTerms = ShippingTerms()
     rows: list[CartRow] = field(default_factory=list)
 
     @property
@@ -114,14 +119,30 @@ class CartGroup:
         """What the lines still on sale cost together."""
         return sum(row.subtotal_fen for row in self.rows if row.available)
 
+    @property
+    def shipping_fen(self) -> int:
+        """What this cooperative's parcel would cost to ship, as checkout will charge it (nothing when empty)."""
+        return self.terms.parcel_fee(self.subtotal_fen) if self.subtotal_fen else 0
+
+    @property
+    def to_free_fen(self) -> int | None:
+        """How much more from this cooperative would ship the parcel free, if that can happen."""
+        return self.terms.to_free_fen(self.subtotal_fen) if self.subtotal_fen else None
+
 
 def group_cart(rows: list[CartRow]) -> list[CartGroup]:
-    """Cart rows grouped by cooperative, groups in the order their first line was added."""
+    """Cart rows grouped by cooperative, with its shipping terms; groups in the order their first line was added."""
     groups: dict[int, CartGroup] = {}
     for row in rows:
         cooperative = row.product.cooperative
-        groups.setdefault(cooperative.id, CartGroup(cooperative.id, cooperative.name)).rows.append(row)
+        terms = ShippingTerms(cooperative.shipping_fee_fen, cooperative.free_shipping_from_fen)
+        groups.setdefault(cooperative.id, CartGroup(cooperative.id, cooperative.name, terms)).rows.append(row)
     return list(groups.values())
+
+
+def cart_total(groups: list[CartGroup]) -> int:
+    """What checking the cart out costs: its lines still on sale and each cooperative's shipping."""
+    return sum(group.subtotal_fen + group.shipping_fen for group in groups)
 
 
 def cart_quantity(owner: CartOwner) -> int:

@@ -55,8 +55,8 @@ def _cart_badge() -> dict[str, Callable[[], int]]:
 @bp.get("/cart")
 def cart() -> ResponseReturnValue:
     rows = carts.cart_rows(cart_owner())
-    total = sum(row.subtotal_fen for row in rows if row.available)
-    return render_template("orders/cart.html", groups=queries.group_cart(rows), total=total,
+    groups = queries.group_cart(rows)
+    return render_template("orders/cart.html", groups=groups, total=queries.cart_total(groups),
                            items=sum(row.line.quantity for row in rows if row.available))
 
 
@@ -128,10 +128,11 @@ def _buy_for(membership: OrganizationMembership) -> SelectChoice:
 def _render_checkout(form: CheckoutForm, addresses: list[Address], status: int = 200,
                      rows: list[carts.CartRow] | None = None) -> ResponseReturnValue:
     rows = carts.cart_rows(cart_owner()) if rows is None else rows
-    total = sum(row.subtotal_fen for row in rows if row.available)
+    groups = queries.group_cart(rows)
+    total = queries.cart_total(groups)
     form.expected_total.data = str(total)
     form.checkout_token.data = form.checkout_token.data or secrets.token_urlsafe(24)
-    return render_template("orders/checkout.html", form=form, rows=rows, total=total, addresses=addresses,
+    return render_template("orders/checkout.html", form=form, groups=groups, total=total, addresses=addresses,
                            municipal=",".join(MUNICIPAL_PREFECTURES)), status
 
 

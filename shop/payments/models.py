@@ -148,6 +148,8 @@ class Refund(Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
     amount_fen: Mapped[int]
+    # The part of amount_fen that gives back shipping (a cooperative's whole part refunded); tallies never see it.
+    shipping_fen: Mapped[int] = mapped_column(default=0, server_default="0")
     reason: Mapped[str] = mapped_column(String(200))
     restock: Mapped[bool] = mapped_column(default=False)
     status: Mapped[RefundStatus] = mapped_column(string_enum(RefundStatus, 16), default=RefundStatus.PENDING)

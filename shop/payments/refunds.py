@@ -22,7 +22,7 @@ from shop.core.database import reload, rowcount, utcnow, write_transaction
 from shop.core.money import format_fen
 from shop.extensions import db
 from shop.orders import lifecycle
-from shop.orders.models import Order, OrderStatus
+from shop.orders.models import Order, OrderLine, OrderStatus
 from shop.payments.alerts import raise_alert
 from shop.payments.exceptions import PaymentError
 from shop.payments.gateway import GatewayError, GatewayUnavailable, get_gateway
@@ -95,19 +95,11 @@ def _write_refund(order_id: int, quantities: dict[int, int], reason: str, restoc
     wanted = {line_id: quantity for line_id, quantity in quantities.items() if quantity}
     if not wanted:
         raise PaymentError(_("Choose at least one line and a quantity to refund."))
-    refund_lines = []
-    for line_id, quantity in sorted(wanted.items()):
-        line = lines.get(line_id)
-        if line is None:
-            raise PaymentError(_("That line is not part of this order."))
-        left = line.quantity - already.get(line_id, 0)
-        if quantity < 0 or quantity > left:
-            raise PaymentError(_("%(product)s: at most %(left)d can be refunded.", product=line.product_name,
-                                 left=left))
-        refund_lines.append(RefundLine(order_line_id=line_id, quantity=quantity,
-                                       amount_fen=line.unit_price_fen * quantity))
+    refund_lines = _refund_lines(lines, already, wanted)
+    shipping_fen = _shipping_given_back(order, lines, already, wanted)
     by_bank = payment.method == Method.BANK_TRANSFER
-    refund = Refund(order_id=order.id, payment_id=payment.id, amount_fen=sum(r.amount_fen for r in refund_lines),
+    refund = Refund(order_id=order.id, payment_id=payment.id,
+                    amount_fen=sum(r.amount_fen for r in refund_lines) + shipping_fen, shipping_fen=shipping_fen,
                     reason=reason[:200], restock=restock, request_token=request_token, actor_id=actor_id,
                     created_at=now, lines=refund_lines,
                     status=RefundStatus.SUCCEEDED if by_bank else RefundStatus.PENDING,
@@ -124,10 +116,43 @@ def _write_refund(order_id: int, quantities: dict[int, int], reason: str, restoc
         lifecycle.record_refunded_cancel(order, now, actor_id, reason)
     db.session.flush()
     record(actor_id, "order.refund", "order", order.number,
-           after={"amount_fen": refund.amount_fen, "method": payment.method.value, "restock": restock,
+           after={"amount_fen": refund.amount_fen, "shipping_fen": shipping_fen, "method": payment.method.value,
+                  "restock": restock,
                   "lines": {str(r.order_line_id): r.quantity for r in refund_lines}},
            note=reason)
     return refund
+
+
+def _refund_lines(lines: dict[int, OrderLine], already: dict[int, int], wanted: dict[int, int]) -> list[RefundLine]:
+    """The refund's lines for the wanted quantities (order line id -> quantity), each checked against what is
+    left of its line (PaymentError)."""
+    refund_lines = []
+    for line_id, quantity in sorted(wanted.items()):
+        line = lines.get(line_id)
+        if line is None:
+            raise PaymentError(_("That line is not part of this order."))
+        left = line.quantity - already.get(line_id, 0)
+        if quantity < 0 or quantity > left:
+            raise PaymentError(_("%(product)s: at most %(left)d can be refunded.", product=line.product_name,
+                                 left=left))
+        refund_lines.append(RefundLine(order_line_id=line_id, quantity=quantity,
+                                       amount_fen=line.unit_price_fen * quantity))
+    return refund_lines
+
+
+def _shipping_given_back(order: Order, lines: dict[int, OrderLine], already: dict[int, int],
+                         wanted: dict[int, int]) -> int:
+    """The shipping of every cooperative whose whole part this refund completes (all its lines refunded after it,
+    not before), so shipping goes back once, with the refund that takes the last of the cooperative's goods;
+    a partial refund gives none. Only goods are refund lines: the tallies never count shipping."""
+    given = 0
+    for row in order.shipping:
+        own = [line for line in lines.values() if line.cooperative_id == row.cooperative_id]
+        before = all(already.get(line.id, 0) >= line.quantity for line in own)
+        after = all(already.get(line.id, 0) + wanted.get(line.id, 0) >= line.quantity for line in own)
+        if after and not before:
+            given += row.fee_fen
+    return given
 
 
 def refund_whole_payment(payment: Payment, reason: str, now: datetime) -> Refund:

@@ -57,12 +57,19 @@ class YuanField(StringField):
 
     fen: int | None = None
 
+    def __init__(self, *args, allow_zero: bool = False, optional: bool = False, **kwargs):
+        """`allow_zero`: ¥0 is an amount (a fee of nothing); `optional`: left blank, `.fen` is None."""
+        super().__init__(*args, **kwargs)
+        self.allow_zero, self.optional = allow_zero, optional
+
     def pre_validate(self, form):
         self.fen = None
+        if self.optional and not (self.data or "").strip():
+            return
         try:
             self.fen = parse_yuan(self.data or "")
         except MoneyError as exc:
             raise ValidationError(_l("“%(value)s” is not an amount in yuan (e.g. 1280.50).",
                                      value=self.data or "")) from exc
-        if self.fen <= 0:
+        if self.fen < 0 or (self.fen == 0 and not self.allow_zero):
             raise ValidationError(_l("The amount must be more than zero."))

@@ -94,6 +94,7 @@ def write_requests(ids: Portal) -> dict[str, tuple[str, dict]]:
                                                                  "good.csv")}),
         "coop.catalog.import_confirm": (f"/coop/import/{ids.upload}/confirm", {}),
         "coop.cooperatives.invoicing": ("/coop/invoicing", {"capability": "ordinary_special"}),
+        "coop.cooperatives.shipping": ("/coop/shipping", {"fee": "12", "free_from": "99"}),
     }
 
 
@@ -113,7 +114,9 @@ def state(app, cooperative_id: int) -> tuple:
         uploads = db.session.execute(select(ListingImport.id, ListingImport.applied_at)
                                      .order_by(ListingImport.id)).all()
         invoicing = db.session.scalar(select(Cooperative.invoice_capability).where(Cooperative.id == cooperative_id))
-    return products, photos, uploads, invoicing, sorted(os.listdir(app.config["UPLOAD_FOLDER"]))
+        shipping = db.session.execute(select(Cooperative.shipping_fee_fen, Cooperative.free_shipping_from_fen)
+                                      .where(Cooperative.id == cooperative_id)).one()
+    return products, photos, uploads, invoicing, tuple(shipping), sorted(os.listdir(app.config["UPLOAD_FOLDER"]))
 
 
 def test_the_list_covers_every_write_of_the_portal(app):

@@ -19,6 +19,7 @@ from shop.extensions import db
 from shop.orders.gifts import columns
 from shop.orders.gifts.columns import COLUMNS, HEADERS
 from shop.orders.gifts.places import Places
+from shop.orders.shipping import Quote, quote, total_fee
 
 MAX_RECIPIENT_ROWS = 10_000
 Address = tuple[str, str, str, str, str, str]  # recipient, mobile, province, city, district, street
@@ -36,6 +37,7 @@ class Offer:
     stock: int
     is_active: bool
     cooperative_name: str
+    cooperative_id: int
 
 
 @dataclass
@@ -48,6 +50,7 @@ class GiftPlan:
     offers: dict[int, Offer] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     shortages: list[str] = field(default_factory=list)  # products the file wants more of than there is
+    shipping: dict[int, Quote] = field(default_factory=dict)  # cooperative id -> its parcels' shipping
 
     @property
     def ok(self) -> bool:
@@ -55,9 +58,19 @@ class GiftPlan:
         return not self.errors and not self.shortages and bool(self.recipients)
 
     @property
-    def total_fen(self) -> int:
-        """What the order would cost at today's prices."""
+    def goods_fen(self) -> int:
+        """What the products would cost at today's prices."""
         return sum(self.offers[product_id].price_fen * units for product_id, units in self.totals.items())
+
+    @property
+    def shipping_fen(self) -> int:
+        """What the parcels would cost to ship with the cooperatives' terms today."""
+        return total_fee(self.shipping)
+
+    @property
+    def total_fen(self) -> int:
+        """What the order would cost today: products and shipping."""
+        return self.goods_fen + self.shipping_fen
 
     @property
     def units(self) -> int:
@@ -93,7 +106,21 @@ def plan_gifts(rows: list[list[object]]) -> GiftPlan:
     plan.shortages = [_("“%(name)s” (%(sku)s): the file asks for %(wanted)d, only %(left)d in stock",
                         name=offer.name, sku=offer.sku, wanted=plan.totals[offer.id], left=offer.stock)
                       for offer in plan.offers.values() if plan.totals.get(offer.id, 0) > offer.stock]
+    prices = {offer.id: (offer.cooperative_id, offer.price_fen) for offer in plan.offers.values()}
+    plan.shipping = quote(parcel_subtotals(plan.recipients, prices))
     return plan
+
+
+def parcel_subtotals(recipients: dict[Address, dict[int, int]],
+                     prices: dict[int, tuple[int, int]]) -> list[tuple[int, int]]:
+    """(cooperative id, goods subtotal) of each parcel: one per recipient and cooperative, at the given prices
+    (product id -> (cooperative id, unit price))."""
+    parcels: dict[tuple[Address, int], int] = {}
+    for address, products in recipients.items():
+        for product_id, units in products.items():
+            cooperative_id, price = prices[product_id]
+            parcels[address, cooperative_id] = parcels.get((address, cooperative_id), 0) + price * units
+    return [(cooperative_id, subtotal) for (_address, cooperative_id), subtotal in parcels.items()]
 
 
 def _offers() -> dict[str, list[Offer]]:
@@ -101,7 +128,7 @@ def _offers() -> dict[str, list[Offer]]:
     found: dict[str, list[Offer]] = {}
     for row in db.session.execute(
             select(Product.id, Product.sku, Product.name, Product.spec, Product.price_fen, Product.stock,
-                   Product.is_active, Cooperative.name)
+                   Product.is_active, Cooperative.name, Cooperative.id)
             .join(Cooperative, Cooperative.id == Product.cooperative_id)
             .where(Cooperative.status == VerificationStatus.VERIFIED).order_by(Product.id)):
         found.setdefault(row.sku, []).append(Offer(*row))

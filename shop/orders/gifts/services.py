@@ -17,9 +17,10 @@ from shop.orders.checkout import CheckoutRequest, DeliveryAddress
 from shop.orders.exceptions import OrderError, PriceChanged
 from shop.orders.gifts.columns import find_columns
 from shop.orders.gifts.models import GiftUpload
-from shop.orders.gifts.planning import MAX_RECIPIENT_ROWS, GiftPlan, plan_gifts
+from shop.orders.gifts.planning import MAX_RECIPIENT_ROWS, GiftPlan, parcel_subtotals, plan_gifts
 from shop.orders.invoicing import InvoiceChoice, check_sellers
 from shop.orders.models import Order, OrderLine, OrderRecipient, gift_lines
+from shop.orders.shipping import quote, total_fee
 
 
 class GiftError(OrderError):
@@ -91,10 +92,14 @@ def _place(request: CheckoutRequest, buyer: checkout.Buyer, plan: GiftPlan) -> O
     """Take the stock, add the order, and insert its recipients and each recipient's lines in bulk (a file of
     thousands of rows would spend seconds building ORM objects one by one)."""
     taken = checkout.take_stock_in_bulk(plan.totals)
+    # Each recipient's parcel from a cooperative is priced on its own, at the prices charged (shop.orders.shipping).
+    quotes = quote(parcel_subtotals(plan.recipients, {product_id: (line.cooperative_id, line.unit_price_fen)
+                                                      for product_id, line in taken.items()}))
     total = sum(taken[product_id].unit_price_fen * units for product_id, units in plan.totals.items())
+    total += total_fee(quotes)
     if request.expected_total_fen is not None and request.expected_total_fen != total:
         raise PriceChanged(_("Prices changed since you opened this page. Please check the new total."))
-    order = checkout.open_gift_order(request, buyer, total, plan.units)
+    order = checkout.open_gift_order(request, buyer, total, plan.units, quotes)
     addresses = list(plan.recipients)
     recipient_ids = _new_ids(OrderRecipient.__table__, len(addresses))
     db.session.execute(insert(OrderRecipient), [
