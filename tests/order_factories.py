@@ -28,9 +28,10 @@ def make_order(user, *items, organization_id=None, **kwargs):
     return place_order(user.id, ADDRESS, secrets.token_urlsafe(16), organization_id=organization_id, **kwargs)
 
 
-def make_paid_order(user, *items, paid_at, organization_id=None):
-    """Place an order five minutes before `paid_at` and record its bank transfer then (a paid order)."""
-    order = make_order(user, *items, organization_id=organization_id, now=paid_at - timedelta(minutes=5))
+def make_paid_order(user, *items, paid_at, organization_id=None, **kwargs):
+    """Place an order five minutes before `paid_at` (kwargs go to place_order, e.g. an invoice) and record its
+    bank transfer then (a paid order)."""
+    order = make_order(user, *items, organization_id=organization_id, now=paid_at - timedelta(minutes=5), **kwargs)
     db.session.add(Payment(order_id=order.id, method=Method.BANK_TRANSFER, amount_fen=order.total_fen,
                            reference=secrets.token_hex(4), received_at=paid_at))
     db.session.commit()
