@@ -7,6 +7,9 @@ Create Date: 2026-12-01 22:15:00
 consents: which version of the user agreement and the privacy policy each user accepted, and when. users.closed_at:
 when the owner closed the account (its personal fields are then anonymised). Accounts made before this migration
 have no consent row: none was asked for, so none is recorded.
+
+users.closed_at is added and dropped in place, never by copying the users table (see 0011's _drop_column: on SQLite a
+batch copy would drop a table every other table references).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -32,13 +35,14 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_consents')),
         sa.UniqueConstraint('user_id', 'document', 'version', name=op.f('uq_consents_user_id_document_version')),
     )
-    with op.batch_alter_table('consents', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_consents_user_id'), ['user_id'], unique=False)
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True))
+    op.create_index(op.f('ix_consents_user_id'), 'consents', ['user_id'], unique=False)
+    op.add_column('users', sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('closed_at')
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE users DROP COLUMN closed_at')  # in place since SQLite 3.35
+    else:
+        op.drop_column('users', 'closed_at')
+    op.drop_index(op.f('ix_consents_user_id'), table_name='consents')
     op.drop_table('consents')
