@@ -80,11 +80,12 @@ def _public_blueprints() -> list[tuple[str, Blueprint, str]]:
     from shop.orders import views as orders
     from shop.organizations import views as organizations
     from shop.payments import views as payments
+    from shop.privacy import views as privacy
     from shop.regions import views as regions
     from shop.reports import views as reports
     from shop.web import views as web
     return [
-        ("public", web.bp, ""),  # /healthz, /ping, /language
+        ("public", web.bp, ""),  # /healthz, /ping, /language, /about, /agreement, /privacy
         ("public", catalog.bp, ""),  # /, /products, /counties
         ("public", cooperatives.bp, ""),  # /cooperatives/<id>
         ("public", organizations.bp, ""),  # /organizations/apply
@@ -94,6 +95,7 @@ def _public_blueprints() -> list[tuple[str, Blueprint, str]]:
         ("public", invoices.bp, ""),  # /orders/<number>/invoices/<cooperative id>
         ("public", reports.bp, ""),  # /impact, /orders/<number>/certificate, /verify/<code>
         ("public", accounts.bp, "/account"),
+        ("public", privacy.bp, "/account"),  # /account/data, /account/close
         ("public", api.bp, "/api/v1"),
     ]
 

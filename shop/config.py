@@ -118,6 +118,10 @@ def _site_settings(env, instance_path: str, shop_env: str) -> dict:
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", 0)),
         **_rate_limit_settings(env),
         **_page_cache_settings(env),
+        # The site's filing numbers shown in the footer when set: ICP 备案号 (e.g. 浙ICP备2026000001号-1) and
+        # 公安备案号 (e.g. 浙公网安备33050202000001号).
+        "ICP_LICENSE": (env.get("ICP_LICENSE") or "").strip(),
+        "PSB_LICENSE": (env.get("PSB_LICENSE") or "").strip(),
         # The shop's public address, for links in emails (never taken from a request's Host header).
         "SITE_URL": (env.get("SITE_URL") or ("" if shop_env == "production" else "http://127.0.0.1:8000")).rstrip("/"),
     }

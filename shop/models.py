@@ -1,5 +1,6 @@
 """Every model, imported so the metadata is complete (Alembic, relationship strings)."""
 from shop.accounts.models import (  # noqa: F401
+    Consent,
     CooperativeMembership,
     LoginSession,
     OrganizationMembership,

@@ -1,7 +1,7 @@
 """daily tally rollup
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-01 22:00:00
 
 The tallies' daily rollup (shop.reports.rollup_models.DailyTally), back-filled from the existing order lines and
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0021'
-down_revision = '0019'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

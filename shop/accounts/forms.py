@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, PasswordField, StringField, TelField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TelField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from shop.accounts.exceptions import AccountError
@@ -52,6 +52,9 @@ class RegisterForm(AccountForm):
         REQUIRED, Length(max=NAME_MAX, message=_l("Names are limited to 60 characters."))])
     password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_LENGTH])
     confirm = PasswordField(_l("Password again"), validators=[REQUIRED, EqualTo("password", SAME_PASSWORD)])
+    # Never ticked beforehand: the box is the user's own act of consent.
+    agree = BooleanField(_l("I have read and accept the user agreement and the privacy policy"), validators=[
+        DataRequired(message=_l("Please accept the user agreement and the privacy policy to create an account."))])
     next = HiddenField()
 
     def validate(self, extra_validators=None) -> bool:

@@ -1,4 +1,4 @@
-"""User, LoginSession and the memberships that give a user the org-member and coop-member roles."""
+"""User, LoginSession, Consent and the memberships that give a user the org-member and coop-member roles."""
 from __future__ import annotations
 
 import enum
@@ -35,6 +35,7 @@ class User(Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the owner closed it: anonymised, inactive
 
     organization_memberships: Mapped[list[OrganizationMembership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -90,6 +91,19 @@ class LoginSession(Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class Consent(Model):
+    """A user's acceptance of one version of a legal document (the user agreement, the privacy policy)."""
+
+    __tablename__ = "consents"
+    __table_args__ = (UniqueConstraint("user_id", "document", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    document: Mapped[str] = mapped_column(String(20))  # shop.web.legal: "agreement" or "privacy"
+    version: Mapped[str] = mapped_column(String(20))
+    agreed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ThrottledAttempt(Model):

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.accounts import throttling
+from shop.accounts.consents import add_consents
 from shop.accounts.exceptions import (
     AccountDisabled,
     AuthenticationFailed,
@@ -84,13 +85,18 @@ def new_user(email: str | None, mobile: str | None, name: str, password: str) ->
     return user
 
 
-def register_user(email: str | None, mobile: str | None, name: str, password: str) -> User:
-    """Create a buyer account with an email address, a mobile number or both."""
+def register_user(email: str | None, mobile: str | None, name: str, password: str, *,
+                  consented: bool = False) -> User:
+    """Create a buyer account with an email address, a mobile number or both; `consented`: the user accepted the
+    current user agreement and privacy policy, recorded with their versions."""
     user = new_user(email, mobile, name, password)
     try:
         with write_transaction(db.session):
             refuse_duplicates(user.email, user.mobile)
             db.session.add(user)
+            if consented:
+                db.session.flush()  # the user's id, for the consent rows
+                add_consents(user.id)
     except IntegrityError:
         # Someone registered the same name between our check and the insert.
         refuse_duplicates(user.email, user.mobile)

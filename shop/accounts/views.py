@@ -45,7 +45,7 @@ def register():
     if form.validate_on_submit():
         try:
             user = services.register_user(
-                form.email.data, form.mobile.data, form.name.data, form.password.data
+                form.email.data, form.mobile.data, form.name.data, form.password.data, consented=form.agree.data
             )
         except AccountError as error:
             form.add_error(error)

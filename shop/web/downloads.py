@@ -1,5 +1,5 @@
-"""File downloads: CSV for Excel (UTF-8 with BOM, formulas neutralised), XLSX workbooks, kept files, and private
-uploaded documents (proofs, invoices)."""
+"""File downloads: CSV for Excel (UTF-8 with BOM, formulas neutralised), XLSX workbooks, JSON, kept files, and
+private uploaded documents (proofs, invoices)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -72,3 +72,8 @@ def private_document(folder: Store | str, filename: str, download_stem: str) -> 
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     return response
+
+
+def json_download(filename: str, data: bytes) -> Response:
+    """A JSON document (already written) as a private attachment: personal data stays out of shared caches."""
+    return Response(data, mimetype="application/json", headers=_headers(filename, private=True))

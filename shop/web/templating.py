@@ -9,6 +9,7 @@ from flask_babel import format_date, format_datetime, get_locale, get_translatio
 
 from shop.core.mail import absolute_url
 from shop.core.money import format_fen, format_weight, kilograms
+from shop.web import legal
 
 
 def _url_with(**changes) -> str:
@@ -47,7 +48,8 @@ def _install_gettext(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Filters: money, weight, kilograms, combine, date, datetime; globals: url_with, current_locale."""
+    """Filters: money, weight, kilograms, combine, date, datetime, psb_link; globals: url_with, current_locale,
+    miit_url."""
     app.jinja_env.filters["money"] = format_fen
     app.jinja_env.filters["kilograms"] = lambda grams: kilograms(grams, grouping=True)
     app.jinja_env.filters["combine"] = lambda mapping, **more: {**mapping, **more}
@@ -58,7 +60,9 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = (
         lambda d: format_datetime(d, "medium") if isinstance(d, datetime) else ""
     )
+    app.jinja_env.filters["psb_link"] = legal.psb_link
     app.jinja_env.globals["url_with"] = _url_with
+    app.jinja_env.globals["miit_url"] = legal.MIIT_URL
     app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "zh_CN")
     _install_gettext(app)

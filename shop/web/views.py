@@ -1,11 +1,13 @@
-"""Site-wide endpoints: liveness and readiness for load balancers and benchmarks, the language switch."""
+"""Site-wide endpoints: liveness and readiness for load balancers and benchmarks, the language switch, and the
+about, user agreement and privacy policy pages."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, request, session
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from shop.extensions import db
+from shop.web import legal
 from shop.web.i18n import safe_next
 
 bp = Blueprint("web", __name__)
@@ -39,3 +41,21 @@ def set_language():
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
     return redirect(safe_next(request.form.get("next")))
+
+
+@bp.get("/about")
+def about():
+    """关于我们: what the site is and how consumption aid through it works."""
+    return render_template("web/about.html")
+
+
+@bp.get("/agreement")
+def agreement():
+    """The user agreement (用户协议), with its version."""
+    return render_template("web/agreement.html", version=legal.VERSIONS[legal.AGREEMENT])
+
+
+@bp.get("/privacy")
+def privacy():
+    """The privacy policy (隐私政策), with its version."""
+    return render_template("web/privacy.html", version=legal.VERSIONS[legal.PRIVACY])

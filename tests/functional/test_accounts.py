@@ -67,7 +67,7 @@ def test_private_pages_send_visitors_to_log_in(client, url):
 def test_register_logs_the_new_user_in(client):
     response = client.post("/account/register", data={
         "email": "New@Example.cn", "mobile": "", "name": "新用户", "password": "12345678", "confirm": "12345678",
-        "csrf_token": csrf_token(client, "/account/register")})
+        "agree": "y", "csrf_token": csrf_token(client, "/account/register")})
     assert response.status_code == 302 and response.headers["Location"] == "/account"
     page = client.get("/account").get_data(as_text=True)
     assert "新用户" in page and "new@example.cn" in page
@@ -77,7 +77,7 @@ def test_register_errors_show_next_to_the_fields(client, buyer):
     english(client)
     token = csrf_token(client, "/account/register")
     page = client.post("/account/register", data={
-        "email": "buyer@example.cn", "name": "重复", "password": "12345678", "confirm": "12345678",
+        "email": "buyer@example.cn", "name": "重复", "password": "12345678", "confirm": "12345678", "agree": "y",
         "csrf_token": token}).get_data(as_text=True)
     assert re.search(r'id="email-errors">\s*<span class="field-error">[^<]*already exists', page)
     page = client.post("/account/register", data={

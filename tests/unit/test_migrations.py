@@ -105,3 +105,20 @@ def test_the_organization_status_migration_converts_flags_and_roles_both_ways(ap
         "待审单位": OrganizationStatus.SUSPENDED}
     assert {m.user_id: m.role for m in db.session.scalars(select(OrganizationMembership))} == {
         buyer.id: OrganizationRole.PURCHASER, viewer.id: OrganizationRole.PURCHASER, admin.id: OrganizationRole.ADMIN}
+
+
+def test_the_consents_migration_keeps_users_and_records_no_consent_they_never_gave(app_ctx):
+    from sqlalchemy import text
+
+    from tests.factories import make_user
+
+    user_id = make_user(email="before@example.cn").id
+    db.session.remove()
+    downgrade(revision="0016")
+    assert "consents" not in inspect(db.engine).get_table_names()
+    assert "closed_at" not in {column["name"] for column in inspect(db.engine).get_columns("users")}
+    upgrade()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT email, closed_at FROM users WHERE id = :id"), {"id": user_id}).one() == (
+            "before@example.cn", None)
+        assert conn.execute(text("SELECT count(*) FROM consents")).scalar() == 0
