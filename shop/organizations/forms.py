@@ -76,7 +76,7 @@ class RoleForm(Form):
 
 
 class OrganizationForm(Form):
-    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Organization name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
     credit_code = StringField(_l("Unified social credit code"), filters=[strip],
                               validators=[DataRequired(), Length(max=24)])
