@@ -3,25 +3,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, StringField
+from wtforms import StringField
 from wtforms.validators import DataRequired, Regexp
 
 from shop.invoices.services import MAX_INVOICE_BYTES, Issued
-from shop.web.forms import Form, YuanField, strip
+from shop.web.forms import DATE_MESSAGE, DateOnly, Form, YuanField, strip
 
 # Paper-era invoices have an 8-digit number, fully digital ones (全电发票) 20 digits; codes may add letters.
 NUMBER = Regexp(r"^[0-9A-Za-z]{8,20}$", message=_l("An invoice number has 8 to 20 digits or letters."))
-DATE_MESSAGE = _l("Enter the date as yyyy-mm-dd, e.g. 2026-12-01.")
-
-
-class DateOnly(DateField):
-    """A yyyy-mm-dd date whose parse error says what to type."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(str(DATE_MESSAGE)) from exc
 
 
 class RedLetterForm(Form):
