@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
-from flask import render_template_string
+from flask import render_template_string, session
 
 from tests.factories import make_user
 from tests.web import english, login
@@ -14,7 +14,8 @@ from tests.web import english, login
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
 def test_dates_and_times_read_yyyy_mm_dd_in_every_language(app, language):
-    with app.test_request_context(headers={"Accept-Language": language}):
+    with app.test_request_context():
+        session["lang"] = language
         shown = render_template_string("{{ day|date }} · {{ moment|datetime }}", day=date(2026, 1, 5),
                                        moment=datetime(2026, 1, 15, 20, 30, tzinfo=timezone.utc))
     assert shown == "2026-01-05 · 2026-01-16 04:30"  # 20:30 UTC is the next morning in Shanghai
