@@ -174,6 +174,8 @@ def _account_settings(env) -> dict:
         # At most this many password-reset mails per email address within PASSWORD_RESET_MAIL_MINUTES.
         "PASSWORD_RESET_MAX_MAILS": int(env.get("PASSWORD_RESET_MAX_MAILS", 3)),
         "PASSWORD_RESET_MAIL_MINUTES": int(env.get("PASSWORD_RESET_MAIL_MINUTES", 60)),
+        # A file kept from a failed form submit (a licence, a proof) can be used this long, then it is removed.
+        "KEPT_UPLOAD_MINUTES": int(env.get("KEPT_UPLOAD_MINUTES", 60)),
     }
 
 

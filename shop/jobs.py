@@ -11,11 +11,13 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import current_app
 
 from shop.accounts import throttling
 from shop.accounts.sessions import purge_sessions
+from shop.core import held_uploads
 from shop.core.outbox import deliver_queued
 from shop.extensions import db
 from shop.orders import lifecycle
@@ -62,6 +64,8 @@ JOBS: tuple[Job, ...] = (
     Job("mail", _mail),
     Job("sessions", lambda config: {"sessions_purged": purge_sessions()}, every="PURGE_INTERVAL_MINUTES"),
     Job("throttling", lambda config: {"attempts_purged": throttling.purge()}, every="PURGE_INTERVAL_MINUTES"),
+    Job("uploads", lambda config: {"held_uploads_purged": held_uploads.purge(timedelta(
+        minutes=config["KEPT_UPLOAD_MINUTES"]))}, every="PURGE_INTERVAL_MINUTES"),
     # Last: it waits on Stripe longest, and while Stripe is down it fails (and is retried) every round.
     Job("reconcile", _reconcile, every="RECONCILE_INTERVAL_MINUTES"),
 )

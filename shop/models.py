@@ -14,6 +14,7 @@ from shop.catalog.models import Category, Photo, Product, SearchTerm  # noqa: F4
 from shop.catalog.showcase_models import Shelf, ShelfItem, Slide  # noqa: F401
 from shop.catalog.versions import CatalogueVersion  # noqa: F401
 from shop.cooperatives.models import Cooperative  # noqa: F401
+from shop.core.held_uploads import HeldUpload  # noqa: F401
 from shop.core.outbox import QueuedMail  # noqa: F401
 from shop.invoices.models import Invoice  # noqa: F401
 from shop.orders.gifts.models import GiftUpload  # noqa: F401

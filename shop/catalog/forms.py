@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from shop.catalog.queries import DEFAULT_SORT, ProductFilters
 from shop.core.money import fen_to_yuan_str
-from shop.web.forms import Form, YuanField, strip
+from shop.web.forms import DateOnly, Form, YuanField, strip
 
 SORT_CHOICES = [
     ("newest", _l("Newest")),
@@ -73,7 +73,7 @@ class ListingForm(Form):
                                    validators=[Length(max=40)])
     certificate_number = StringField(_l("Certificate number"), filters=[strip], validators=[Length(max=64)])
     certificate_issuer = StringField(_l("Issued by"), filters=[strip], validators=[Length(max=120)])
-    certificate_valid_until = DateField(_l("Valid until"), validators=[Optional()])
+    certificate_valid_until = DateOnly(_l("Valid until"), validators=[Optional()])
 
     @classmethod
     def for_product(cls, product) -> ListingForm:

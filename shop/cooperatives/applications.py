@@ -34,6 +34,10 @@ class ApplicationError(CooperativeError):
     """An application or a staff decision cannot be made as asked."""
 
 
+class LicenceRejected(ApplicationError):
+    """The business licence file cannot be used (too large, or not a photo or scan)."""
+
+
 @dataclass(frozen=True)
 class Application:
     name: str
@@ -57,14 +61,14 @@ def apply(user_id: int, application: Application, licence: bytes) -> Cooperative
         raise ApplicationError(_("%(code)s is not a county code.", code=application.county_code))
     _refuse_registered(code)
     if len(licence) > MAX_LICENCE_BYTES:
-        raise ApplicationError(_("The business licence cannot be used: it is larger than %(mb)d MB.",
-                                 mb=MAX_LICENCE_BYTES // 2**20))
+        raise LicenceRejected(_("The business licence cannot be used: it is larger than %(mb)d MB.",
+                                mb=MAX_LICENCE_BYTES // 2**20))
     folder = private_store()
     try:
         stored = store_image(licence, folder, current_app.config["MAX_IMAGE_PIXELS"])
     except ImageRejected as exc:
-        raise ApplicationError(_("The business licence cannot be used: %(reason)s. It must be a photo or scan "
-                                 "(JPEG, PNG or WebP).", reason=exc.explanation)) from exc
+        raise LicenceRejected(_("The business licence cannot be used: %(reason)s. It must be a photo or scan "
+                                "(JPEG, PNG or WebP).", reason=exc.explanation)) from exc
     try:
         with write_transaction(db.session):
             _refuse_registered(code)

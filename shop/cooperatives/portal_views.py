@@ -48,24 +48,28 @@ def home():
 @login_required
 def apply():
     form = ApplicationForm()
+    submitted = request.method == "POST" and not form.region_step.data
+    form.load_region_choices()
+    if submitted and form.validate():
+        data = applications.Application(
+            name=form.name.data, credit_code=form.credit_code.data, county_code=form.region_county.data,
+            kind=form.kind.data, contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
+            description=form.description.data or "")
+        try:
+            cooperative = applications.apply(current_user.id, data, form.licence.content())
+        except applications.LicenceRejected as exc:
+            form.licence.drop()
+            form.licence.errors = [*form.licence.errors, str(exc)]
+        except applications.ApplicationError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            form.licence.release()
+            flash(_("Thank you! “%(name)s” is registered and waits for verification by the platform.",
+                    name=cooperative.name), "success")
+            return redirect(url_for("coop.cooperatives.home"))
     if request.method == "POST":
-        if form.validate():
-            data = applications.Application(
-                name=form.name.data, credit_code=form.credit_code.data, county_code=form.county.data,
-                kind=form.kind.data, contact_name=form.contact_name.data, contact_phone=form.contact_phone.data,
-                description=form.description.data or "")
-            # One byte more than allowed is enough to tell a file that is too large.
-            licence = form.licence.data.read(applications.MAX_LICENCE_BYTES + 1) if form.licence.data else b""
-            try:
-                cooperative = applications.apply(current_user.id, data, licence)
-            except applications.ApplicationError as exc:
-                form.form_errors.append(str(exc))
-            else:
-                flash(_("Thank you! “%(name)s” is registered and waits for verification by the platform.",
-                        name=cooperative.name), "success")
-                return redirect(url_for("coop.cooperatives.home"))
-        return render_template("coop/apply.html", form=form), 400
-    return render_template("coop/apply.html", form=form)
+        form.licence.keep()  # the next submit (or the next level of the county) need not choose it again
+    return render_template("coop/apply.html", form=form), 400 if submitted else 200
 
 
 @bp.route("/invoicing", methods=["GET", "POST"])

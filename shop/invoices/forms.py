@@ -2,26 +2,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, StringField
+from wtforms import StringField
 from wtforms.validators import DataRequired, Regexp
 
 from shop.invoices.services import MAX_INVOICE_BYTES, Issued
-from shop.web.forms import Form, YuanField, strip
+from shop.web.forms import DATE_MESSAGE, DateOnly, Form, YuanField, strip
+from shop.web.uploads import KeptFileField, KeptFileRequired
 
 # Paper-era invoices have an 8-digit number, fully digital ones (全电发票) 20 digits; codes may add letters.
 NUMBER = Regexp(r"^[0-9A-Za-z]{8,20}$", message=_l("An invoice number has 8 to 20 digits or letters."))
-DATE_MESSAGE = _l("Enter the date as yyyy-mm-dd, e.g. 2026-12-01.")
-
-
-class DateOnly(DateField):
-    """A yyyy-mm-dd date whose parse error says what to type."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(str(DATE_MESSAGE)) from exc
 
 
 class RedLetterForm(Form):
@@ -30,16 +19,17 @@ class RedLetterForm(Form):
     number = StringField(_l("Invoice number"), filters=[strip], validators=[DataRequired(), NUMBER])
     issued_on = DateOnly(_l("Invoice date (yyyy-mm-dd)"), format="%Y-%m-%d",
                          validators=[DataRequired(message=DATE_MESSAGE)])
-    file = FileField(_l("Invoice file (PDF, OFD, or a photo or scan)"), validators=[FileRequired()])
+    file = KeptFileField(_l("Invoice file (PDF, OFD, or a photo or scan)"), validators=[KeptFileRequired()],
+                         max_bytes=MAX_INVOICE_BYTES)
 
     def issued(self) -> Issued:
         """The invoice as typed."""
         return Issued(self.number.data.upper(), self.issued_on.data)
 
     def file_bytes(self) -> bytes:
-        """The uploaded file; one byte more than allowed is enough to tell a file that is too large."""
-        data: bytes = self.file.data.read(MAX_INVOICE_BYTES + 1)
-        return data
+        """The uploaded file (or the one kept from a failed submit); one byte more than allowed is enough to tell a
+        file that is too large."""
+        return self.file.content()
 
 
 class InvoiceForm(RedLetterForm):

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Response, abort, current_app, flash
 from flask_babel import gettext as _
 
-from shop.invoices.exceptions import InvoiceError
+from shop.invoices.exceptions import InvoiceError, InvoiceFileRejected
 from shop.invoices.forms import InvoiceForm, RedLetterForm
 from shop.invoices.queries import InvoiceRequest
 from shop.invoices.services import Actor, Issued, record_invoice, record_red_letter
@@ -20,13 +20,20 @@ def submit(form: RedLetterForm, actor: Actor, request: InvoiceRequest) -> bool:
     """Record the invoice (InvoiceForm) or red-letter invoice the form carries; False, with the reason among the
     form's errors, when it is refused."""
     if not form.validate():
+        form.file.keep()  # the next submit need not choose the file again
         return False
     recorder: Recorder = record_invoice if isinstance(form, InvoiceForm) else record_red_letter
     try:
         recorder(actor, request.number, request.cooperative_id, form.issued(), form.file_bytes(), None)
+    except InvoiceFileRejected as exc:
+        form.file.drop()
+        form.file.errors = [*form.file.errors, str(exc)]
+        return False
     except InvoiceError as exc:
         form.form_errors.append(str(exc))
+        form.file.keep()
         return False
+    form.file.release()
     flash(_("The invoice is recorded.") if isinstance(form, InvoiceForm) else _("The red-letter invoice is recorded."),
           "success")
     return True

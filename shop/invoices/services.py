@@ -18,7 +18,7 @@ from shop.core.money import format_fen
 from shop.core.timezones import china_date
 from shop.extensions import db
 from shop.invoices import queries
-from shop.invoices.exceptions import InvoiceError
+from shop.invoices.exceptions import InvoiceError, InvoiceFileRejected
 from shop.invoices.models import Invoice
 from shop.invoices.queries import InvoiceRequest, RequestStatus
 
@@ -61,8 +61,9 @@ def _keep_file(data: bytes) -> str:
         stored = store_document(data, current_app.config["PRIVATE_FOLDER"], MAX_INVOICE_BYTES,
                                 current_app.config["MAX_IMAGE_PIXELS"], ofd=True)
     except DocumentRejected as exc:
-        raise InvoiceError(_("The invoice file cannot be used: %(reason)s. Upload the PDF or OFD file of the "
-                             "invoice, or a photo or scan of it (JPEG, PNG or WebP).", reason=exc.explanation)) from exc
+        raise InvoiceFileRejected(_("The invoice file cannot be used: %(reason)s. Upload the PDF or OFD file of the "
+                                    "invoice, or a photo or scan of it (JPEG, PNG or WebP).",
+                                    reason=exc.explanation)) from exc
     return stored.filename
 
 

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from shop.orders.models import BUYER_CLASS_LABELS, STATUS_LABELS
 from shop.orders.queries import StaffOrderFilters
-from shop.web.forms import Form
+from shop.web.forms import DateOnly, Form
 
 
 class StaffOrderFilterForm(Form):
@@ -17,8 +17,8 @@ class StaffOrderFilterForm(Form):
 
     number = StringField(_l("Order number"), validators=[Optional(), Length(max=24)])
     status = SelectField(_l("Status"), validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateOnly(_l("From"), validators=[Optional()])
+    date_to = DateOnly(_l("To"), validators=[Optional()])
     buyer_class = SelectField(_l("Buyer class"), validators=[Optional()])
     organization = IntegerField(_l("Organization"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])
     cooperative = IntegerField(_l("Cooperative"), validators=[Optional(), NumberRange(min=1, max=2**31 - 1)])

@@ -14,6 +14,7 @@ from shop.orders.lookups import order_or_404
 from shop.orders.models import Order
 from shop.orders.staff_forms import StaffOrderFilterForm
 from shop.payments import refunds
+from shop.reports.menus import filter_menus
 from shop.web.forms import error_text
 
 bp = Blueprint("orders", __name__)
@@ -26,7 +27,7 @@ def order_list() -> ResponseReturnValue:
     if not form.validate():
         abort(400, description=error_text(form))
     page = queries.staff_orders(form.to_filters(), form.page.data or 1)
-    return render_template("staff/orders.html", form=form, page=page)
+    return render_template("staff/orders.html", form=form, page=page, menus=filter_menus())
 
 
 @bp.get("/<number>")

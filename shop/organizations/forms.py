@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField
 from wtforms import EmailField, SelectField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
@@ -14,6 +13,7 @@ from shop.organizations.models import KIND_LABELS, Organization
 from shop.organizations.proofs import MAX_PROOF_BYTES
 from shop.regions.forms import RegionPickerForm
 from shop.web.forms import Form, strip
+from shop.web.uploads import KeptFileField
 
 ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ORGANIZATION_ROLE_LABELS.items()]
 KIND_CHOICES = [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()]
@@ -34,7 +34,8 @@ class ApplicationForm(RegionPickerForm):
     contact_name = StringField(_l("Contact person"), filters=[strip], validators=[DataRequired(), Length(max=40)])
     contact_mobile = TelField(_l("Contact's mobile number (11 digits)"), filters=[strip],
                               validators=[DataRequired(), Length(max=20)])
-    proof = FileField(_l("Proof document: registration certificate or licence (PDF, or a photo or scan)"))
+    proof = KeptFileField(_l("Proof document: registration certificate or licence (PDF, or a photo or scan)"),
+                          max_bytes=MAX_PROOF_BYTES)
 
     def application(self) -> Application:
         """What the form says, for the services (which check it)."""
@@ -44,9 +45,8 @@ class ApplicationForm(RegionPickerForm):
                            contact_name=self.contact_name.data or "", contact_mobile=self.contact_mobile.data or "")
 
     def proof_bytes(self) -> bytes:
-        """The uploaded proof, read up to one byte more than allowed (enough to tell a file that is too large)."""
-        upload = self.proof.data
-        return upload.read(MAX_PROOF_BYTES + 1) if upload and hasattr(upload, "read") else b""
+        """The uploaded proof (or the one kept from a failed submit), read up to one byte more than allowed."""
+        return self.proof.content()
 
     def show(self, organization: Organization) -> None:
         """Fill the form from a saved application (for its correction)."""
@@ -58,6 +58,8 @@ class ApplicationForm(RegionPickerForm):
     def add_error(self, error: ApplicationError) -> None:
         """Show a service's error next to its field (the region's under the picker), or above the form."""
         field = self._fields.get(error.field) if error.field else None
+        if field is self.proof:
+            self.proof.drop()
         if field is None:
             self.form_errors.append(str(error))
         else:
@@ -74,7 +76,7 @@ class RoleForm(Form):
 
 
 class OrganizationForm(Form):
-    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Organization name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
     credit_code = StringField(_l("Unified social credit code"), filters=[strip],
                               validators=[DataRequired(), Length(max=24)])

@@ -88,7 +88,7 @@ def _refuse_invitation(organization: Organization, email: str, now: datetime) ->
     same = db.session.scalar(open_ones.where(OrganizationInvitation.email == email))
     if same is not None:
         raise InvitationError(_("%(email)s was already invited; that link works until %(date)s. Withdraw it to send "
-                                "a new one.", email=email, date=format_date(same.expires_at, "medium")))
+                                "a new one.", email=email, date=format_date(same.expires_at, "yyyy-MM-dd")))
     if (db.session.scalar(select(func.count()).select_from(open_ones.subquery())) or 0) >= MAX_PENDING:
         raise InvitationError(_("There are already %(count)d open invitations. Withdraw some or wait until they are "
                                 "accepted.", count=MAX_PENDING))
@@ -141,7 +141,7 @@ def check(token: str, now: datetime | None = None, *, for_update: bool = False) 
         raise InvitationError(_("This invitation was withdrawn by an admin of “%(name)s”.", name=name))
     if invitation.expires_at <= now:
         raise InvitationError(_("This invitation expired on %(date)s. Ask an admin of “%(name)s” to invite you again.",
-                                date=format_date(invitation.expires_at, "medium"), name=name))
+                                date=format_date(invitation.expires_at, "yyyy-MM-dd"), name=name))
     return invitation
 
 

@@ -174,8 +174,11 @@ def application():
         except ApplicationError as exc:
             form.add_error(exc)
         else:
+            form.proof.release()
             flash(_("Thank you! The application was sent to the platform for review again."), "success")
             return redirect(_home_url())
+    if request.method == "POST":
+        form.proof.keep()
     return render_template("org/application.html", organization=organization, form=form), 400 if submitted else 200
 
 

@@ -25,7 +25,10 @@ def apply():
         except ApplicationError as exc:
             form.add_error(exc)
         else:
+            form.proof.release()
             flash(_("Thank you! “%(name)s” is registered and waits for verification by the platform. We will tell "
                     "you by mail.", name=organization.name), "success")
             return redirect(url_for("org.organizations.home", organization_id=organization.id))
+    if request.method == "POST":
+        form.proof.keep()  # the next submit (or the next level of the region) need not choose it again
     return render_template("org/apply.html", form=form), 400 if submitted else 200

@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import DateField, StringField
 from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 
@@ -50,6 +50,24 @@ def error_text(form: FlaskForm) -> str:
     """'Label: first message' for each field in error, joined by '; ' (for a 400 page, a flash or the API)."""
     return "; ".join(f"{form[name].label.text}: {errors[0]}" if name else str(errors[0])
                      for name, errors in form.errors.items())
+
+
+DATE_MESSAGE = _l("Enter the date as yyyy-mm-dd, e.g. 2026-12-01.")
+
+
+class DateOnly(DateField):
+    """A yyyy-mm-dd date whose parse error says what to type."""
+
+    def __init__(self, label: object = None, validators: object = None, format: str = "%Y-%m-%d",
+                 **kwargs: object) -> None:
+        super().__init__(label, validators, format=format, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Parse as DateField does; a date that does not parse gets DATE_MESSAGE."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(str(DATE_MESSAGE)) from exc
 
 
 class YuanField(StringField):

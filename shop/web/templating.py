@@ -11,6 +11,9 @@ from shop.core.mail import absolute_url
 from shop.core.money import format_fen, format_weight, kilograms
 from shop.web import legal
 
+DATE_PATTERN = "yyyy-MM-dd"  # CLDR patterns: 2026-12-01
+DATETIME_PATTERN = "yyyy-MM-dd HH:mm"
+
 
 def _url_with(**changes) -> str:
     """The current URL with query arguments replaced (None removes one); used by filters and paging."""
@@ -56,9 +59,10 @@ def register_template_helpers(app: Flask) -> None:
     # Attributes left unset (None) are dropped instead of being rendered as type="None".
     app.jinja_env.filters["present"] = lambda mapping: {k: v for k, v in mapping.items() if v is not None}
     app.jinja_env.filters["weight"] = format_weight
-    app.jinja_env.filters["date"] = lambda d: format_date(d, "medium") if isinstance(d, date) else ""
+    # Dates read yyyy-mm-dd in every language, as they are typed; times are in Asia/Shanghai (Babel's timezone).
+    app.jinja_env.filters["date"] = lambda d: format_date(d, DATE_PATTERN) if isinstance(d, date) else ""
     app.jinja_env.filters["datetime"] = (
-        lambda d: format_datetime(d, "medium") if isinstance(d, datetime) else ""
+        lambda d: format_datetime(d, DATETIME_PATTERN) if isinstance(d, datetime) else ""
     )
     app.jinja_env.filters["psb_link"] = legal.psb_link
     app.jinja_env.globals["url_with"] = _url_with

@@ -20,6 +20,7 @@ from tests.order_factories import make_order
 from tests.web import csrf_token, english, login, post
 
 CODE = credit_code.complete("93652929MA7000001")
+COUNTY = {"region_province": "650000", "region_prefecture": "652900", "region_county": "652929"}
 
 
 def png() -> bytes:
@@ -45,7 +46,7 @@ def signed_in(app, email):
 
 
 def apply(client, **changes):
-    form = {"name": "柯坪县恰玛古果蔬农民专业合作社", "credit_code": CODE, "county": "652929", "kind": "cooperative",
+    form = {"name": "柯坪县恰玛古果蔬农民专业合作社", "credit_code": CODE, **COUNTY, "kind": "cooperative",
             "contact_name": "艾力", "contact_phone": "0997-1234567", "description": "红枣、恰玛古",
             "csrf_token": csrf_token(client, "/coop/apply")} | changes
     if "licence" not in changes:
@@ -113,8 +114,9 @@ def test_reject_with_a_reason(app, people):
 
 @pytest.mark.parametrize("changes, message", [
     ({"credit_code": CODE[:-1] + ("0" if CODE[-1] != "0" else "1")}, "Credit code"),
-    ({"county": "652900"}, "is not a county code"),
-    ({"county": "12"}, "6-digit"),
+    ({"region_county": ""}, "Choose the county"),
+    ({"region_prefecture": "", "region_county": ""}, "Choose the county"),
+    ({"region_county": "110101"}, "Choose the county"),  # not a county of the chosen prefecture
     ({"licence": (io.BytesIO(b"%PDF-1.4 not an image"), "licence.png")}, "photo or scan"),
     ({"contact_phone": "call me"}, "phone number"),
     ({"name": ""}, "This field is required"),

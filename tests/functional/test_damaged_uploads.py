@@ -55,7 +55,8 @@ def post_photo(client, product_id: int, data: bytes, name: str = "photo.jpg"):
 
 def post_application(client, licence: bytes):
     form = {"name": "柯坪县恰玛古果蔬农民专业合作社", "credit_code": credit_code.complete("93652929MA7000001"),
-            "county": "652929", "kind": "cooperative", "contact_name": "艾力", "contact_phone": "0997-1234567",
+            "region_province": "650000", "region_prefecture": "652900", "region_county": "652929",
+            "kind": "cooperative", "contact_name": "艾力", "contact_phone": "0997-1234567",
             "licence": (io.BytesIO(licence), "licence.jpg"), "csrf_token": csrf_token(client, "/coop/apply")}
     return client.post("/coop/apply", data=form)
 

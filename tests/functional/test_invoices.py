@@ -298,3 +298,16 @@ def test_another_organization_cannot_fetch_an_invoice_through_its_own_pages(clie
     s = issued
     as_user(client, "otherorg@example.cn")
     assert client.get(f"/org/{s.other_organization_id}/invoices/{s.number}/{s.seller_id}").status_code == 404
+
+
+def test_the_invoice_file_is_kept_when_other_details_are_wrong(app, client, s):
+    as_user(client, "seller@example.cn")
+    url = f"/coop/invoices/{s.number}"
+    failed = upload(client, url, amount="199.99")
+    page = failed.get_data(as_text=True)
+    assert failed.status_code == 400 and "Uploaded: invoice.pdf" in page
+    token = re.search(r'name="file-kept" value="([^"]+)"', page).group(1)
+    form = {"number": "04400123", "issued_on": TODAY, "amount": "200.00", "file-kept": token,
+            "csrf_token": csrf_token(client, url)}
+    assert client.post(url, data=form, content_type="multipart/form-data").status_code == 302
+    assert client.get(f"{url}/file").data == PDF
