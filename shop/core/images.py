@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -88,11 +88,10 @@ class Picture:
     width: int
     height: int
     webp: bool
+    thumb_size: tuple[int, int] = field(init=False)  # the worker fits the full size into THUMB_SIZE
 
-    @property
-    def thumb_size(self) -> tuple[int, int]:
-        """The thumbnail's width and height: the worker fits the full size into THUMB_SIZE."""
-        return fit((self.width, self.height), THUMB_SIZE)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "thumb_size", fit((self.width, self.height), THUMB_SIZE))
 
     def srcset(self, prefix: str, webp: bool = False) -> str:
         """The srcset of the JPEGs (or the WebPs): thumbnail and full size with their widths, under `prefix`."""
@@ -148,18 +147,33 @@ def store_image(data: bytes, target: Store | str | os.PathLike[str],
     names in `target` (a store, or a folder: see storage.resolve), return their names. Either every file is
     written or none is."""
     parts, width, height = _render(data, max_pixels, webp)
-    store = resolve(target)
     stem = uuid.uuid4().hex
     stored = StoredImage(f"{stem}.jpg", f"{stem}-t.jpg", width, height, webp)
+    _put_all(resolve(target), stored.names, parts)
+    return stored
+
+
+def store_webps(full_jpeg: bytes, target: Store | str | os.PathLike[str], filename: str, thumb_filename: str,
+                max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[str, str]:
+    """Make the two WebPs of a photo stored before WebPs were made, from its full-size JPEG, beside its JPEGs (the
+    same sizes: the full size is re-encoded as it is, the thumbnail fitted as before); both or neither are
+    written. Returns their names."""
+    parts, _, _ = _render(full_jpeg, max_pixels, webp=True)
+    names = (webp_name(filename), webp_name(thumb_filename))
+    _put_all(resolve(target), names, parts[2:])
+    return names
+
+
+def _put_all(store: Store, names: tuple[str, ...], parts: list[bytes]) -> None:
+    """Write every part under its name, or (removing what was written) none."""
     written: list[str] = []
     try:
-        for name, content in zip(stored.names, parts):
+        for name, content in zip(names, parts):
             store.put(name, content)
             written.append(name)
     except BaseException:
         delete_image(store, *written)
         raise
-    return stored
 
 
 def delete_image(target: Store | str | os.PathLike[str], *names: str) -> None:
