@@ -9,6 +9,7 @@ from flask_babel import format_date, format_datetime, get_locale, get_translatio
 
 from shop.core.mail import absolute_url
 from shop.core.money import format_fen, format_weight, kilograms
+from shop.web.pictures import picture_tag
 
 
 def _url_with(**changes) -> str:
@@ -59,6 +60,7 @@ def register_template_helpers(app: Flask) -> None:
         lambda d: format_datetime(d, "medium") if isinstance(d, datetime) else ""
     )
     app.jinja_env.globals["url_with"] = _url_with
+    app.jinja_env.globals["picture_tag"] = picture_tag
     app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "zh_CN")
     _install_gettext(app)
