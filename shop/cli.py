@@ -62,6 +62,7 @@ def register_commands(app: Flask) -> None:
     from shop.reports import cli as reports
 
     for command in (demo.seed_demo_command, regions.import_regions_command, catalog.reindex_search_command,
+                    catalog.photos_webp_command,
                     orders.expire_orders_command, orders.complete_orders_command,
                     organizations.create_organization_command, organizations.add_member_command,
                     accounts.create_staff_command, payments.reconcile_payments_command,

@@ -2,9 +2,10 @@
 
     python -m tests.image_memory_probe SMALL_FILE BIG_FILE COPIES
 
-stores SMALL_FILE once (imports and first use), then COPIES of BIG_FILE at once from as many threads, and prints
-one JSON line (MB): this process's peak above its baseline, what it still holds above that baseline afterwards,
-and the largest peak of any child process; plus the outcome of each upload.
+stores SMALL_FILE once (imports and first use), then COPIES of BIG_FILE at once from as many threads, each as a
+product photo (with its WebPs, the most an upload makes), and prints one JSON line (MB): this process's peak
+above its baseline, what it still holds above that baseline afterwards, and the largest peak of any child
+process; plus the outcome of each upload.
 """
 from __future__ import annotations
 
@@ -36,14 +37,14 @@ def children_peak_mb() -> float:
 
 def main(small: str, big: str, copies: int) -> None:
     folder = tempfile.mkdtemp()
-    store_image(Path(small).read_bytes(), folder)
+    store_image(Path(small).read_bytes(), folder, webp=True)
     data = Path(big).read_bytes()
     baseline = status_mb("VmRSS")
     outcomes: list[str] = []
 
     def upload() -> None:
         try:
-            store_image(data, folder)
+            store_image(data, folder, webp=True)
             outcomes.append("stored")
         except ImageRejected as exc:
             outcomes.append(exc.reason)

@@ -1,7 +1,7 @@
 """home page: banner slides and staff-picked product sections
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-01 22:00:00
 
 home_slides holds the banner's slides (a picture stored like a product photo, a title, a link, a place and whether
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0018'
-down_revision = '0016'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

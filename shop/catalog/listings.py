@@ -120,17 +120,18 @@ def add_photo(cooperative: Cooperative, product_id: int, data: bytes) -> Photo:
     _next_photo_position(product_id)
     folder = media_store()
     try:
-        stored = store_image(data, folder, current_app.config["MAX_IMAGE_PIXELS"])
+        stored = store_image(data, folder, current_app.config["MAX_IMAGE_PIXELS"], webp=True)
     except ImageRejected as exc:
         raise ListingError(_("This photo cannot be used: %(reason)s.", reason=exc.explanation)) from exc
     try:
         with write_transaction(db.session):
             require_selling(cooperative.id)
             photo = Photo(product_id=product_id, position=_next_photo_position(product_id), filename=stored.filename,
-                          thumb_filename=stored.thumb_filename, width=stored.width, height=stored.height)
+                          thumb_filename=stored.thumb_filename, width=stored.width, height=stored.height,
+                          webp=stored.webp)
             db.session.add(photo)
     except BaseException:
-        delete_image(folder, stored.filename, stored.thumb_filename)
+        delete_image(folder, *stored.names)
         raise
     return photo
 
@@ -152,6 +153,6 @@ def delete_photo(cooperative: Cooperative, product_id: int, photo_id: int) -> No
             .where(Photo.id == photo_id, Photo.product_id == product_id, Product.cooperative_id == cooperative.id))
         if photo is None:
             raise ListingError(_("No such photo."))
-        names = (photo.filename, photo.thumb_filename)
+        names = photo.file_names
         db.session.delete(photo)
     delete_image(media_store(), *names)

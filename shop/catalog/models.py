@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import get_locale
-from sqlalchemy import CheckConstraint, Computed, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Computed, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.cooperatives.models import Cooperative
 from shop.core.database import UTCDateTime, utcnow
+from shop.core.images import Picture, variant_names
 from shop.extensions import Model
 from shop.regions.models import Region
 
@@ -110,9 +111,21 @@ class Photo(Model):
     thumb_filename: Mapped[str] = mapped_column(String(64), unique=True)
     width: Mapped[int]
     height: Mapped[int]
+    # A WebP beside each JPEG (same stem); photos stored before WebPs were made have none until back-filled.
+    webp: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     product: Mapped[Product] = relationship(back_populates="photos")
+
+    @property
+    def picture(self) -> Picture:
+        """Its variants' names and widths, for a <picture>."""
+        return Picture(self.filename, self.thumb_filename, self.width, self.height, self.webp)
+
+    @property
+    def file_names(self) -> tuple[str, ...]:
+        """Every stored file of this photo."""
+        return variant_names(self.filename, self.thumb_filename, self.webp)
 
 
 class SearchTerm(Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app
 from flask_babel import get_locale
@@ -13,8 +13,10 @@ from sqlalchemy.orm import aliased, selectinload
 
 from shop.catalog import search
 from shop.catalog.models import Category, Photo, Product
+from shop.catalog.pictures import PICTURE_COLUMNS, first_photo, picture_columns, picture_from
 from shop.cooperatives.models import Cooperative, VerificationStatus
 from shop.core.caching import kept
+from shop.core.images import Picture
 from shop.extensions import db
 from shop.regions.models import Pairing, Region
 from shop.web.pagination import Page, paginate
@@ -64,20 +66,14 @@ class ProductCard:
     certificate_number: str | None
     county_name: str
     cooperative_name: str
-    thumb: str | None  # the first photo's thumbnail file
+    picture: Picture | None  # the first photo
 
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
 
 
-@functools.cache
-def _first_thumb():
-    """The thumbnail of a product's first photo, as a column of a statement over products (built once)."""
-    return (
-        select(Photo.thumb_filename).where(Photo.product_id == Product.id)
-        .order_by(Photo.position, Photo.id).limit(1).correlate(Product).scalar_subquery().label("thumb")
-    )
+CARD_FIELDS = 9  # ProductCard's fields before its picture, read as the first columns of a card row
 
 
 @functools.cache
@@ -88,7 +84,7 @@ def _card_parts():
     columns = (
         Product.id, Product.name, Product.spec, Product.price_fen, Product.stock, Product.certificate_type,
         Product.certificate_number, county.name.label("county_name"),
-        Cooperative.name.label("cooperative_name"), _first_thumb(),
+        Cooperative.name.label("cooperative_name"), *picture_columns(first_photo()[0]),
     )
     return county, columns
 
@@ -99,12 +95,13 @@ def _as_cards(stmt: Select) -> Select:
     return (
         stmt.join(Cooperative, Cooperative.id == Product.cooperative_id)
         .join(county, county.code == Product.origin_county_code)
+        .outerjoin(*first_photo())
         .with_only_columns(*columns)
     )
 
 
 def _card(row) -> ProductCard:
-    return ProductCard(**row._mapping)
+    return ProductCard(*row[:CARD_FIELDS], picture_from(row[CARD_FIELDS:]))  # type: ignore[call-arg]
 
 
 def _helper_counties(helper_code: str) -> Select:
@@ -164,18 +161,6 @@ def newest_products(limit: int) -> list[ProductCard]:
     """The latest listings that are in stock, for the home page."""
     stmt = _as_cards(filtered_products(ProductFilters(in_stock=True)).order_by(*SORTS["newest"]))
     return [_card(row) for row in db.session.execute(stmt.limit(limit))]
-
-
-def first_thumbs(product_ids) -> dict[int, str]:
-    """Each product's first photo thumbnail by product id (products without a photo are left out)."""
-    ids = sorted(set(product_ids))
-    thumbs: dict[int, str] = {}
-    if ids:
-        rows = db.session.execute(select(Photo.product_id, Photo.thumb_filename).where(Photo.product_id.in_(ids))
-                                  .order_by(Photo.product_id, Photo.position, Photo.id))
-        for product_id, thumb in rows:
-            thumbs.setdefault(product_id, thumb)
-    return thumbs
 
 
 def categories() -> list[Category]:
@@ -250,7 +235,7 @@ class CategoryTile:
 
     category: CategoryChoice
     count: int
-    thumb: str | None
+    picture: Picture | None
 
 
 def category_tiles() -> list[CategoryTile]:
@@ -265,10 +250,11 @@ def _category_tiles() -> list[CategoryTile]:
     newest_first = func.row_number().over(partition_by=Product.category_id,
                                           order_by=(Product.created_at.desc(), Product.id.desc(), Photo.position))
     ranked = (listed.join(Photo, Photo.product_id == Product.id)
-              .with_only_columns(Product.category_id, Photo.thumb_filename, newest_first.label("rank")).subquery())
-    thumbs = dict(db.session.execute(
-        select(ranked.c.category_id, ranked.c.thumb_filename).where(ranked.c.rank == 1)).all())
-    return [CategoryTile(choice, counts.get(choice.id, 0), thumbs.get(choice.id)) for choice in menu_categories()]
+              .with_only_columns(Product.category_id, *picture_columns(Photo), newest_first.label("rank")).subquery())
+    pictures = {row[0]: picture_from(row[1:]) for row in db.session.execute(
+        select(ranked.c.category_id, *(ranked.c[f"picture_{name}"] for name in PICTURE_COLUMNS))
+        .where(ranked.c.rank == 1))}
+    return [CategoryTile(choice, counts.get(choice.id, 0), pictures.get(choice.id)) for choice in menu_categories()]
 
 
 def filter_choices() -> dict[str, list]:
@@ -299,16 +285,25 @@ def get_county(code: str) -> Region | None:
 
 # -- a cooperative's own listings (the portal) -------------------------------------------------------------------------
 
-def own_products(cooperative_id: int, archived: bool = False) -> list:
+class OwnListing(NamedTuple):
+    """A row of the cooperative's listings page."""
+
+    product: Product
+    photos: int
+    picture: Picture | None
+
+
+def own_products(cooperative_id: int, archived: bool = False) -> list[OwnListing]:
     """The cooperative's listings (active, or archived), newest first, with their photo counts and first
-    thumbnails: rows of (product, photos, thumb)."""
+    photos: rows of (product, photos, picture)."""
     photos = (select(Photo.product_id, func.count().label("photos")).group_by(Photo.product_id).subquery())
-    return list(db.session.execute(
-        select(Product, func.coalesce(photos.c.photos, 0).label("photos"), _first_thumb())
-        .outerjoin(photos, photos.c.product_id == Product.id)
+    first, first_on = first_photo()
+    rows = db.session.execute(
+        select(Product, func.coalesce(photos.c.photos, 0).label("photos"), *picture_columns(first))
+        .outerjoin(photos, photos.c.product_id == Product.id).outerjoin(first, first_on)
         .where(Product.cooperative_id == cooperative_id, Product.is_active.is_(not archived))
-        .order_by(Product.id.desc())
-    ))
+        .order_by(Product.id.desc()))
+    return [OwnListing(row[0], row[1], picture_from(row[2:])) for row in rows]
 
 
 def own_product(cooperative_id: int, product_id: int) -> Product | None:

@@ -36,9 +36,13 @@ def valid_name(name: str) -> bool:
     return bool(NAME.fullmatch(name)) and len(name) <= 128
 
 
+# The photos' types, not left to the host's MIME tables (older ones lack WebP).
+IMAGE_TYPES = {"jpg": "image/jpeg", "webp": "image/webp"}
+
+
 def content_type(name: str) -> str:
     """The media type a stored file is kept and served as, from the extension the shop gave it."""
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return IMAGE_TYPES.get(name.rsplit(".", 1)[-1]) or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 @dataclass

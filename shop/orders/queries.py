@@ -10,8 +10,9 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from shop.accounts.models import OrganizationMembership
-from shop.catalog.queries import first_thumbs
+from shop.catalog.pictures import first_pictures
 from shop.cooperatives.shipping import ShippingTerms
+from shop.core.images import Picture
 from shop.core.timezones import CHINA_TZ
 from shop.extensions import db
 from shop.orders.cart import CartOwner, CartRow
@@ -57,7 +58,7 @@ class LineThumb:
     """A small picture of an ordered product (None when it has no photo), named for its alt text."""
 
     name: str
-    thumb: str | None
+    picture: Picture | None
 
 
 def order_thumbs(order_ids: list[int], limit: int = 4) -> dict[int, list[LineThumb]]:
@@ -65,7 +66,7 @@ def order_thumbs(order_ids: list[int], limit: int = 4) -> dict[int, list[LineThu
     lines = db.session.execute(
         select(OrderLine.order_id, OrderLine.product_id, OrderLine.product_name)
         .where(OrderLine.order_id.in_(order_ids)).order_by(OrderLine.order_id, OrderLine.id)).all()
-    thumbs = first_thumbs(line.product_id for line in lines)
+    thumbs = first_pictures(line.product_id for line in lines)
     result: dict[int, list[LineThumb]] = {order_id: [] for order_id in order_ids}
     for line in lines:
         if len(result[line.order_id]) < limit:
@@ -88,9 +89,9 @@ class Parcel:
         return sum(line.line_total_fen for line in self.lines)
 
 
-def order_parcels(order: Order) -> tuple[list[Parcel], dict[int, str]]:
+def order_parcels(order: Order) -> tuple[list[Parcel], dict[int, Picture]]:
     """The order's lines grouped by cooperative (in the order they were added) with each group's shipment,
-    and the products' thumbnails by product id."""
+    and the products' first photos by product id."""
     parcels: dict[int, Parcel] = {}
     for line in order.lines:
         parcel = parcels.setdefault(line.cooperative_id, Parcel(line.cooperative_id, line.cooperative_name))
@@ -100,7 +101,7 @@ def order_parcels(order: Order) -> tuple[list[Parcel], dict[int, str]]:
             parcels[shipment.cooperative_id].shipment = shipment
     for parcel in parcels.values():
         parcel.shipping = order.shipping_for(parcel.cooperative_id)
-    return list(parcels.values()), first_thumbs(line.product_id for line in order.lines)
+    return list(parcels.values()), first_pictures(line.product_id for line in order.lines)
 
 
 # -- the cart as the buyer sees it -------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from flask_babel import format_date, format_datetime, get_locale, get_translatio
 from shop.core.mail import absolute_url
 from shop.core.money import format_fen, format_weight, kilograms
 from shop.web import legal
+from shop.web.pictures import picture_tag
 
 DATE_PATTERN = "yyyy-MM-dd"  # CLDR patterns: 2026-12-01
 DATETIME_PATTERN = "yyyy-MM-dd HH:mm"
@@ -67,6 +68,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["psb_link"] = legal.psb_link
     app.jinja_env.globals["url_with"] = _url_with
     app.jinja_env.globals["miit_url"] = legal.MIIT_URL
+    app.jinja_env.globals["picture_tag"] = picture_tag
     app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "zh_CN")
     _install_gettext(app)

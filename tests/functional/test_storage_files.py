@@ -28,6 +28,20 @@ def test_a_photo_is_served_from_the_store_with_immutable_caching(app, client):
     assert again.status_code == 304 and again.data == b""
 
 
+def test_every_variant_of_a_photo_is_served_as_its_type_and_cached_for_a_year(app, client):
+    with app.app_context():
+        stored = store_image(image_bytes("PNG", (1600, 1200)), app.extensions["storage"].media, webp=True)
+    kinds = dict(zip(stored.names, ["image/jpeg", "image/jpeg", "image/webp", "image/webp"]))
+    assert [name.rsplit(".", 1)[1] for name in kinds] == ["jpg", "jpg", "webp", "webp"]
+    for name, kind in kinds.items():
+        served = client.get(f"/media/{name}")
+        assert served.status_code == 200 and served.mimetype == kind, name
+        assert served.data.startswith(b"RIFF") == (kind == "image/webp"), name
+        cache = served.cache_control
+        assert cache.public and cache.immutable and cache.max_age == 365 * 24 * 3600, name
+        assert served.headers["X-Content-Type-Options"] == "nosniff"
+
+
 @pytest.mark.parametrize("name", ["missing.jpg", "..%2Fprivate%2Fx.jpg", ".x.jpg.part"])
 def test_a_name_that_is_not_a_kept_photo_is_not_found(client, name):
     assert client.get(f"/media/{name}").status_code == 404

@@ -49,6 +49,8 @@ def test_seed_demo_is_idempotent(app):
     uploads = Path(app.config["UPLOAD_FOLDER"])
     for photo in db.session.scalars(select(Photo)):
         assert (uploads / photo.filename).is_file() and (uploads / photo.thumb_filename).is_file()
+        # The demo's photos come with their WebPs (`make run` shows them).
+        assert photo.webp and all((uploads / name).is_file() for name in photo.file_names)
 
 
 def test_demo_pairings_have_their_real_dates():
