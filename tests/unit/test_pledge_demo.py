@@ -41,6 +41,6 @@ def test_demo_pledges_and_organization_orders(app_ctx):
     assert db.session.scalar(select(func.count()).select_from(Order).where(Order.organization_id.is_(None))) == 0
     for pledge in pledges:
         result = progress(pledge.organization_id, year)
-        assert result.total_fen == sum(o.total_fen for o in orders if o.organization_id == pledge.organization_id)
+        assert result.total_fen == sum(o.goods_fen for o in orders if o.organization_id == pledge.organization_id)
     board = impact_board()
     assert board.pledged_fen == sum(pledge.target_fen for pledge in pledges)
