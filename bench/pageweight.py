@@ -84,7 +84,9 @@ def measure(base: str, args: argparse.Namespace) -> dict:
                               "bytes": sizes["responseBodySize"] + sizes["responseHeadersSize"]})
 
         page.on("requestfinished", finished)
-        page.goto(base + "/", wait_until="networkidle")
+        answer = page.goto(base + "/", wait_until="networkidle")
+        if answer is None or answer.status != 200:  # an error page would weigh little and pass
+            raise SystemExit(f"/ answered {answer.status if answer else 'nothing'}, not 200")
         facts = page.evaluate(PAGE_FACTS)
         browser.close()
     return summarise(responses, facts)

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from shop.catalog.models import Photo, Product
-from shop.catalog.queries import ProductCard, ProductFilters, _as_cards, filtered_products, listed_products
+from shop.catalog.queries import ProductCard, ProductFilters, _as_cards, _card, filtered_products, listed_products
 from shop.catalog.showcase_models import Shelf, ShelfItem, Slide
 from shop.core.caching import kept
 from shop.extensions import db
@@ -53,8 +53,7 @@ def home_shelves() -> list[ShelfRow]:
                               .order_by(ShelfItem.shelf_id, ShelfItem.position))
     cards: dict[int, list[ProductCard]] = {}
     for row in rows:
-        values = dict(row._mapping)
-        cards.setdefault(values.pop("shelf_id"), []).append(ProductCard(**values))
+        cards.setdefault(row.shelf_id, []).append(_card(row[:-1]))
     return [ShelfRow(shelf, cards[shelf.id]) for shelf in shelves if shelf.id in cards]
 
 
