@@ -13,7 +13,7 @@ from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
 from shop.orders.models import BUYER_CLASS_LABELS
 from shop.reports.exports import heading
 from shop.reports.ledger import GROUPINGS, Filters
-from shop.web.forms import Form
+from shop.web.forms import DateText, Form
 
 GROUPING_LABELS = {
     "county": _l("County"), "prefecture": _l("Prefecture"), "province": _l("Province"),
@@ -30,8 +30,8 @@ class TallyFilterForm(Form):
 
     by = SelectField(_l("Group by"), default="county")
     # "from" and "to" in the query string (the API's names); the page's inputs carry the same names.
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()], widget=DateText())
+    date_to = DateField(_l("To"), validators=[Optional()], widget=DateText())
     buyer_class = SelectField(_l("Buyer class"), validators=[Optional()])
     organization = IntegerField(_l("Organization"), validators=ID)
     cooperative = IntegerField(_l("Cooperative"), validators=ID)

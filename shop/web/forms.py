@@ -10,9 +10,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField
+from markupsafe import Markup
+from wtforms import DateField, Field, StringField
 from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
 
 from shop.core.money import MoneyError, parse_yuan
 
@@ -55,8 +57,21 @@ def error_text(form: FlaskForm) -> str:
 DATE_MESSAGE = _l("Enter the date as yyyy-mm-dd, e.g. 2026-12-01.")
 
 
+class DateText(TextInput):
+    """A date typed as yyyy-mm-dd in every language: a text box (a browser's date input shows the browser's own
+    format, e.g. mm/dd/yyyy) with a numeric keyboard on phones and the format as its placeholder."""
+
+    def __call__(self, field: Field, **kwargs: object) -> Markup:
+        for name, value in (("inputmode", "numeric"), ("pattern", r"\d{4}-\d{2}-\d{2}"), ("maxlength", 10),
+                            ("placeholder", "yyyy-mm-dd"), ("autocomplete", "off")):
+            kwargs.setdefault(name, value)
+        return super().__call__(field, **kwargs)
+
+
 class DateOnly(DateField):
-    """A yyyy-mm-dd date whose parse error says what to type."""
+    """A yyyy-mm-dd date, typed into a DateText, whose parse error says what to type."""
+
+    widget = DateText()
 
     def __init__(self, label: object = None, validators: object = None, format: str = "%Y-%m-%d",
                  **kwargs: object) -> None:
