@@ -49,7 +49,9 @@ def insider(app):
 
 def _path(app, endpoint: str, method: str, number: str, int_value: int) -> str:
     """The rule's URL with every int argument set to `int_value` and the others to values that exist."""
-    rule = next(r for r in app.url_map.iter_rules(endpoint) if method in r.methods)
+    # An endpoint may also have a rule without the id (e.g. /slides/new beside /slides/<int:slide_id>).
+    rule = next(r for r in app.url_map.iter_rules(endpoint) if method in r.methods
+                and any(isinstance(conv, IntegerConverter) for conv in r._converters.values()))
     samples = {"number": number, "method": "card"}
     values = {name: int_value if isinstance(conv, IntegerConverter) else _sample(name, conv, samples)
               for name, conv in rule._converters.items()}
