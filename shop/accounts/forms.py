@@ -42,6 +42,12 @@ class AccountForm(Form):
             field.errors = [*field.errors, error.message]
 
 
+def _consent_box() -> BooleanField:
+    """The consent to the user agreement and privacy policy: never ticked beforehand, the box is the user's own act."""
+    return BooleanField(_l("I have read and accept the user agreement and the privacy policy"), validators=[
+        DataRequired(message=_l("Please accept the user agreement and the privacy policy to create an account."))])
+
+
 class RegisterForm(AccountForm):
     """Sign-up: an email address, a mobile number or both, a name and a password."""
 
@@ -52,9 +58,7 @@ class RegisterForm(AccountForm):
         REQUIRED, Length(max=NAME_MAX, message=_l("Names are limited to 60 characters."))])
     password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_LENGTH])
     confirm = PasswordField(_l("Password again"), validators=[REQUIRED, EqualTo("password", SAME_PASSWORD)])
-    # Never ticked beforehand: the box is the user's own act of consent.
-    agree = BooleanField(_l("I have read and accept the user agreement and the privacy policy"), validators=[
-        DataRequired(message=_l("Please accept the user agreement and the privacy policy to create an account."))])
+    agree = _consent_box()
     next = HiddenField()
 
     def validate(self, extra_validators=None) -> bool:
@@ -73,6 +77,7 @@ class InvitedAccountForm(AccountForm):
     mobile = TelField(_l("Mobile number (optional)"), filters=[strip], validators=[Optional(), _mobile_format])
     password = PasswordField(_l("Password"), validators=[REQUIRED, PASSWORD_LENGTH])
     confirm = PasswordField(_l("Password again"), validators=[REQUIRED, EqualTo("password", SAME_PASSWORD)])
+    agree = _consent_box()
 
 
 class LoginForm(AccountForm):

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
+from shop.accounts.consents import add_consents
 from shop.accounts.identifiers import is_email, normalize_email
 from shop.accounts.models import OrganizationMembership, OrganizationRole, User
 from shop.accounts.services import new_user, refuse_duplicates, user_by_email
@@ -177,8 +178,9 @@ def accept(token: str, user_id: int, now: datetime | None = None) -> Organizatio
 
 
 def accept_with_new_account(token: str, name: str, password: str, mobile: str | None = None,
-                            now: datetime | None = None) -> User:
-    """Create an account for the invited address (the link shows it is theirs) and join, all or nothing."""
+                            now: datetime | None = None, *, consented: bool = False) -> User:
+    """Create an account for the invited address (the link shows it is theirs) and join, all or nothing;
+    `consented`: the user accepted the current user agreement and privacy policy (recorded as at registration)."""
     now = now or utcnow()
     email = check(token, now).email
     user = new_user(email, mobile, name, password)  # AccountError for a bad name, mobile or password
@@ -190,5 +192,7 @@ def accept_with_new_account(token: str, name: str, password: str, mobile: str | 
         refuse_duplicates(None, user.mobile)
         db.session.add(user)
         db.session.flush()
+        if consented:
+            add_consents(user.id, now)
         _join(invitation, user, now)
     return user

@@ -203,7 +203,8 @@ def invitation(token: str):
     form = InvitedAccountForm()
     if request.method == "POST" and form.validate():
         try:
-            user = invitations.accept_with_new_account(token, form.name.data, form.password.data, form.mobile.data)
+            user = invitations.accept_with_new_account(token, form.name.data, form.password.data, form.mobile.data,
+                                                       consented=form.agree.data)
         except InvitationError as exc:
             return _invitation_page(token, found, form, str(exc), 400)
         except AccountError as exc:

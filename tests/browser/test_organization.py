@@ -40,6 +40,7 @@ def test_an_admin_invites_a_purchaser_who_accepts_and_sees_the_organization(
     newcomer.fill("input[name=name]", "新采购员")
     newcomer.fill("input[name=password]", "a long password")
     newcomer.fill("input[name=confirm]", "a long password")
+    newcomer.check("input[name=agree]")
     newcomer.locator("main form button").click()
     expect(newcomer).to_have_url(re.compile(rf"/org/{organization_id}/$"))
     expect(newcomer.locator(".coop-bar")).to_contain_text("采购员")

@@ -62,6 +62,7 @@ def test_invite_gift_order_bank_transfer_pledge_and_certificate(app, live_server
     buyer.fill("input[name=name]", "工会采购员")
     buyer.fill("input[name=password]", "a long password")
     buyer.fill("input[name=confirm]", "a long password")
+    buyer.check("input[name=agree]")
     buyer.locator("main form button").click()
     expect(buyer).to_have_url(re.compile(rf"/org/{organization_id}/$"))
     before = _fen(buyer.locator(".pledge-progress .pledge-total").inner_text())

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from shop.accounts.models import OrganizationMembership, User
+from shop.accounts.models import Consent, OrganizationMembership, User
 from shop.audit.models import AuditEntry
 from shop.core.database import utcnow
 from shop.core.outbox import QueuedMail
@@ -76,6 +76,12 @@ def test_a_new_person_creates_an_account_through_the_link_once(app, union):
     page = visitor.get(link).get_data(as_text=True)
     assert "Join “湖州市总工会”" in page and "new.purchaser@example.cn" in page and 'name="password"' in page
     data = {"name": "新采购员", "mobile": "", "password": "a long password", "confirm": "a long password"}
+    # As at registration, the account needs the user's own consent to the agreement and the privacy policy.
+    response = visitor.post(link, data={**data, "csrf_token": csrf_token(visitor, link)})
+    assert response.status_code == 400 and "Please accept the user agreement" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "new.purchaser@example.cn")) is None
+    data["agree"] = "y"
     response = visitor.post(link, data={**data, "csrf_token": csrf_token(visitor, link)})
     assert response.status_code == 302 and response.headers["Location"] == f"/org/{union['org']}/"
     assert "新采购员" in visitor.get(f"/org/{union['org']}/").get_data(as_text=True)  # logged in, a member
@@ -85,6 +91,8 @@ def test_a_new_person_creates_an_account_through_the_link_once(app, union):
         assert membership.role.value == "purchaser" and user.check_password("a long password")
         assert db.session.scalar(select(OrganizationInvitation.used_by_id)) == user.id
         assert "organization.join" in set(db.session.scalars(select(AuditEntry.action)))
+        assert {consent.document for consent in db.session.scalars(select(Consent).where(Consent.user_id == user.id))
+                } == {"agreement", "privacy"}
         before = state()
 
     replay = signed_in(app)
@@ -127,7 +135,7 @@ def test_a_link_used_by_another_account_is_refused(app, union):
     # Signing up again through the link with the invited address is no way round it either.
     visitor = signed_in(app)
     response = visitor.post(link, data={"name": "冒充", "password": "a long password", "confirm": "a long password",
-                                        "csrf_token": csrf_token(visitor, link)})
+                                        "agree": "y", "csrf_token": csrf_token(visitor, link)})
     assert response.status_code == 400 and "already exists" in response.get_data(as_text=True)
     with app.app_context():
         assert state() == before
@@ -152,7 +160,7 @@ def test_expired_withdrawn_and_tampered_links_are_refused(app, union):
                           ("/org/invitations/" + "x" * 500, "not valid")):
         response = client.get(link)
         assert response.status_code == 400 and message in response.get_data(as_text=True), link
-        response = client.post(link, data={"name": "某人", "password": "a long password",
+        response = client.post(link, data={"name": "某人", "password": "a long password", "agree": "y",
                                            "confirm": "a long password", "csrf_token": csrf_token(client, "/")})
         assert response.status_code == 400 and message in response.get_data(as_text=True), link
     with app.app_context():
