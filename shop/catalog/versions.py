@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import BigInteger, event, select, update
+from sqlalchemy import BigInteger, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 from shop.catalog.models import Category, Photo, Product
 from shop.catalog.showcase_models import Shelf, ShelfItem, Slide
 from shop.cooperatives.models import Cooperative
-from shop.core.database import SessionLike
+from shop.core.database import SessionLike, listen_to_sessions
 from shop.extensions import Model
 from shop.regions.models import Pairing, Region
 
@@ -97,6 +97,4 @@ _LISTENERS = (("after_flush", _after_flush), ("do_orm_execute", _on_statement),
 
 def listen() -> None:
     """Watch every session for catalogue writes (create_app calls it; once per process)."""
-    for identifier, listener in _LISTENERS:
-        if not event.contains(Session, identifier, listener):
-            event.listen(Session, identifier, listener)
+    listen_to_sessions(_LISTENERS)

@@ -172,3 +172,10 @@ def reload(session: SessionLike, model: type[M], ident: int) -> M:
     if instance is None:
         raise LookupError(f"no {model.__name__} with id {ident}")
     return instance
+
+
+def listen_to_sessions(listeners: tuple[tuple[str, Any], ...]) -> None:
+    """Register (event name, listener) pairs on every Session, once per process however often create_app runs."""
+    for identifier, listener in listeners:
+        if not event.contains(Session, identifier, listener):
+            event.listen(Session, identifier, listener)

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import Date, case, cast, delete, event, func, inspect, literal, select, text, true, union_all
+from sqlalchemy import Date, case, cast, delete, func, inspect, literal, select, text, true, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import ORMExecuteState, QueryableAttribute, Session
 from sqlalchemy.sql import ColumnElement, Select
 
-from shop.core.database import SessionLike, write_transaction
+from shop.core.database import SessionLike, listen_to_sessions, write_transaction
 from shop.core.timezones import CHINA_TZ
 from shop.orders.models import Order, OrderLine
 from shop.payments.models import Refund, RefundLine, RefundStatus
@@ -272,6 +272,4 @@ _LISTENERS = (("after_flush", _after_flush), ("do_orm_execute", _on_statement),
 
 def listen() -> None:
     """Keep the rollup in step with every session's payments and refunds (create_app calls it; once per process)."""
-    for identifier, listener in _LISTENERS:
-        if not event.contains(Session, identifier, listener):
-            event.listen(Session, identifier, listener)
+    listen_to_sessions(_LISTENERS)
