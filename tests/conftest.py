@@ -2,6 +2,7 @@
 built by the real migrations and emptied after every test."""
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -108,6 +109,43 @@ def _empty_tables(request):
             else:
                 for table in tables:
                     conn.execute(table.delete())
+
+
+@pytest.fixture(scope="session")
+def _demo_pictures_stored() -> dict:
+    """The demo's pictures as stored the first time in this test session, by their source files (or bytes)."""
+    return {}
+
+
+@pytest.fixture
+def seed_demo_once_encoded(app, monkeypatch, _demo_pictures_stored):
+    """`seed_demo`, except that each demo picture goes through the real image pipeline (sandboxed worker, JPEG and
+    WebP in two sizes) only the first time in the session; later seedings point new photo rows at those same files,
+    which stay in the session's upload folder while the tables are emptied between tests. Encoding 96 pictures
+    costs half a minute on two cores, once per test otherwise."""
+    from shop.demo import seed, showcase
+
+    store_pictures, store_image = seed._store_pictures, showcase.store_image
+
+    def still_there(key, store) -> bool:  # a test may have deleted a photo's files
+        images = _demo_pictures_stored.get(key)
+        return images is not None and all(store.exists(name) for image in images for name in image.names)
+
+    def pictures_stored_once(paths, store, written_files):
+        key = (store.describe(), *paths)
+        if not still_there(key, store):
+            _demo_pictures_stored[key] = store_pictures(paths, store, written_files)
+        return _demo_pictures_stored[key]
+
+    def banner_stored_once(data, store, **options):
+        key = (store.describe(), hashlib.sha256(data).hexdigest(), *sorted(options.items()))
+        if not still_there(key, store):
+            _demo_pictures_stored[key] = [store_image(data, store, **options)]
+        return _demo_pictures_stored[key][0]
+
+    monkeypatch.setattr(seed, "_store_pictures", pictures_stored_once)
+    monkeypatch.setattr(showcase, "store_image", banner_stored_once)
+    return seed.seed_demo
 
 
 @pytest.fixture

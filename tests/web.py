@@ -49,3 +49,10 @@ def fill_new_address(page, province: str = "浙江省", city: str = "湖州市",
     page.locator(f"select[name=district] option[value='{district}']").wait_for(state="attached")
     page.select_option("select[name=district]", district)
     page.fill("input[name=street]", "人民路 1 号")
+
+
+def page_width(page) -> int:
+    """The page's scroll width once its document has finished loading: measured while a stylesheet is still on its
+    way, a page lays out unstyled and reads wider (or its controls shorter) than the buyer ever sees."""
+    page.wait_for_load_state("load")
+    return page.evaluate("document.documentElement.scrollWidth")

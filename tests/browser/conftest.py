@@ -8,8 +8,6 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from shop.demo.seed import seed_demo
-
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -35,10 +33,10 @@ def browser():
 
 
 @pytest.fixture
-def live_server(app):
+def live_server(app, seed_demo_once_encoded):
     """The app, with the demo data, served by a real HTTP server in a thread."""
     with app.app_context():
-        seed_demo()
+        seed_demo_once_encoded()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.web import log_in
+from tests.web import log_in, page_width
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDTHS = {"wide": (1280, 900), "phone": (390, 844)}
@@ -138,7 +138,7 @@ def _check_pages(axe, folder: Path, page, pages: list[tuple[str, str]], label: s
         assert response.ok, (url, response.status)
         _full_page_screenshot(page, folder / f"{name}-{label}.png")
         problems += _blocking_violations(axe, page, f"{name} {label}")
-        overflow = page.evaluate("document.documentElement.scrollWidth") - width
+        overflow = page_width(page) - width
         if overflow > 0:
             problems.append(f"{name} {label}: scrolls sideways by {overflow} px")
     problems += [f"{label}: script error {error}" for error in errors]

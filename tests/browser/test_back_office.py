@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.web import log_in
+from tests.web import log_in, page_width
 
 MEASURE = """selector => [...document.querySelectorAll(selector)]
   .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
@@ -35,7 +35,7 @@ def office_people(app, live_server):
 
 
 def _fits(page, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page_width(page) <= width
     for control in page.evaluate(MEASURE, ".bo-header a, .bo-header button, .bo-header summary, .dash-card"):
         assert control["left"] >= 0 and control["right"] <= width, control
         assert control["height"] >= 44, control
@@ -60,7 +60,7 @@ def test_the_menu_opens_on_a_phone_and_nothing_overflows(live_server, phone, off
     expect(menu.get_by_role("button", name="退出登录")).to_be_visible()
     for control in phone.evaluate(MEASURE, "details.bo-menu .bo-drop a, details.bo-menu .bo-drop button"):
         assert control["left"] >= 0 and control["right"] <= 390 and control["height"] >= 44, control
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(phone) <= 390
     phone.screenshot(path=str(tmp_path / f"{family}-390-menu.png"))
     link.click()
     expect(phone).to_have_url(live_server + other)

@@ -3,6 +3,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.web import page_width
+
 
 def test_search_product_county_and_language(live_server, phone, tmp_path):
     errors = []
@@ -38,7 +40,7 @@ def test_search_product_county_and_language(live_server, phone, tmp_path):
     expect(phone.locator(".pairings")).to_contain_text("Counterpart support")
 
     # Nothing overflows the phone's width.
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(phone) <= 390
     assert errors == []
 
 

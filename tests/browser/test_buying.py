@@ -4,7 +4,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
-from tests.web import fill_new_address
+from tests.web import fill_new_address, page_width
 
 
 def test_cart_login_checkout_and_order_page(live_server, phone, buyer_account, tmp_path):
@@ -42,5 +42,5 @@ def test_cart_login_checkout_and_order_page(live_server, phone, buyer_account, t
 
     phone.get_by_role("link", name="我的订单").click()
     expect(phone.locator(".order-list")).to_contain_text(number)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(phone) <= 390
     assert errors == []

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from shop.extensions import db
 from shop.orders.models import Address
-from tests.web import fill_new_address, log_in
+from tests.web import fill_new_address, log_in, page_width
 
 
 def add_jujube(page, live_server: str) -> None:
@@ -19,7 +19,7 @@ def add_jujube(page, live_server: str) -> None:
 
 
 def fits(page, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page_width(page) <= width
 
 
 def test_without_javascript_the_regions_come_level_by_level_and_the_address_is_kept(

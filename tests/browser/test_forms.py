@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.image_files import image_bytes
-from tests.web import log_in
+from tests.web import log_in, page_width
 
 WIDTHS = {390: {"width": 390, "height": 844}, 1280: {"width": 1280, "height": 900}}
 UPLOADED = {"zh": "已上传：", "en": "Uploaded: "}
@@ -50,7 +50,7 @@ def _summary_links_to(page, field_id: str) -> None:
 
 
 def _fits(page, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page_width(page) <= width
 
 
 @pytest.mark.parametrize("width", [390, 1280])

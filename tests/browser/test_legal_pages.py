@@ -4,7 +4,7 @@ the box ticked is refused beside it. Full-page screenshots of each are kept as a
 import pytest
 from playwright.sync_api import expect
 
-from tests.web import log_in
+from tests.web import log_in, page_width
 
 PAGES = ("/about", "/agreement", "/privacy", "/account/register")
 TITLES = {"zh": {"/about": "关于帮扶集市", "/agreement": "用户协议", "/privacy": "隐私政策"},
@@ -26,7 +26,7 @@ def window(request, browser):
 
 
 def _fits(page, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page_width(page) <= width
     for link in page.evaluate(MEASURE, ".footer-links a, .field.consent a, .field.consent label"):
         assert link["left"] >= 0 and link["right"] <= width and link["height"] >= 44, link
 

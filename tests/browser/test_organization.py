@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from shop.accounts.models import OrganizationRole
 from shop.demo.seed import DEMO_ORGANIZATION_PASSWORD, demo_member_email
-from tests.web import log_in
+from tests.web import log_in, page_width
 
 
 def test_an_admin_invites_a_purchaser_who_accepts_and_sees_the_organization(
@@ -46,7 +46,7 @@ def test_an_admin_invites_a_purchaser_who_accepts_and_sees_the_organization(
     expect(newcomer.locator(".coop-bar")).to_contain_text("采购员")
     expect(newcomer.locator("main")).to_contain_text("新采购员")
     newcomer.screenshot(path=str(tmp_path / "joined.png"), full_page=True)
-    assert newcomer.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(newcomer) <= 390
     context.close()
 
     phone.reload()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from shop.accounts.models import OrganizationRole
 from shop.demo.seed import DEMO_ORGANIZATION_PASSWORD, demo_member_email
-from tests.web import log_in
+from tests.web import log_in, page_width
 
 RECIPIENTS = "收件人,手机号,省,市,区县,详细地址,商品编号(SKU),数量\r\n" + "".join(
     f"{name},{mobile},浙江省,湖州市,吴兴区,{street},KP-HZ-1,{units}\r\n"
@@ -104,6 +104,6 @@ def test_invite_gift_order_bank_transfer_pledge_and_certificate(app, live_server
         buyer.locator("main a[href$='.pdf']").first.click()
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(download.value.path().read_bytes())).pages)
     assert number in text and "湖州市总工会" in text
-    assert buyer.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(buyer) <= 390
     context.close()
     assert errors == []

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.web import fill_new_address, log_in
+from tests.web import fill_new_address, log_in, page_width
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_pay_by_card_on_a_phone(webhooks_to_live_server, phone, buyer_account, t
     phone.screenshot(path=str(tmp_path / "done.png"), full_page=True)
     phone.goto(f"{live_server}/orders/{number}")
     expect(phone.locator(".badge.status-paid")).to_contain_text("待发货")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(phone) <= 390
     assert errors == []
 
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.web import log_in
+from tests.web import log_in, page_width
 
 # Interactive elements the checks below measure, wherever a page has them.
 CONTROLS = (".site-header a, .site-header button, .site-header input, .tabbar a, .buy-bar a, .buy-bar button, "
@@ -88,7 +88,7 @@ def test_phone_journey_home_category_product_stepper_cart_checkout(live_server, 
     expect(phone).to_have_url(re.compile(r"/checkout$"))
     expect(phone.locator(".summary-lines")).to_contain_text("柯坪红枣")
     expect(phone.locator(".summary-lines")).to_contain_text("× 3")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page_width(phone) <= 390
     assert errors == []
 
 
@@ -120,7 +120,7 @@ def test_the_header_fits_a_360px_phone_in_both_languages(live_server, browser, b
         if signed_in:
             expect(page.locator(".site-header").get_by_role("link", name=re.compile("合作社后台|Cooperative"))) \
                 .to_be_visible()
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert page_width(page) <= 360
         page.locator(".lang-switch button").click()
     context.close()
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.web import fill_new_address, log_in
+from tests.web import fill_new_address, log_in, page_width
 
 # Demo sellers: 柯坪驼奶 ¥12 (包邮 from ¥299), 乌什核桃 ¥8 (from ¥99), 柯坪果蔬 ships free.
 SKUS = {"KP-TN-300": 1, "WS-HT-25": 1, "KP-HZ-1": 2}
@@ -36,7 +36,7 @@ def _switch_language(page, lang: str) -> None:
 
 
 def _shoot(page, tmp_path, name: str, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page_width(page) <= width
     page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
 
 

@@ -3,13 +3,11 @@ import re
 
 import pytest
 
-from shop.demo.seed import seed_demo
-
 
 @pytest.fixture
-def demo(app):
+def demo(app, seed_demo_once_encoded):
     with app.app_context():
-        seed_demo()
+        seed_demo_once_encoded()
 
 
 def test_every_linked_page_of_the_demo_renders(client, demo):
