@@ -53,6 +53,7 @@ def test_seed_demo_is_idempotent(app):
         assert photo.webp and all((uploads / name).is_file() for name in photo.file_names)
 
 
+@pytest.mark.usefixtures("seed_demo_once_encoded")  # the pictures' pipeline: see the test above
 def test_demo_pairings_have_their_real_dates():
     seed_demo()
     pairing = db.session.scalar(select(Pairing).where(Pairing.recipient_code == "522326"))
@@ -61,6 +62,7 @@ def test_demo_pairings_have_their_real_dates():
     assert litang.helper.name == "钱塘区" and litang.starts_on.year == 2021 and litang.ends_on is None
 
 
+@pytest.mark.usefixtures("seed_demo_once_encoded")  # the pictures' pipeline: see the test above
 def test_demo_cooperatives_have_valid_credit_codes():
     seed_demo()
     from shop.core.credit_code import is_valid
@@ -68,6 +70,7 @@ def test_demo_cooperatives_have_valid_credit_codes():
     assert all(is_valid(c.credit_code) for c in db.session.scalars(select(Cooperative)))
 
 
+@pytest.mark.usefixtures("seed_demo_once_encoded")  # the pictures' pipeline: see the test above
 def test_generate_products_tops_up():
     seed_demo()
     assert generate_products(50) == 50
@@ -77,6 +80,7 @@ def test_generate_products_tops_up():
     assert search.stale_products(db.session) == []  # bulk-inserted, and indexed for search all the same
 
 
+@pytest.mark.usefixtures("seed_demo_once_encoded")  # the pictures' pipeline: see the test above
 def test_demo_sales_are_real_paid_orders_placed_once():
     from shop.demo.sales import seed_demo_sales
     from shop.orders.models import Order, OrderStatus
@@ -96,6 +100,7 @@ def test_demo_sales_are_real_paid_orders_placed_once():
     assert board.orders == 15 and board.net_fen == sum(order.goods_fen for order in orders)
 
 
+@pytest.mark.usefixtures("seed_demo_once_encoded")  # the pictures' pipeline: see the test above
 def test_demo_organizations_have_a_member_per_role_with_the_demo_password():
     from shop.accounts.models import OrganizationMembership, OrganizationRole
     from shop.accounts.services import authenticate

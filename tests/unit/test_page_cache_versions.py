@@ -147,6 +147,7 @@ def version() -> int | None:
 
 
 @pytest.mark.parametrize("name", WRITES)
+@pytest.mark.usefixtures("seed_demo_once_encoded")  # the demo's pictures encoded once per session
 def test_every_catalogue_write_moves_the_version(world, name):
     write = WRITES[name](world)
     before = version()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import func, select
 
 from shop.core.timezones import CHINA_TZ, today_in_china
@@ -23,6 +24,7 @@ def _due_purchases() -> int:
     return sum(1 for _key, _sku, _quantity, days in DEMO_PURCHASES if start + timedelta(days=days) <= latest)
 
 
+@pytest.mark.usefixtures("seed_demo_once_encoded")
 def test_demo_pledges_and_organization_orders(app_ctx):
     seed_demo()
     seed_demo()
