@@ -104,6 +104,9 @@ def _site_settings(env, instance_path: str, shop_env: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LANGUAGES": ["zh_CN", "en"],
         "PRODUCTS_PER_PAGE": 24,
+        # Catalogue lists count their matches up to this many, then say "1,000+": an exact count of every match
+        # on every page view would cost more as the catalogue grows.
+        "CATALOGUE_COUNT_UP_TO": int(env.get("CATALOGUE_COUNT_UP_TO", 1000)),
         # Listings without a photo stay out of the storefront's lists (catalogue, search, county, cooperative and
         # home pages) until one is added: on in production, off in development unless REQUIRE_PHOTO says so.
         "REQUIRE_PHOTO": _switch(env, "REQUIRE_PHOTO", default=shop_env == "production"),

@@ -145,9 +145,11 @@ def filtered_products(filters: ProductFilters) -> Select:
 
 
 def search_products(filters: ProductFilters, page: int, per_page: int) -> Page:
-    """One page of cards of the filtered catalogue and the total count: two queries."""
+    """One page of cards of the filtered catalogue and its count, up to COUNT_UP_TO: two queries, whose cost
+    does not grow with the catalogue (past that many matches the list says "1,000+")."""
     stmt = filtered_products(filters)
-    return paginate(stmt, page, per_page, rows=_as_cards(stmt.order_by(*SORTS[filters.sort])), row=_card)
+    return paginate(stmt, page, per_page, rows=_as_cards(stmt.order_by(*SORTS[filters.sort])), row=_card,
+                    count_up_to=current_app.config["CATALOGUE_COUNT_UP_TO"])
 
 
 def get_visible_product(product_id: int) -> Product | None:

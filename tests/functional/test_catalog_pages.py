@@ -88,6 +88,45 @@ def test_paging_24_per_page_with_total(app, client):
     assert beyond.status_code == 200 and names_on(beyond) == []
 
 
+def test_past_the_bounded_count_the_list_says_plus_and_pages_on_while_products_last(app, client, monkeypatch):
+    """Counting stops at CATALOGUE_COUNT_UP_TO matches (1,000 in production): past that the list says "5+", the
+    pager shows the page number without a last page, and a next link while there is a next page."""
+    from datetime import timedelta
+
+    from tests.factories import make_cooperative, make_product
+
+    monkeypatch.setitem(app.config, "CATALOGUE_COUNT_UP_TO", 5)
+    monkeypatch.setitem(app.config, "PRODUCTS_PER_PAGE", 4)
+    with app.app_context():
+        coop = make_cooperative()
+        for n in range(14):
+            make_product(coop, name=f"核桃{n:02d}", age=timedelta(minutes=n))
+    pages = [client.get(f"/products?page={n}") for n in (1, 2, 3, 4)]
+    texts = [page.get_data(as_text=True) for page in pages]
+    assert "5+ 件商品" in texts[0] and "第 1 页" in texts[0] and "第 1 / " not in texts[0]
+    assert [len(names_on(page)) for page in pages] == [4, 4, 4, 2]
+    assert sorted(sum((names_on(page) for page in pages), [])) == [f"核桃{n:02d}" for n in range(14)]
+    assert ['rel="next"' in text for text in texts] == [True, True, True, False]
+    assert 'rel="prev"' in texts[3] and "第 4 页" in texts[3]
+    assert "全部 5+ 件" in client.get("/counties/652929").get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    english = client.get("/products").get_data(as_text=True)
+    assert "5+ products" in english and "Page 1" in english
+
+
+def test_within_the_bounded_count_the_list_gives_the_exact_count(app, client, monkeypatch):
+    from tests.factories import make_cooperative, make_product
+
+    monkeypatch.setitem(app.config, "CATALOGUE_COUNT_UP_TO", 5)
+    with app.app_context():
+        coop = make_cooperative()
+        for n in range(5):
+            make_product(coop, name=f"核桃{n}")
+    text = client.get("/products").get_data(as_text=True)
+    assert "5 件商品" in text and "5+" not in text
+
+
 def test_pager_keeps_the_filters(app, client):
     from tests.factories import make_cooperative, make_product
 
