@@ -129,7 +129,10 @@ def filtered_products(filters: ProductFilters) -> Select:
     if filters.q:
         stmt = search.matching(stmt, filters.q.lower())
     if filters.category:
-        stmt = stmt.where(Product.category.has(Category.slug == filters.category))
+        # The category's id as a value, not EXISTS per product: SQLite then reads the category's index (counting
+        # a category of 100,000 listings took 36 ms through the listing index, 1.6 ms through its own).
+        category_id = select(Category.id).where(Category.slug == filters.category).scalar_subquery()
+        stmt = stmt.where(Product.category_id == category_id)
     if filters.county:
         stmt = stmt.where(Product.origin_county_code == filters.county)
     if filters.province:
