@@ -1,0 +1,108 @@
+"""What a catalogue page costs as the catalogue grows, with its count exact and bounded (CATALOGUE_COUNT_UP_TO).
+
+For each size it builds a throwaway database (SQLite in a temp dir, or the PostgreSQL database given with
+--database-url, emptied first), loads the demo data plus the generated products, and renders four lists
+in-process through the Flask test client (no HTTP server, no page cache, no rate limits): the whole
+catalogue, a search (红枣), a county filter (柯坪县) and a category filter. Each list is timed with the count
+exact (CATALOGUE_COUNT_UP_TO beyond the catalogue) and bounded (the default, 1,000); the figure is the best
+of --rounds rounds of --repeat renders, in milliseconds per page. The ratio that matters is the largest
+size's time ÷ the smallest's, per list (1.0: flat); the target in issue 15 is ≥ 0.9 expressed as
+smallest ÷ largest.
+
+Usage: python bench/catalog_counts.py [--database-url URL] [--sizes 10000,100000] [--rounds 7] [--repeat 5]
+
+Results are also written as JSON to bench/results/catalog-counts-<timestamp>.json.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import demo_app_context, save_results, warn_if_busy  # noqa: E402
+
+EXACT = 10**9
+LISTS = {"catalog": "/products", "search": "/products?q=" + quote("红枣"), "county": "/products?county=652929",
+         "category": "/products?category=grain-oil"}
+COUNT_RE = re.compile(r'class="result-count">([^<]*)<')
+
+
+def time_lists(app, rounds: int, repeat: int) -> dict[str, dict[str, float | str]]:
+    """{list: {"exact": ms, "bounded": ms, "exact count": text, "bounded count": text}}."""
+    client = app.test_client()
+    results: dict[str, dict[str, float | str]] = {}
+    for mode, up_to in (("exact", EXACT), ("bounded", app.config["CATALOGUE_COUNT_UP_TO"])):
+        app.config["CATALOGUE_COUNT_UP_TO"] = up_to
+        for name, url in LISTS.items():
+            first = client.get(url)
+            if first.status_code != 200:
+                raise SystemExit(f"{url} answered {first.status_code}")
+            best = float("inf")
+            for _ in range(rounds):
+                started = time.perf_counter()
+                for _ in range(repeat):
+                    if client.get(url).status_code != 200:
+                        raise SystemExit(f"{url} stopped answering 200")
+                best = min(best, (time.perf_counter() - started) / repeat * 1000)
+            count = COUNT_RE.search(first.get_data(as_text=True))
+            shown = count.group(1) if count else "?"
+            results.setdefault(name, {}).update({mode: round(best, 1), f"{mode} count": shown})
+    return results
+
+
+def measure(size: int, database_url: str | None, rounds: int, repeat: int) -> dict:
+    from shop.demo.seed import generate_products
+
+    with tempfile.TemporaryDirectory(prefix="bangfu-counts-") as tmp:
+        with demo_app_context(Path(tmp), database_url) as app:
+            app.config.update(PAGE_CACHE_SECONDS=0, RATELIMIT_ENABLED=False)
+            started = time.perf_counter()
+            generate_products(size)
+            seeded = time.perf_counter() - started
+            if database_url:
+                from sqlalchemy import text
+
+                from shop.extensions import db
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.execute(text("VACUUM ANALYZE"))
+            print(f"  {size:,} products generated in {seeded:.0f} s", flush=True)
+            return time_lists(app, rounds, repeat)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    warn_if_busy()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    by_size = {}
+    for size in sizes:
+        print(f"{size:,} products:", flush=True)
+        by_size[size] = measure(size, args.database_url, args.rounds, args.repeat)
+    small, large = by_size[sizes[0]], by_size[sizes[-1]]
+    print(f"\n{'list':<10}" + "".join(f"{f'{size:,} exact':>16}{f'{size:,} bounded':>18}" for size in sizes)
+          + f"{'bounded small/large':>21}")
+    for name in LISTS:
+        cells = "".join(f"{by_size[size][name]['exact']:>13.1f} ms{by_size[size][name]['bounded']:>15.1f} ms"
+                        for size in sizes)
+        ratio = small[name]["bounded"] / large[name]["bounded"]
+        print(f"{name:<10}{cells}{ratio:>16.2f} {'PASS' if ratio >= 0.9 else 'MISS'}")
+    print("\ncounts shown: " + "; ".join(f"{size:,}: " + ", ".join(
+        f"{name} {by_size[size][name]['exact count']} / {by_size[size][name]['bounded count']}" for name in LISTS)
+        for size in sizes))
+    path = save_results("catalog-counts", {"database": "postgresql" if args.database_url else "sqlite",
+                                           "sizes": by_size})
+    print(f"results written to {path}")
+
+
+if __name__ == "__main__":
+    main()
