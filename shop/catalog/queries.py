@@ -148,8 +148,8 @@ def filtered_products(filters: ProductFilters) -> Select:
 
 
 def search_products(filters: ProductFilters, page: int, per_page: int) -> Page:
-    """One page of cards of the filtered catalogue and its count, up to COUNT_UP_TO: two queries, whose cost
-    does not grow with the catalogue (past that many matches the list says "1,000+")."""
+    """One page of cards of the filtered catalogue and its count: two queries. The count stops at
+    CATALOGUE_COUNT_UP_TO matches (past that the list says "1,000+"), so it does not read the whole catalogue."""
     stmt = filtered_products(filters)
     return paginate(stmt, page, per_page, rows=_as_cards(stmt.order_by(*SORTS[filters.sort])), row=_card,
                     count_up_to=current_app.config["CATALOGUE_COUNT_UP_TO"])
