@@ -1,5 +1,5 @@
 """One page of a query's results with its count: two statements, whatever the page. The count can be bounded
-(`count_up_to`), so a list over a million rows costs what a list over a thousand does."""
+(`count_up_to`), so counting never reads more than that many rows plus one."""
 from __future__ import annotations
 
 import math
