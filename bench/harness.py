@@ -15,7 +15,8 @@ from datetime import datetime
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-RESULTS_DIR = REPO_ROOT / "bench" / "results"
+# bench/run.py (make bench) gives each benchmark a directory of its own to find its results in.
+RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS_DIR") or REPO_ROOT / "bench" / "results")
 HOST = "127.0.0.1"
 STARTUP_TIMEOUT = 30
 
@@ -86,9 +87,10 @@ def gunicorn_extra_options() -> list[str]:
     return ["--no-control-socket"] if "--no-control-socket" in done.stdout else []
 
 
-def start_server(env: dict[str, str], workers: int, port: int, log) -> subprocess.Popen:
+def start_server(env: dict[str, str], workers: int, port: int, log, app: str = "wsgi:app") -> subprocess.Popen:
+    """gunicorn serving `app` (the shop unless told otherwise) on loopback with `workers` sync workers."""
     command = [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", str(workers),
-               *gunicorn_extra_options(), "wsgi:app"]
+               *gunicorn_extra_options(), app]
     return subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
