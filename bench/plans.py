@@ -1,0 +1,174 @@
+"""Every statement a storefront page sends, and the plan the database chose for it (EXPLAIN), at a given catalogue size.
+
+    python bench/plans.py [--database-url postgresql+psycopg://…] [--products 100000] [--verbose]
+
+On a throwaway database (SQLite in a temp directory unless --database-url is given; that database is emptied
+first) with the demo data plus --products generated listings (statistics gathered, as after any bulk load),
+it renders each page below once through the Flask test client, anonymous, page cache off, with every SQL
+statement recorded as the driver receives it. Each SELECT is then explained with its own parameters — on
+PostgreSQL `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` at the server's settings (defaults unless you changed
+them), on SQLite `EXPLAIN QUERY PLAN` — and flagged when it reads the whole products table (a sequential scan
+on PostgreSQL, `SCAN products` on SQLite) or sorts the catalogue rows in memory instead of walking an index
+(a Sort node, or SQLite's `USE TEMP B-TREE FOR ORDER BY`, fed by more rows than a page needs).
+
+Reported per page: statements sent, SELECTs, full scans of products, catalogue sorts, and on PostgreSQL
+the execution time and the shared buffers touched by all its statements. A page whose cost does not grow
+with the catalogue has no full scan and no sort of catalogue rows. Results are written to
+bench/results/plans-<timestamp>.json; --verbose prints every statement with its plan.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import demo_app_context, save_results, warn_if_busy  # noqa: E402
+
+PAGES = {
+    "home": "/",
+    "catalogue": "/products",
+    "catalogue p5": "/products?page=5",
+    "search": "/products?q=" + quote("红枣"),
+    "search by price": "/products?q=" + quote("红枣") + "&sort=price_asc&in_stock=y",
+    "county filter": "/products?county=652929",
+    "category filter": "/products?category=grain-oil",
+    "county page": "/counties/652929",
+    "product": None,  # the newest product's page, found after seeding
+}
+SORT_ROWS = 100  # a sort fed more rows than this is sorting the catalogue, not a page
+
+
+def statements_sent(engine, action) -> list[tuple[str, object]]:
+    """Every (statement, parameters) sent through `engine` while `action()` runs."""
+    from sqlalchemy import event
+
+    sent: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return sent
+
+
+def _walk(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _walk(child)
+
+
+def explain_postgresql(connection, statement: str, parameters) -> dict:
+    cursor = connection.cursor()
+    cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters)
+    document = cursor.fetchone()[0]
+    cursor.close()
+    plan = (json.loads(document) if isinstance(document, str) else document)[0]
+    nodes = list(_walk(plan["Plan"]))
+    return {
+        "ms": round(plan["Execution Time"], 3),
+        "buffers": sum(plan["Plan"].get(key, 0) for key in ("Shared Hit Blocks", "Shared Read Blocks")),
+        "full_scan": any(n["Node Type"] == "Seq Scan" and n.get("Relation Name") == "products" for n in nodes),
+        "sort": any(n["Node Type"] in ("Sort", "Incremental Sort") and n.get("Actual Rows", 0) * n.get(
+            "Actual Loops", 1) > SORT_ROWS and _sorts_products(n) for n in nodes),
+        "plan": plan["Plan"],
+    }
+
+
+def _sorts_products(sort: dict) -> bool:
+    return any(n.get("Relation Name") == "products" for n in _walk(sort))
+
+
+def explain_sqlite(connection, statement: str, parameters) -> dict:
+    rows = connection.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+    details = [row[3] for row in rows]
+    return {
+        "full_scan": any(re.match(r"SCAN (products|p)\b(?! USING)", d) for d in details),
+        "sort": any("USE TEMP B-TREE FOR ORDER BY" in d for d in details) and any(
+            re.search(r"\bproducts\b", d) for d in details),
+        "plan": details,
+    }
+
+
+def examine(app, path: str, verbose: bool) -> dict:
+    from shop.extensions import db
+
+    client = app.test_client()
+    client.get(path)  # the first visit fills per-process caches (menus, regions) that later visits reuse
+
+    def visit():
+        response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}")
+
+    sent = statements_sent(db.engine, visit)
+    selects = [(s, p) for s, p in sent if s.lstrip().upper().startswith(("SELECT", "WITH"))]
+    postgresql = db.engine.dialect.name == "postgresql"
+    raw = db.engine.raw_connection()
+    try:
+        explained = [(s, (explain_postgresql if postgresql else explain_sqlite)(raw.driver_connection, s, p))
+                     for s, p in selects]
+        raw.rollback()
+    finally:
+        raw.close()
+    summary = {"statements": len(sent), "selects": len(selects),
+               "full_scans": sum(e["full_scan"] for _, e in explained),
+               "sorts": sum(e["sort"] for _, e in explained)}
+    if postgresql:
+        summary["ms"] = round(sum(e["ms"] for _, e in explained), 2)
+        summary["buffers"] = sum(e["buffers"] for _, e in explained)
+    if verbose:
+        for statement, e in explained:
+            flags = " ".join(flag for flag in ("full_scan", "sort") if e[flag])
+            print(f"\n--- {path} {flags}\n{statement}\n{json.dumps(e['plan'], ensure_ascii=False, indent=1)}")
+    summary["flagged"] = [statement for statement, e in explained if e["full_scan"] or e["sort"]]
+    return summary
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    warn_if_busy()
+    from sqlalchemy import select, text
+
+    from shop.catalog.models import Product
+    from shop.demo.seed import generate_products
+    from shop.extensions import db
+
+    with tempfile.TemporaryDirectory(prefix="bangfu-plans-") as tmp, \
+            demo_app_context(Path(tmp), args.database_url) as app:
+        app.config.update(PAGE_CACHE_SECONDS=0, RATELIMIT_ENABLED=False)
+        generate_products(args.products)
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"))
+        newest = db.session.scalar(select(Product.id).order_by(Product.created_at.desc(), Product.id.desc()))
+        pages = {name: path or f"/products/{newest}" for name, path in PAGES.items()}
+        results = {"database": db.engine.dialect.name, "products": args.products,
+                   "pages": {name: examine(app, path, args.verbose) for name, path in pages.items()}}
+    postgresql = results["database"] == "postgresql"
+    print(f"\n{results['database']}, {args.products:,} generated listings (statements per page; SELECTs; full scans "
+          f"of products; sorts of catalogue rows" + ("; execution ms; shared buffers" if postgresql else "") + ")")
+    for name, page in results["pages"].items():
+        extra = f"{page['ms']:>9.2f} {page['buffers']:>8}" if postgresql else ""
+        counts = "".join(f"{page[key]:>5}" for key in ("statements", "selects", "full_scans", "sorts"))
+        print(f"{name:<16}{counts} {extra}")
+        for statement in page["flagged"]:
+            print(f"    flagged: {' '.join(statement.split())[:160]}")
+    print(f"results written to {save_results('plans', results)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
