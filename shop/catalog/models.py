@@ -134,10 +134,17 @@ class SearchTerm(Model):
 
     Derived data, rebuilt at will (`flask --app wsgi reindex-search`), so product_id carries no foreign key:
     a bulk import writes some thirty terms per product, and PostgreSQL would check the key for each one.
-    Searches join the products, so terms of a deleted product could never show; search.py drops them."""
+    Searches join the products, so terms of a deleted product could never show; search.py drops them.
+
+    Each term carries its product's created_at (which never changes), so a search sorted newest first walks
+    ix_product_search_terms_newest for its first term in that order and stops once it has a page: its cost
+    does not grow with the number of matches."""
 
     __tablename__ = "product_search_terms"
-    __table_args__ = (Index("ix_product_search_terms_product", "product_id"), {"sqlite_with_rowid": False})
+    __table_args__ = (Index("ix_product_search_terms_product", "product_id"),
+                      Index("ix_product_search_terms_newest", "term", "created_at", "product_id"),
+                      {"sqlite_with_rowid": False})
 
     term: Mapped[str] = mapped_column(String(2), primary_key=True)
     product_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the product's

@@ -151,7 +151,10 @@ def search_products(filters: ProductFilters, page: int, per_page: int) -> Page:
     """One page of cards of the filtered catalogue and its count: two queries. The count stops at
     CATALOGUE_COUNT_UP_TO matches (past that the list says "1,000+"), so it does not read the whole catalogue."""
     stmt = filtered_products(filters)
-    return paginate(stmt, page, per_page, rows=_as_cards(stmt.order_by(*SORTS[filters.sort])), row=_card,
+    order = SORTS[filters.sort]
+    if filters.q and filters.sort == "newest":
+        order = search.newest_first(filters.q.lower()) or order  # read in order off the search index
+    return paginate(stmt, page, per_page, rows=_as_cards(stmt.order_by(*order)), row=_card,
                     count_up_to=current_app.config["CATALOGUE_COUNT_UP_TO"])
 
 

@@ -9,7 +9,11 @@ So every one- and two-character piece ("term") of each product's search text is 
 product_search_terms. A text that contains the query contains every term of the query, so the products
 holding all of the query's terms are a small superset of the answer; LIKE then checks just those rows.
 
-The terms follow the products' name and spec: changes made through the ORM are picked up as they are
+Each term also holds its product's created_at, so the default order (newest first) is read straight off the
+first term's index entries: a search page stops once it has its rows (newest_first()) rather than reading and
+sorting every match.
+
+The terms follow the products' name, spec and created_at: changes made through the ORM are picked up as they are
 flushed (the mapper listeners at the bottom); bulk Core statements that write names or specs call
 refresh_terms() for the products they wrote. `flask --app wsgi reindex-search` rebuilds everything.
 """
@@ -17,7 +21,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from datetime import datetime
 from itertools import product
+from typing import Any
 
 from sqlalchemy import Connection, Join, Select, event, inspect, select
 from sqlalchemy.ext.compiler import compiles
@@ -53,23 +59,34 @@ def matching(stmt: Select, query: str) -> Select:
     """Narrow `stmt` (a select of products) to those whose search text contains `query` (lower-case)."""
     terms = query_terms(query)
     if terms:
-        joined, term_columns = _terms_joined(len(terms))
+        joined, term_columns, _ = _terms_joined(len(terms))
         stmt = stmt.select_from(joined).where(*(column == term for column, term in zip(term_columns, terms)))
     # The terms only narrow the rows down; LIKE decides. search_text is lower-case already, so this is a
     # case-insensitive match on both databases.
     return stmt.where(Product.search_text.contains(query, autoescape=True))
 
 
+def newest_first(query: str) -> tuple[Any, ...] | None:
+    """The ORDER BY of a matching(stmt, query) statement for newest first, read from its driving term's index
+    (the same order as the products' created_at, id); None when the query has no terms (nothing to drive)."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    first = _terms_joined(len(terms))[2]
+    return first.c.created_at.desc(), first.c.product_id.desc()
+
+
 @functools.cache
 def _terms_joined(count: int):
-    """products joined to `count` copies of the terms table, the first one driving, and the copies' term
-    columns (built once per count: constructing joins is a noticeable share of a search page's time)."""
+    """products joined to `count` copies of the terms table, the first one driving; the copies' term
+    columns; the driving copy (built once per count: constructing joins is a noticeable share of a search
+    page's time)."""
     tables = [SearchTerm.__table__.alias(f"term_{n}") for n in range(count)]
     products = Product.__table__
     joined: Join = _TermsFirst(tables[0], products, tables[0].c.product_id == products.c.id)
     for table in tables[1:]:
         joined = joined.join(table, table.c.product_id == products.c.id)
-    return joined, [table.c.term for table in tables]
+    return joined, [table.c.term for table in tables], tables[0]
 
 
 class _TermsFirst(Join):
@@ -99,14 +116,16 @@ def refresh_terms(connection: Connection | SessionLike, product_ids: Iterable[in
     terms = SearchTerm.__table__
     ids = sorted(set(product_ids))
     for chunk in (ids[start:start + _BATCH] for start in range(0, len(ids), _BATCH)):
-        texts = connection.execute(select(Product.id, Product.search_text).where(Product.id.in_(chunk))).all()
+        texts = connection.execute(select(Product.id, Product.search_text, Product.created_at)
+                                   .where(Product.id.in_(chunk))).all()
         connection.execute(terms.delete().where(terms.c.product_id.in_(chunk)))
-        _write(connection, [(term, product_id) for product_id, text in texts for term in sorted(terms_of(text))])
+        _write(connection, [(term, product_id, created_at) for product_id, text, created_at in texts
+                            for term in sorted(terms_of(text))])
 
 
-def _write(connection: Connection, rows: list[tuple[str, int]]) -> None:
-    """Insert (term, product id) rows: a bulk import writes some thirty per product, which PostgreSQL takes
-    several times faster through COPY than as INSERTs; SQLite's executemany is fast already."""
+def _write(connection: Connection, rows: list[tuple[str, int, datetime]]) -> None:
+    """Insert (term, product id, created at) rows: a bulk import writes some thirty per product, which
+    PostgreSQL takes several times faster through COPY than as INSERTs; SQLite's executemany is fast already."""
     if not rows:
         return
     if connection.dialect.name == "postgresql":
@@ -115,12 +134,13 @@ def _write(connection: Connection, rows: list[tuple[str, int]]) -> None:
         if driver_connection is None:  # only a connection that was closed or invalidated has none
             raise RuntimeError("the database connection is closed")
         with driver_connection.cursor() as cursor:
-            with cursor.copy("COPY product_search_terms (term, product_id) FROM STDIN") as copy:
+            with cursor.copy("COPY product_search_terms (term, product_id, created_at) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
     else:
-        connection.execute(SearchTerm.__table__.insert(), [{"term": term, "product_id": product_id}
-                                                           for term, product_id in rows])
+        connection.execute(SearchTerm.__table__.insert(), [
+            {"term": term, "product_id": product_id, "created_at": created_at}
+            for term, product_id, created_at in rows])
 
 
 def reindex_all(session: SessionLike) -> int:
@@ -151,7 +171,7 @@ def _index_new_product(mapper, connection: Connection, product: Product) -> None
 
 def _reindex_renamed_product(mapper, connection: Connection, product: Product) -> None:
     attrs = inspect(product).attrs
-    if attrs.name.history.has_changes() or attrs.spec.history.has_changes():
+    if attrs.name.history.has_changes() or attrs.spec.history.has_changes() or attrs.created_at.history.has_changes():
         refresh_terms(connection, [product.id])
 
 

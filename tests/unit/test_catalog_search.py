@@ -105,7 +105,8 @@ def test_stale_products_notices_a_missing_or_wrong_index_and_reindex_repairs_it(
     first = make_product(name="乌什核桃")
     second = make_product(name="温宿大米")
     db.session.execute(delete(SearchTerm).where(SearchTerm.product_id == first.id))
-    db.session.execute(SearchTerm.__table__.insert(), [{"term": "茶", "product_id": second.id}])
+    db.session.execute(SearchTerm.__table__.insert(), [{"term": "茶", "product_id": second.id,
+                                                       "created_at": second.created_at}])
     db.session.commit()
     assert sorted(search.stale_products(db.session)) == sorted([first.id, second.id])
     assert search.reindex_all(db.session) == 2
@@ -140,3 +141,53 @@ def test_terms_left_by_a_bulk_delete_never_show_or_leak_into_a_new_product():
     new = make_product(name="天柱茶油")  # SQLite may give it the deleted product's id
     assert found("茶油") == {new.id} and found("香羊") == set()
     assert search.stale_products(db.session) == []
+
+
+def test_a_search_lists_newest_first_page_by_page_as_the_catalogue_does():
+    """The default order is read off the first term's index entries; it is the products' created_at, id."""
+    from datetime import timedelta
+    cooperative, category = make_cooperative(), make_category()
+    ages = [5, 1, 9, 3, 3, 7, 2, 8]  # two listed at the same moment: the later id comes first
+    made = [make_product(cooperative, category, age=timedelta(hours=age), name=f"柯坪红枣 {n}号")
+            for n, age in enumerate(ages)]
+    make_product(cooperative, category, name="晴隆绿茶")
+    shown = [card.id for page in (1, 2, 3) for card in search_products(ProductFilters(q="红枣"), page, 3).items]
+    assert shown == [p.id for p in sorted(made, key=lambda p: (p.created_at, p.id), reverse=True)]
+    several_terms = [card.id for card in search_products(ProductFilters(q="柯坪红枣"), 1, 20).items]
+    assert several_terms == shown
+
+
+def test_a_product_listed_at_another_time_moves_in_search_too():
+    from datetime import timedelta
+
+    from shop.core.database import utcnow
+    older, newer = make_product(name="理塘牦牛肉干 甲"), make_product(name="理塘牦牛肉干 乙")
+    older.created_at = utcnow() + timedelta(days=1)  # through the ORM: its terms follow
+    db.session.commit()
+    assert [card.id for card in search_products(ProductFilters(q="牦牛"), 1, 10).items] == [older.id, newer.id]
+
+
+def test_a_newest_first_search_walks_the_term_index_without_sorting_its_matches():
+    """SQLite's plan for a search page and its count: driven by the term index in order, no sort of the
+    matches. (PostgreSQL picks by its statistics; bench/plans.py checks its plans at catalogue scale.)"""
+    from sqlalchemy import event
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL plans by statistics that a test's handful of rows does not have")
+    make_product(name="新疆柯坪红枣")
+    db.session.commit()
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        search_products(ProductFilters(q="红枣"), 1, 24)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    plans = [" | ".join(row[3] for row in db.session.connection().exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + statement, parameters)) for statement, parameters in sent
+        if statement.lstrip().startswith("SELECT")]
+    assert len(plans) == 2
+    for plan in plans:
+        assert "ix_product_search_terms_newest" in plan and "TEMP B-TREE" not in plan, plan

@@ -122,3 +122,18 @@ def test_the_consents_migration_keeps_users_and_records_no_consent_they_never_ga
         assert conn.execute(text("SELECT email, closed_at FROM users WHERE id = :id"), {"id": user_id}).one() == (
             "before@example.cn", None)
         assert conn.execute(text("SELECT count(*) FROM consents")).scalar() == 0
+
+
+def test_the_search_terms_newest_migration_gives_each_term_its_products_time(app_ctx):
+    from shop.catalog import search
+    from tests.factories import make_product
+
+    product = make_product(name="晴隆糯薏仁")
+    db.session.commit()
+    listed = product.created_at
+    db.session.remove()
+    downgrade(revision="0023")
+    upgrade()
+    times = set(db.session.scalars(db.select(search.SearchTerm.created_at)
+                                   .where(search.SearchTerm.product_id == product.id)))
+    assert times == {listed}
