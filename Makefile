@@ -7,6 +7,8 @@ PORT ?= 8000
 WORKERS ?= 2
 THREADS ?= 4
 PYTEST_ARGS ?=
+# `make bench BENCH_ARGS="--quick --database-url postgresql+psycopg://…"` (that database is emptied: make one for it).
+BENCH_ARGS ?=
 # Test processes (pytest-xdist); each has its own database.
 PYTEST_WORKERS ?= 2
 # Without STRIPE_SECRET_KEY, `make run` pays through localstripe on this port (loopback only).
@@ -68,7 +70,7 @@ update-messages: extract-messages
 	$(BIN)/pybabel update -i shop/translations/messages.pot -d shop/translations --no-fuzzy-matching --width 120
 
 bench: install translations
-	$(BIN)/python bench/catalog.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .coverage
