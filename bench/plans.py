@@ -1,6 +1,7 @@
 """Every statement a storefront page sends, and the plan the database chose for it (EXPLAIN), at a given catalogue size.
 
     python bench/plans.py [--database-url postgresql+psycopg://…] [--products 100000] [--verbose]
+                          [--compare NAME=VALUE[,NAME=VALUE]]
 
 On a throwaway database (SQLite in a temp directory unless --database-url is given; that database is emptied
 first) with the demo data plus --products generated listings (statistics gathered, as after any bulk load),
@@ -17,7 +18,8 @@ still reads every match).
 Reported per page: statements sent, SELECTs, full scans of products, catalogue sorts, and on PostgreSQL
 the execution time and shared buffers of all its statements and the most rows one scan read. A page whose cost
 does not grow with the catalogue has no full scan and no sort of catalogue rows. Results are written to
-bench/results/plans-<timestamp>.json; --verbose prints every statement with its plan.
+bench/results/plans-<timestamp>.json; --verbose prints every statement with its plan. On PostgreSQL,
+--compare "random_page_cost=1.1" explains the same statements again with those settings SET, beside the defaults.
 """
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ PAGES = {
     "county page": "/counties/652929",
     "product": None,  # the newest product's page, found after seeding
 }
-SORT_ROWS = 100  # a sort fed more rows than this is sorting the catalogue, not a page
+SORT_ROWS = 1000  # a sort fed more rows than this sorts the catalogue, not a page (or a deep page's offset)
 
 
 def statements_sent(engine, action) -> list[tuple[str, object]]:
@@ -117,27 +119,39 @@ def explain_sqlite(connection, statement: str, parameters, listings: int) -> dic
     }
 
 
-def examine(app, path: str, listings: int, verbose: bool) -> dict:
+def page_statements(app, path: str) -> list[tuple[str, object]]:
+    """The statements a visitor's view of `path` sends (after a first visit has filled per-process caches)."""
     from shop.extensions import db
 
     client = app.test_client()
-    client.get(path)  # the first visit fills per-process caches (menus, regions) that later visits reuse
+    client.get(path)
 
     def visit():
         response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
 
-    sent = statements_sent(db.engine, visit)
+    return statements_sent(db.engine, visit)
+
+
+def examine(path: str, sent: list[tuple[str, object]], listings: int, settings: dict[str, str],
+            verbose: bool) -> dict:
+    """Explain the page's SELECTs (on PostgreSQL with `settings` SET first) and sum up what the plans show."""
+    from shop.extensions import db
+
     selects = [(s, p) for s, p in sent if s.lstrip().upper().startswith(("SELECT", "WITH"))]
     postgresql = db.engine.dialect.name == "postgresql"
     raw = db.engine.raw_connection()
     try:
-        explained = [(s, (explain_postgresql if postgresql else explain_sqlite)(raw.driver_connection, s, p, listings))
-                     for s, p in selects]
+        if postgresql:
+            with raw.driver_connection.cursor() as cursor:
+                for name, value in settings.items():
+                    cursor.execute(f"SET {name} = {value}")
+        explain = explain_postgresql if postgresql else explain_sqlite
+        explained = [(s, explain(raw.driver_connection, s, p, listings)) for s, p in selects]
         raw.rollback()
     finally:
-        raw.close()
+        raw.invalidate() if settings else raw.close()  # a connection with SET values is not given back
     summary = {"statements": len(sent), "selects": len(selects),
                "full_scans": sum(e["full_scan"] for _, e in explained),
                "sorts": sum(e["sort"] for _, e in explained)}
@@ -153,12 +167,26 @@ def examine(app, path: str, listings: int, verbose: bool) -> dict:
     return summary
 
 
+def print_summary(title: str, pages: dict[str, dict], postgresql: bool) -> None:
+    print(f"\n{title} (statements per page; SELECTs; full scans of products; sorts of catalogue rows"
+          + ("; execution ms; shared buffers; most rows one scan read" if postgresql else "") + ")")
+    for name, page in pages.items():
+        counts = "".join(f"{page[key]:>5}" for key in ("statements", "selects", "full_scans", "sorts"))
+        extra = f"{page['ms']:>9.2f} {page['buffers']:>8} {page['rows_read']:>9}" if postgresql else ""
+        print(f"{name:<16}{counts} {extra}")
+        for statement in page["flagged"]:
+            print(f"    flagged: {' '.join(statement.split())[:160]}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url")
     parser.add_argument("--products", type=int, default=100_000)
+    parser.add_argument("--compare", action="append", default=[], metavar="NAME=VALUE[,NAME=VALUE]",
+                        help="PostgreSQL settings to explain the same statements under as well (repeatable)")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
+    compare = {spec: dict(item.split("=", 1) for item in spec.split(",")) for spec in args.compare}
     warn_if_busy()
     from sqlalchemy import func, select, text
 
@@ -168,25 +196,28 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="bangfu-plans-") as tmp, \
             demo_app_context(Path(tmp), args.database_url) as app:
-        app.config.update(PAGE_CACHE_SECONDS=0, RATELIMIT_ENABLED=False)
+        # Pages rendered afresh, but the sales figures kept for their usual 5 minutes, as in production (the
+        # benchmarks' app turns that off): the first visit of each page reads them, the one recorded does not.
+        app.config.update(PAGE_CACHE_SECONDS=0, RATELIMIT_ENABLED=False, IMPACT_CACHE_SECONDS=300)
         generate_products(args.products)
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"))
         newest = db.session.scalar(select(Product.id).order_by(Product.created_at.desc(), Product.id.desc()))
         listings = db.session.scalar(select(func.count()).select_from(Product))
-        pages = {name: path or f"/products/{newest}" for name, path in PAGES.items()}
-        results = {"database": db.engine.dialect.name, "products": args.products,
-                   "pages": {name: examine(app, path, listings, args.verbose) for name, path in pages.items()}}
-    postgresql = results["database"] == "postgresql"
-    print(f"\n{results['database']}, {args.products:,} generated listings (statements per page; SELECTs; full scans "
-          f"of products; sorts of catalogue rows" + ("; execution ms; shared buffers; most rows one scan read"
-                                                     if postgresql else "") + ")")
-    for name, page in results["pages"].items():
-        extra = f"{page['ms']:>9.2f} {page['buffers']:>8} {page['rows_read']:>9}" if postgresql else ""
-        counts = "".join(f"{page[key]:>5}" for key in ("statements", "selects", "full_scans", "sorts"))
-        print(f"{name:<16}{counts} {extra}")
-        for statement in page["flagged"]:
-            print(f"    flagged: {' '.join(statement.split())[:160]}")
+        postgresql = db.engine.dialect.name == "postgresql"
+        if compare and not postgresql:
+            parser.error("--compare takes PostgreSQL settings")
+        sent = {name: page_statements(app, path or f"/products/{newest}") for name, path in PAGES.items()}
+        results: dict = {"database": db.engine.dialect.name, "products": args.products, "listings": listings,
+                         "pages": {name: examine(PAGES[name] or name, statements, listings, {}, args.verbose)
+                                   for name, statements in sent.items()},
+                         "compared": {spec: {name: examine(PAGES[name] or name, statements, listings, settings,
+                                                           args.verbose) for name, statements in sent.items()}
+                                      for spec, settings in compare.items()}}
+    where = f"{results['database']}, {args.products:,} generated listings"
+    print_summary(where + (", the server's settings" if postgresql else ""), results["pages"], postgresql)
+    for spec, pages in results["compared"].items():
+        print_summary(f"{where}, with {spec}", pages, postgresql)
     print(f"results written to {save_results('plans', results)}")
     return 0
 

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import Select, UnaryExpression, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from shop.catalog import search
 from shop.catalog.models import Category, Photo, Product
@@ -159,9 +159,11 @@ def search_products(filters: ProductFilters, page: int, per_page: int) -> Page:
 
 
 def get_visible_product(product_id: int) -> Product | None:
-    """A product the store shows, with its photos, county and cooperative; None otherwise."""
+    """A product the store shows, with its photos, county, cooperative and category; None otherwise. The three
+    it has one of each come in the same statement (joined), the photos in a second."""
     stmt = visible_products().where(Product.id == product_id).options(
-        selectinload(Product.photos), selectinload(Product.origin_county), selectinload(Product.cooperative))
+        selectinload(Product.photos), joinedload(Product.origin_county), joinedload(Product.cooperative),
+        joinedload(Product.category))
     return db.session.scalar(stmt)
 
 
