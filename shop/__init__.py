@@ -182,11 +182,11 @@ def _register_listeners(app: Flask) -> None:
 
 
 def _register_page_cache(app: Flask) -> None:
-    from shop.catalog.versions import current_version
+    from shop.catalog.versions import committed_version
     from shop.extensions import db
     from shop.web.pagecache import register_page_cache
 
-    register_page_cache(app, lambda: current_version(db.session))
+    register_page_cache(app, lambda: committed_version(db.engine))
 
 
 def _register_messages(app: Flask) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import BigInteger, select, update
+from sqlalchemy import BigInteger, Engine, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
@@ -41,9 +41,21 @@ class CatalogueVersion(Model):
     version: Mapped[int] = mapped_column(BigInteger)
 
 
+_VERSION = select(CatalogueVersion.__table__.c.version).where(CatalogueVersion.__table__.c.id == ROW_ID)
+
+
 def current_version(session: SessionLike) -> int | None:
-    """The committed catalogue version; None when the row is missing (then nothing may be cached)."""
+    """The committed catalogue version as the session's transaction sees it; None when the row is missing."""
     return session.scalar(select(CatalogueVersion.version).where(CatalogueVersion.id == ROW_ID))
+
+
+def committed_version(engine: Engine) -> int | None:
+    """The committed catalogue version, read for a kept page before the request touches its session; None when the
+    row is missing (then nothing may be cached). One statement on a pooled connection in autocommit mode: no ORM
+    session, no BEGIN and ROLLBACK around it (on PostgreSQL one round trip instead of three). It was about a third
+    of what serving a kept page cost."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return connection.execute(_VERSION).scalar()
 
 
 def touch(session: SessionLike) -> None:

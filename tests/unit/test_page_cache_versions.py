@@ -190,3 +190,21 @@ def test_a_lost_row_comes_back_at_a_fresh_number(world):
     assert version() is None
     make_category("tea", "茶叶", "Tea")
     assert version() is not None
+
+
+def test_the_version_a_kept_page_reads_is_the_committed_one_or_none():
+    """committed_version (what the page cache asks, on a connection of its own) sees a bump only once it is
+    committed, and nothing when the row is missing."""
+    from shop.catalog.versions import committed_version
+    product = make_product()
+    db.session.commit()
+    before = committed_version(db.engine)
+    assert before == version()
+    product.price_fen += 100
+    db.session.flush()  # the bump waits for the commit; nothing committed yet
+    assert committed_version(db.engine) == before
+    db.session.commit()
+    assert committed_version(db.engine) == before + 1 == version()
+    db.session.execute(CatalogueVersion.__table__.delete())
+    db.session.commit()
+    assert committed_version(db.engine) is None
