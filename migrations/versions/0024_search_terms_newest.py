@@ -1,11 +1,12 @@
-"""search terms carry their product's created_at
+"""search terms keyed by term, their product's created_at and product id
 
 Revision ID: 0024
 Revises: 0023
 Create Date: 2026-12-02 05:30:00
 
-A search sorted newest first (the default) walks its first term's entries in created_at order through the new
-index and stops at the page it needs, instead of reading and sorting every match (shop/catalog/search.py).
+A search sorted newest first (the default) walks its first term's entries in key order and stops at the page it
+needs, instead of reading and sorting every match (shop/catalog/search.py). The terms are derived data: the table
+is built again with the new key and filled from the products, as migration 0008 first filled it.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -16,24 +17,47 @@ down_revision = '0023'
 branch_labels = None
 depends_on = None
 
-# SQLite adds a NOT NULL column only with a default; every row gets its product's time straight after.
-PLACEHOLDER = '1970-01-01 00:00:00'
+
+def _terms_of(search_text):
+    # As shop.catalog.search.terms_of on the day of this migration (unchanged since 0008).
+    terms = set()
+    for word in search_text.split():
+        terms.update(word)
+        terms.update(word[i:i + 2] for i in range(len(word) - 1))
+    return terms
+
+
+def _rebuild(columns, key):
+    op.drop_index('ix_product_search_terms_product', table_name='product_search_terms')
+    op.drop_table('product_search_terms')
+    op.create_table('product_search_terms', *columns,
+                    sa.PrimaryKeyConstraint(*key, name='pk_product_search_terms'), sqlite_with_rowid=False)
+    op.create_index('ix_product_search_terms_product', 'product_search_terms', ['product_id'], unique=False)
+
+
+def _fill(with_time):
+    # Untyped columns: created_at goes back exactly as it was read (SQLite's text, PostgreSQL's timestamp).
+    names = ['term', 'product_id'] + (['created_at'] if with_time else [])
+    terms = sa.table('product_search_terms', *(sa.column(name) for name in names))
+    connection = op.get_bind()
+    products = connection.execute(sa.text('SELECT id, search_text, created_at FROM products ORDER BY id')).all()
+    for start in range(0, len(products), 2000):
+        rows = [{'term': term, 'product_id': product_id, **({'created_at': created_at} if with_time else {})}
+                for product_id, text, created_at in products[start:start + 2000] for term in sorted(_terms_of(text))]
+        if rows:
+            connection.execute(terms.insert(), rows)
 
 
 def upgrade():
-    # Terms of products deleted by bulk statements would have no time to take (searches never showed them).
-    op.execute('DELETE FROM product_search_terms WHERE product_id NOT IN (SELECT id FROM products)')
-    op.add_column('product_search_terms', sa.Column('created_at', sa.DateTime(timezone=True), nullable=False,
-                                                    server_default=sa.text(f"'{PLACEHOLDER}'")))
-    op.execute('UPDATE product_search_terms SET created_at = '
-               '(SELECT products.created_at FROM products WHERE products.id = product_search_terms.product_id)')
-    if op.get_bind().dialect.name != 'sqlite':  # SQLite cannot drop a default without copying the table
-        op.alter_column('product_search_terms', 'created_at', server_default=None)
-    op.create_index('ix_product_search_terms_newest', 'product_search_terms', ['term', 'created_at', 'product_id'],
-                    unique=False)
+    _rebuild([sa.Column('term', sa.String(length=2), nullable=False),
+                      sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+                      sa.Column('product_id', sa.Integer(), autoincrement=False, nullable=False)],
+                     ['term', 'created_at', 'product_id'])
+    _fill(with_time=True)
 
 
 def downgrade():
-    op.drop_index('ix_product_search_terms_newest', table_name='product_search_terms')
-    with op.batch_alter_table('product_search_terms', schema=None) as batch_op:
-        batch_op.drop_column('created_at')
+    _rebuild([sa.Column('term', sa.String(length=2), nullable=False),
+                      sa.Column('product_id', sa.Integer(), autoincrement=False, nullable=False)],
+                     ['term', 'product_id'])
+    _fill(with_time=False)

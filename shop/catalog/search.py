@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from datetime import datetime
 from itertools import product
 from typing import Any
 
-from sqlalchemy import Connection, Join, Select, event, inspect, select
+from sqlalchemy import Connection, Join, Select, event, inspect, select, type_coerce
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from shop.catalog.models import Product, SearchTerm
 from shop.core.database import SessionLike
@@ -84,8 +84,9 @@ def _terms_joined(count: int):
     tables = [SearchTerm.__table__.alias(f"term_{n}") for n in range(count)]
     products = Product.__table__
     joined: Join = _TermsFirst(tables[0], products, tables[0].c.product_id == products.c.id)
-    for table in tables[1:]:
-        joined = joined.join(table, table.c.product_id == products.c.id)
+    for table in tables[1:]:  # by the whole key: every term of a product carries the same created_at
+        joined = joined.join(table, (table.c.product_id == products.c.id)
+                             & (table.c.created_at == tables[0].c.created_at))
     return joined, [table.c.term for table in tables], tables[0]
 
 
@@ -116,31 +117,34 @@ def refresh_terms(connection: Connection | SessionLike, product_ids: Iterable[in
     terms = SearchTerm.__table__
     ids = sorted(set(product_ids))
     for chunk in (ids[start:start + _BATCH] for start in range(0, len(ids), _BATCH)):
-        texts = connection.execute(select(Product.id, Product.search_text, Product.created_at)
+        # created_at as the driver gives it (SQLite's text, PostgreSQL's datetime): no conversion to and from a
+        # timezone-aware datetime for each of some thirty terms per product
+        texts = connection.execute(select(Product.id, Product.search_text, type_coerce(Product.created_at, NullType()))
                                    .where(Product.id.in_(chunk))).all()
         connection.execute(terms.delete().where(terms.c.product_id.in_(chunk)))
-        _write(connection, [(term, product_id, created_at) for product_id, text, created_at in texts
+        _write(connection, [(term, created_at, product_id) for product_id, text, created_at in texts
                             for term in sorted(terms_of(text))])
 
 
-def _write(connection: Connection, rows: list[tuple[str, int, datetime]]) -> None:
-    """Insert (term, product id, created at) rows: a bulk import writes some thirty per product, which
-    PostgreSQL takes several times faster through COPY than as INSERTs; SQLite's executemany is fast already."""
+def _write(connection: Connection, rows: list[tuple[str, Any, int]]) -> None:
+    """Insert (term, created at as stored, product id) rows: a bulk import writes some thirty per product, which
+    PostgreSQL takes several times faster through COPY than as INSERTs, and SQLite straight through the driver's
+    executemany."""
     if not rows:
         return
+    rows.sort()  # in key order: each index page is visited once per batch rather than once per product
     if connection.dialect.name == "postgresql":
         # The driver's connection is the one in the caller's transaction.
         driver_connection = connection.connection.driver_connection
         if driver_connection is None:  # only a connection that was closed or invalidated has none
             raise RuntimeError("the database connection is closed")
         with driver_connection.cursor() as cursor:
-            with cursor.copy("COPY product_search_terms (term, product_id, created_at) FROM STDIN") as copy:
+            with cursor.copy("COPY product_search_terms (term, created_at, product_id) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
     else:
-        connection.execute(SearchTerm.__table__.insert(), [
-            {"term": term, "product_id": product_id, "created_at": created_at}
-            for term, product_id, created_at in rows])
+        connection.exec_driver_sql(
+            "INSERT INTO product_search_terms (term, created_at, product_id) VALUES (?, ?, ?)", rows)
 
 
 def reindex_all(session: SessionLike) -> int:
