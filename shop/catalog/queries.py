@@ -89,7 +89,7 @@ def _card_parts():
     return county, columns
 
 
-def _as_cards(stmt: Select) -> Select:
+def as_cards(stmt: Select) -> Select:
     """Narrow a visible_products() statement to the columns of ProductCard."""
     county, columns = _card_parts()
     return (
@@ -100,7 +100,8 @@ def _as_cards(stmt: Select) -> Select:
     )
 
 
-def _card(row) -> ProductCard:
+def card_of(row) -> ProductCard:
+    """The ProductCard of a row read through as_cards()."""
     return ProductCard(*row[:CARD_FIELDS], picture_from(row[CARD_FIELDS:]))  # type: ignore[call-arg]
 
 
@@ -154,7 +155,7 @@ def search_products(filters: ProductFilters, page: int, per_page: int) -> Page:
     order = SORTS[filters.sort]
     if filters.q and filters.sort == "newest":
         order = search.newest_first(filters.q.lower()) or order  # read in order off the search index
-    return paginate(stmt, page, per_page, rows=_as_cards(stmt.order_by(*order)), row=_card,
+    return paginate(stmt, page, per_page, rows=as_cards(stmt.order_by(*order)), row=card_of,
                     count_up_to=current_app.config["CATALOGUE_COUNT_UP_TO"])
 
 
@@ -169,8 +170,8 @@ def get_visible_product(product_id: int) -> Product | None:
 
 def newest_products(limit: int) -> list[ProductCard]:
     """The latest listings that are in stock, for the home page."""
-    stmt = _as_cards(filtered_products(ProductFilters(in_stock=True)).order_by(*SORTS["newest"]))
-    return [_card(row) for row in db.session.execute(stmt.limit(limit))]
+    stmt = as_cards(filtered_products(ProductFilters(in_stock=True)).order_by(*SORTS["newest"]))
+    return [card_of(row) for row in db.session.execute(stmt.limit(limit))]
 
 
 def categories() -> list[Category]:

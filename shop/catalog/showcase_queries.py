@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
 from shop.catalog.models import Photo, Product
-from shop.catalog.queries import ProductCard, ProductFilters, _as_cards, _card, filtered_products, listed_products
+from shop.catalog.queries import ProductCard, ProductFilters, as_cards, card_of, filtered_products, listed_products
 from shop.catalog.showcase_models import Shelf, ShelfItem, Slide
 from shop.core.caching import kept
 from shop.extensions import db
@@ -49,11 +49,11 @@ def home_shelves() -> list[ShelfRow]:
         return []
     picked = listed_products().join(ShelfItem, ShelfItem.product_id == Product.id).where(
         ShelfItem.shelf_id.in_([shelf.id for shelf in shelves]))
-    rows = db.session.execute(_as_cards(picked).add_columns(ShelfItem.shelf_id.label("shelf_id"))
+    rows = db.session.execute(as_cards(picked).add_columns(ShelfItem.shelf_id.label("shelf_id"))
                               .order_by(ShelfItem.shelf_id, ShelfItem.position))
     cards: dict[int, list[ProductCard]] = {}
     for row in rows:
-        cards.setdefault(row.shelf_id, []).append(_card(row[:-1]))
+        cards.setdefault(row.shelf_id, []).append(card_of(row[:-1]))
     return [ShelfRow(shelf, cards[shelf.id]) for shelf in shelves if shelf.id in cards]
 
 
