@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +15,7 @@ from sqlalchemy.orm import lazyload
 from shop.accounts.models import OrganizationMembership
 from shop.catalog.models import Product
 from shop.cooperatives.models import Cooperative, InvoiceType, VerificationStatus
+from shop.cooperatives.shipping import ShippingTerms
 from shop.core.database import utcnow, write_transaction
 from shop.core.timezones import china_date
 from shop.extensions import db
@@ -128,11 +129,13 @@ def _place(checkout: CheckoutRequest) -> Order:
     cart_lines = _cart_lines(checkout.user_id)
     buyer = _invoiced(_buyer(checkout.user_id, checkout.organization_id), checkout.invoice)
     # Before any stock is taken: a refusal leaves nothing to undo.
-    check_sellers([line.product_id for line in cart_lines], buyer.invoice_type)
+    check_sellers([line.id for line in cart_lines], buyer.invoice_type)
     lines = _take_lines(cart_lines)
-    # Shipping is priced from the cooperatives' terms as this transaction reads them, and is part of the total
-    # the buyer confirmed.
-    quotes = shipping.quote_lines(lines)
+    # Shipping is priced from the cooperatives' terms as this transaction read them (with the cart's products),
+    # and is part of the total the buyer confirmed.
+    quotes = shipping.quote_lines(lines, {line.cooperative_id: ShippingTerms(line.shipping_fee_fen,
+                                                                             line.free_shipping_from_fen)
+                                          for line in cart_lines})
     total = sum(line.line_total_fen for line in lines) + shipping.total_fee(quotes)
     if checkout.expected_total_fen is not None and checkout.expected_total_fen != total:
         raise PriceChanged(_("Prices changed since you opened this page. Please check the new total."))
@@ -143,11 +146,25 @@ def _place(checkout: CheckoutRequest) -> Order:
     return order
 
 
+def _snapshot_columns() -> tuple[Any, ...]:
+    """What an order line snapshots of a product, with its cooperative and county (join both in)."""
+    return (Product.id, Product.name, Product.sku, Product.spec, Product.unit, Product.net_weight_g,
+            Product.is_active, Product.cooperative_id, Product.origin_county_code, Product.category_id,
+            Cooperative.name.label("cooperative_name"), Cooperative.status.label("cooperative_status"),
+            Region.name.label("county_name"))
+
+
 def _cart_lines(user_id: int) -> list[Row[*tuple[Any, ...]]]:
-    """The user's cart lines (cart id, product id, quantity) in product-id order; EmptyCart if there are none."""
+    """The user's cart lines in product-id order, each with its cart id and quantity, what the order line
+    snapshots of the product, and its cooperative's shipping terms: one statement. EmptyCart if there are none."""
     cart_lines = list(db.session.execute(
-        select(CartLine.cart_id, CartLine.product_id, CartLine.quantity)
-        .join(Cart, Cart.id == CartLine.cart_id).where(Cart.user_id == user_id).order_by(CartLine.product_id)
+        select(CartLine.cart_id, CartLine.quantity, *_snapshot_columns(), Cooperative.shipping_fee_fen,
+               Cooperative.free_shipping_from_fen)
+        .select_from(CartLine).join(Cart, Cart.id == CartLine.cart_id)
+        .join(Product, Product.id == CartLine.product_id)
+        .join(Cooperative, Cooperative.id == Product.cooperative_id)
+        .join(Region, Region.code == Product.origin_county_code)
+        .where(Cart.user_id == user_id).order_by(CartLine.product_id)
     ).all())
     if not cart_lines:
         raise EmptyCart(_("Your cart is empty."))
@@ -157,10 +174,7 @@ def _cart_lines(user_id: int) -> list[Row[*tuple[Any, ...]]]:
 def _products(product_ids: list[int]) -> dict[int, Row[*tuple[Any, ...]]]:
     """What an order line snapshots of each product, with its cooperative and county, by product id."""
     return {row.id: row for row in db.session.execute(
-        select(Product.id, Product.name, Product.sku, Product.spec, Product.unit, Product.net_weight_g,
-               Product.is_active, Product.cooperative_id, Product.origin_county_code, Product.category_id,
-               Cooperative.name.label("cooperative_name"), Cooperative.status.label("cooperative_status"),
-               Region.name.label("county_name"))
+        select(*_snapshot_columns())
         .join(Cooperative, Cooperative.id == Product.cooperative_id)
         .join(Region, Region.code == Product.origin_county_code)
         .where(Product.id.in_(product_ids))
@@ -168,16 +182,14 @@ def _products(product_ids: list[int]) -> dict[int, Row[*tuple[Any, ...]]]:
 
 
 def _take_lines(cart_lines: list[Row[*tuple[Any, ...]]]) -> list[OrderLine]:
-    """Take each line's stock and snapshot it as an order line; OutOfStock for anything no longer on sale."""
-    products = _products([line.product_id for line in cart_lines])
+    """Take each cart line's stock and snapshot it as an order line; OutOfStock for anything no longer on sale."""
     lines = []
     # Lines are taken in product-id order so that two checkouts lock rows in the same order (no deadlock).
-    for cart_line in cart_lines:
-        product = products[cart_line.product_id]
+    for product in cart_lines:
         if not product.is_active or product.cooperative_status != VerificationStatus.VERIFIED:
             raise OutOfStock(_("“%(name)s” is no longer on sale.", name=product.name), product.id, product.name)
-        price = _take_stock(product, cart_line.quantity)
-        lines.append(_snapshot(product, price, cart_line.quantity))
+        price = _take_stock(product, product.quantity)
+        lines.append(_snapshot(product, price, product.quantity))
     return lines
 
 
@@ -206,20 +218,26 @@ def _record_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine
         tax_number=buyer.tax_number, invoice_type=buyer.invoice_type, created_at=now,
         expires_at=now + timedelta(minutes=checkout.payment_minutes),
         lines=lines, is_gift=gift_units is not None, shipping=shipping.shipping_rows(quotes),
+        # Inserted in the same flush as the order, its lines and its shipping.
+        events=[OrderEvent(at=now, from_status=None, to_status=OrderStatus.PENDING_PAYMENT,
+                           actor_id=checkout.user_id)],
     )
     db.session.add(order)
     db.session.flush()
-    db.session.add(OrderEvent(order_id=order.id, at=now, from_status=None, to_status=OrderStatus.PENDING_PAYMENT,
-                              actor_id=checkout.user_id))
     return order
 
 
 def _remember_address(user_id: int, address: DeliveryAddress) -> None:
-    """Save the delivery address for next time, unless the user already has it."""
+    """Save the delivery address for next time, unless the user already has it: one INSERT ... SELECT ... WHERE
+    NOT EXISTS (the order's transaction holds the write lock on SQLite; on PostgreSQL two concurrent checkouts of
+    one user to one new address may both save it, as the former SELECT-then-INSERT could)."""
     fields = vars(address)
-    known = db.session.scalar(select(Address.id).filter_by(user_id=user_id, **fields))
-    if known is None:
-        db.session.add(Address(user_id=user_id, **fields))
+    known = select(Address.id).filter_by(user_id=user_id, **fields)
+    values = {"user_id": user_id, "created_at": utcnow(), **fields}
+    table = Address.__table__
+    db.session.execute(insert(table).from_select(
+        list(values), select(*[literal(value, table.c[name].type).label(name) for name, value in values.items()])
+        .where(~known.exists())))
 
 
 def saved_addresses(user_id: int) -> list[Address]:
