@@ -41,6 +41,7 @@ from shop.orders.models import (
     OrderCounter,
     OrderEvent,
     OrderLine,
+    OrderShipping,
     OrderStatus,
 )
 from shop.organizations.models import Organization, OrganizationStatus
@@ -204,10 +205,20 @@ def _snapshot(product: Row[*tuple[Any, ...]], price: int, quantity: int) -> Orde
     )
 
 
+# What _record_order inserts of an unsaved order line (all _snapshot sets) and of a shipping row.
+LINE_SNAPSHOT = ("product_id", "cooperative_id", "cooperative_name", "sku", "product_name", "spec", "unit",
+                 "unit_price_fen", "quantity", "line_total_fen", "net_weight_g", "origin_county_code",
+                 "origin_county_name", "category_id")
+SHIPPING_COLUMNS = ("cooperative_id", "parcels", "free_parcels", "fee_fen")
+
+
 def _record_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine], total: int,
                   quotes: dict[int, shipping.Quote], *, gift_units: int | None = None) -> Order:
     """Add the order, numbered, with its lines, its shipping and its first event (awaiting payment); a gift
-    order (its `gift_units` given) is added without lines, which the caller inserts in bulk."""
+    order (its `gift_units` given) is added without lines, which the caller inserts in bulk.
+
+    Only the order goes through the unit of work (its id is needed); `lines` stay unsaved objects, and they, the
+    shipping rows and the event are plain inserts, one statement per table, then read back on first use."""
     address, now = checkout.address, checkout.now
     order = Order(
         number=_next_number(china_date(now)), checkout_token=checkout.checkout_token, user_id=checkout.user_id,
@@ -217,13 +228,20 @@ def _record_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine
         district=address.district, street=address.street, invoice_title=buyer.invoice_title,
         tax_number=buyer.tax_number, invoice_type=buyer.invoice_type, created_at=now,
         expires_at=now + timedelta(minutes=checkout.payment_minutes),
-        lines=lines, is_gift=gift_units is not None, shipping=shipping.shipping_rows(quotes),
-        # Inserted in the same flush as the order, its lines and its shipping.
-        events=[OrderEvent(at=now, from_status=None, to_status=OrderStatus.PENDING_PAYMENT,
-                           actor_id=checkout.user_id)],
+        is_gift=gift_units is not None,
     )
     db.session.add(order)
     db.session.flush()
+    if lines:
+        db.session.execute(insert(OrderLine.__table__), [
+            {**{column: getattr(line, column) for column in LINE_SNAPSHOT}, "order_id": order.id} for line in lines])
+    rows = shipping.shipping_rows(quotes)
+    if rows:
+        db.session.execute(insert(OrderShipping.__table__), [
+            {column: getattr(row, column) for column in SHIPPING_COLUMNS} | {"order_id": order.id} for row in rows])
+    db.session.execute(insert(OrderEvent.__table__).values(
+        order_id=order.id, at=now, from_status=None, to_status=OrderStatus.PENDING_PAYMENT, actor_id=checkout.user_id))
+    db.session.expire(order, ["lines", "shipping", "events"])  # inserted behind the ORM's back
     return order
 
 
