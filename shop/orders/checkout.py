@@ -123,10 +123,12 @@ def place_order(user_id: int, address: DeliveryAddress, checkout_token: str, *,
 
 def _place(checkout: CheckoutRequest) -> Order:
     """The order's reads and writes, in the caller's transaction, in an order that matters (see each step)."""
-    # Checked inside the transaction: a concurrent submit of the same form may have just committed.
-    existing = find_order_by_token(checkout.user_id, checkout.checkout_token)
+    # Checked inside the transaction: a concurrent submit of the same form may have just committed. Only its id is
+    # read (an order is loaded in the rare case there is one).
+    existing = db.session.scalar(select(Order.id).where(Order.checkout_token == checkout.checkout_token,
+                                                        Order.user_id == checkout.user_id))
     if existing is not None:
-        return existing
+        return db.session.get_one(Order, existing)
     cart_lines = _cart_lines(checkout.user_id)
     buyer = _invoiced(_buyer(checkout.user_id, checkout.organization_id), checkout.invoice)
     # Before any stock is taken: a refusal leaves nothing to undo.
