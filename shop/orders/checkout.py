@@ -1,12 +1,13 @@
 """Placing an order: one transaction that prices from the database, takes stock safely and snapshots lines."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, insert, literal, select, update
+from sqlalchemy import Executable, Row, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -251,13 +252,17 @@ def _remember_address(user_id: int, address: DeliveryAddress) -> None:
     """Save the delivery address for next time, unless the user already has it: one INSERT ... SELECT ... WHERE
     NOT EXISTS (the order's transaction holds the write lock on SQLite; on PostgreSQL two concurrent checkouts of
     one user to one new address may both save it, as the former SELECT-then-INSERT could)."""
-    fields = vars(address)
-    known = select(Address.id).filter_by(user_id=user_id, **fields)
-    values = {"user_id": user_id, "created_at": utcnow(), **fields}
+    db.session.execute(_remember_statement(), {"user_id": user_id, "created_at": utcnow(), **vars(address)})
+
+
+@cache
+def _remember_statement() -> Executable:
+    """_remember_address's statement, built once (building it and its cache key cost more than running it)."""
     table = Address.__table__
-    db.session.execute(insert(table).from_select(
-        list(values), select(*[literal(value, table.c[name].type).label(name) for name, value in values.items()])
-        .where(~known.exists())))
+    names = ["user_id", "created_at", *(field.name for field in fields(DeliveryAddress))]
+    known = select(table.c.id).where(*[table.c[name] == bindparam(name) for name in names if name != "created_at"])
+    return insert(table).from_select(names, select(*[bindparam(name, type_=table.c[name].type).label(name)
+                                                     for name in names]).where(~known.exists()))
 
 
 def saved_addresses(user_id: int) -> list[Address]:
@@ -268,13 +273,7 @@ def saved_addresses(user_id: int) -> list[Address]:
 
 def _take_stock(product: Row[*tuple[Any, ...]], quantity: int) -> int:
     """Decrement stock only if enough is left (safe on SQLite and PostgreSQL); return the price charged."""
-    row = db.session.execute(
-        update(Product)
-        .where(Product.id == product.id, Product.stock >= quantity, Product.is_active.is_(True))
-        .values(stock=Product.stock - quantity)
-        .returning(Product.price_fen, Product.stock)
-        .execution_options(synchronize_session=False)
-    ).first()
+    row = db.session.execute(_take_stock_statement(), {"product_id": product.id, "quantity": quantity}).first()
     if row is None:
         left = db.session.scalar(select(Product.stock).where(Product.id == product.id)) or 0
         if left == 0:
@@ -284,6 +283,17 @@ def _take_stock(product: Row[*tuple[Any, ...]], quantity: int) -> int:
         raise OutOfStock(message, product.id, product.name)
     charged: int = row.price_fen
     return charged
+
+
+@cache
+def _take_stock_statement() -> Executable:
+    """_take_stock's guarded decrement, built once (building it and its cache key cost more than running it)."""
+    table = Product.__table__
+    quantity = bindparam("quantity", type_=table.c.stock.type)
+    return (update(table)
+            .where(table.c.id == bindparam("product_id"), table.c.stock >= quantity, table.c.is_active.is_(True))
+            .values(stock=table.c.stock - quantity)
+            .returning(table.c.price_fen, table.c.stock))
 
 
 def _buyer(user_id: int, organization_id: int | None) -> Buyer:
@@ -314,15 +324,20 @@ def _buyer(user_id: int, organization_id: int | None) -> Buyer:
 
 def _next_number(day: date) -> str:
     """BF20261127-000123: the day's counter, bumped in one statement inside the order's transaction."""
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(OrderCounter).values(day=day, last=1)
-        .on_conflict_do_update(index_elements=[OrderCounter.day], set_={"last": OrderCounter.last + 1})
-        .returning(OrderCounter.last)
-    )
-    sequence = db.session.execute(statement).scalar_one()
+    statement = _counter_statement(db.session.get_bind().dialect.name)
+    sequence = db.session.execute(statement, {"day": day}).scalar_one()
     return f"BF{day:%Y%m%d}-{sequence:06d}"
+
+
+@cache
+def _counter_statement(dialect: str) -> Executable:
+    """_next_number's upsert for the dialect, built once (building it and its cache key cost more than running
+    it)."""
+    table = OrderCounter.__table__
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (upsert(table).values(day=bindparam("day", type_=table.c.day.type), last=1)
+            .on_conflict_do_update(index_elements=[table.c.day], set_={"last": table.c.last + 1})
+            .returning(table.c.last))
 
 
 # -- the same steps for a gift order (shop.orders.gifts.services) ------------------------------------------------
