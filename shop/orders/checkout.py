@@ -1,12 +1,13 @@
 """Placing an order: one transaction that prices from the database, takes stock safely and snapshots lines."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, select, update
+from sqlalchemy import Executable, Row, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +16,7 @@ from sqlalchemy.orm import lazyload
 from shop.accounts.models import OrganizationMembership
 from shop.catalog.models import Product
 from shop.cooperatives.models import Cooperative, InvoiceType, VerificationStatus
+from shop.cooperatives.shipping import ShippingTerms
 from shop.core.database import utcnow, write_transaction
 from shop.core.timezones import china_date
 from shop.extensions import db
@@ -40,6 +42,7 @@ from shop.orders.models import (
     OrderCounter,
     OrderEvent,
     OrderLine,
+    OrderShipping,
     OrderStatus,
 )
 from shop.organizations.models import Organization, OrganizationStatus
@@ -121,18 +124,22 @@ def place_order(user_id: int, address: DeliveryAddress, checkout_token: str, *,
 
 def _place(checkout: CheckoutRequest) -> Order:
     """The order's reads and writes, in the caller's transaction, in an order that matters (see each step)."""
-    # Checked inside the transaction: a concurrent submit of the same form may have just committed.
-    existing = find_order_by_token(checkout.user_id, checkout.checkout_token)
+    # Checked inside the transaction: a concurrent submit of the same form may have just committed. Only its id is
+    # read (an order is loaded in the rare case there is one).
+    existing = db.session.scalar(select(Order.id).where(Order.checkout_token == checkout.checkout_token,
+                                                        Order.user_id == checkout.user_id))
     if existing is not None:
-        return existing
+        return db.session.get_one(Order, existing)
     cart_lines = _cart_lines(checkout.user_id)
     buyer = _invoiced(_buyer(checkout.user_id, checkout.organization_id), checkout.invoice)
     # Before any stock is taken: a refusal leaves nothing to undo.
-    check_sellers([line.product_id for line in cart_lines], buyer.invoice_type)
+    check_sellers([line.id for line in cart_lines], buyer.invoice_type)
     lines = _take_lines(cart_lines)
-    # Shipping is priced from the cooperatives' terms as this transaction reads them, and is part of the total
-    # the buyer confirmed.
-    quotes = shipping.quote_lines(lines)
+    # Shipping is priced from the cooperatives' terms as this transaction read them (with the cart's products),
+    # and is part of the total the buyer confirmed.
+    quotes = shipping.quote_lines(lines, {line.cooperative_id: ShippingTerms(line.shipping_fee_fen,
+                                                                             line.free_shipping_from_fen)
+                                          for line in cart_lines})
     total = sum(line.line_total_fen for line in lines) + shipping.total_fee(quotes)
     if checkout.expected_total_fen is not None and checkout.expected_total_fen != total:
         raise PriceChanged(_("Prices changed since you opened this page. Please check the new total."))
@@ -143,11 +150,25 @@ def _place(checkout: CheckoutRequest) -> Order:
     return order
 
 
+def _snapshot_columns() -> tuple[Any, ...]:
+    """What an order line snapshots of a product, with its cooperative and county (join both in)."""
+    return (Product.id, Product.name, Product.sku, Product.spec, Product.unit, Product.net_weight_g,
+            Product.is_active, Product.cooperative_id, Product.origin_county_code, Product.category_id,
+            Cooperative.name.label("cooperative_name"), Cooperative.status.label("cooperative_status"),
+            Region.name.label("county_name"))
+
+
 def _cart_lines(user_id: int) -> list[Row[*tuple[Any, ...]]]:
-    """The user's cart lines (cart id, product id, quantity) in product-id order; EmptyCart if there are none."""
+    """The user's cart lines in product-id order, each with its cart id and quantity, what the order line
+    snapshots of the product, and its cooperative's shipping terms: one statement. EmptyCart if there are none."""
     cart_lines = list(db.session.execute(
-        select(CartLine.cart_id, CartLine.product_id, CartLine.quantity)
-        .join(Cart, Cart.id == CartLine.cart_id).where(Cart.user_id == user_id).order_by(CartLine.product_id)
+        select(CartLine.cart_id, CartLine.quantity, *_snapshot_columns(), Cooperative.shipping_fee_fen,
+               Cooperative.free_shipping_from_fen)
+        .select_from(CartLine).join(Cart, Cart.id == CartLine.cart_id)
+        .join(Product, Product.id == CartLine.product_id)
+        .join(Cooperative, Cooperative.id == Product.cooperative_id)
+        .join(Region, Region.code == Product.origin_county_code)
+        .where(Cart.user_id == user_id).order_by(CartLine.product_id)
     ).all())
     if not cart_lines:
         raise EmptyCart(_("Your cart is empty."))
@@ -157,10 +178,7 @@ def _cart_lines(user_id: int) -> list[Row[*tuple[Any, ...]]]:
 def _products(product_ids: list[int]) -> dict[int, Row[*tuple[Any, ...]]]:
     """What an order line snapshots of each product, with its cooperative and county, by product id."""
     return {row.id: row for row in db.session.execute(
-        select(Product.id, Product.name, Product.sku, Product.spec, Product.unit, Product.net_weight_g,
-               Product.is_active, Product.cooperative_id, Product.origin_county_code, Product.category_id,
-               Cooperative.name.label("cooperative_name"), Cooperative.status.label("cooperative_status"),
-               Region.name.label("county_name"))
+        select(*_snapshot_columns())
         .join(Cooperative, Cooperative.id == Product.cooperative_id)
         .join(Region, Region.code == Product.origin_county_code)
         .where(Product.id.in_(product_ids))
@@ -168,16 +186,14 @@ def _products(product_ids: list[int]) -> dict[int, Row[*tuple[Any, ...]]]:
 
 
 def _take_lines(cart_lines: list[Row[*tuple[Any, ...]]]) -> list[OrderLine]:
-    """Take each line's stock and snapshot it as an order line; OutOfStock for anything no longer on sale."""
-    products = _products([line.product_id for line in cart_lines])
+    """Take each cart line's stock and snapshot it as an order line; OutOfStock for anything no longer on sale."""
     lines = []
     # Lines are taken in product-id order so that two checkouts lock rows in the same order (no deadlock).
-    for cart_line in cart_lines:
-        product = products[cart_line.product_id]
+    for product in cart_lines:
         if not product.is_active or product.cooperative_status != VerificationStatus.VERIFIED:
             raise OutOfStock(_("“%(name)s” is no longer on sale.", name=product.name), product.id, product.name)
-        price = _take_stock(product, cart_line.quantity)
-        lines.append(_snapshot(product, price, cart_line.quantity))
+        price = _take_stock(product, product.quantity)
+        lines.append(_snapshot(product, price, product.quantity))
     return lines
 
 
@@ -192,10 +208,20 @@ def _snapshot(product: Row[*tuple[Any, ...]], price: int, quantity: int) -> Orde
     )
 
 
+# What _record_order inserts of an unsaved order line (all _snapshot sets) and of a shipping row.
+LINE_SNAPSHOT = ("product_id", "cooperative_id", "cooperative_name", "sku", "product_name", "spec", "unit",
+                 "unit_price_fen", "quantity", "line_total_fen", "net_weight_g", "origin_county_code",
+                 "origin_county_name", "category_id")
+SHIPPING_COLUMNS = ("cooperative_id", "parcels", "free_parcels", "fee_fen")
+
+
 def _record_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine], total: int,
                   quotes: dict[int, shipping.Quote], *, gift_units: int | None = None) -> Order:
     """Add the order, numbered, with its lines, its shipping and its first event (awaiting payment); a gift
-    order (its `gift_units` given) is added without lines, which the caller inserts in bulk."""
+    order (its `gift_units` given) is added without lines, which the caller inserts in bulk.
+
+    Only the order goes through the unit of work (its id is needed); `lines` stay unsaved objects, and they, the
+    shipping rows and the event are plain inserts, one statement per table, then read back on first use."""
     address, now = checkout.address, checkout.now
     order = Order(
         number=_next_number(china_date(now)), checkout_token=checkout.checkout_token, user_id=checkout.user_id,
@@ -205,21 +231,38 @@ def _record_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine
         district=address.district, street=address.street, invoice_title=buyer.invoice_title,
         tax_number=buyer.tax_number, invoice_type=buyer.invoice_type, created_at=now,
         expires_at=now + timedelta(minutes=checkout.payment_minutes),
-        lines=lines, is_gift=gift_units is not None, shipping=shipping.shipping_rows(quotes),
+        is_gift=gift_units is not None,
     )
     db.session.add(order)
     db.session.flush()
-    db.session.add(OrderEvent(order_id=order.id, at=now, from_status=None, to_status=OrderStatus.PENDING_PAYMENT,
-                              actor_id=checkout.user_id))
+    if lines:
+        db.session.execute(insert(OrderLine.__table__), [
+            {**{column: getattr(line, column) for column in LINE_SNAPSHOT}, "order_id": order.id} for line in lines])
+    rows = shipping.shipping_rows(quotes)
+    if rows:
+        db.session.execute(insert(OrderShipping.__table__), [
+            {column: getattr(row, column) for column in SHIPPING_COLUMNS} | {"order_id": order.id} for row in rows])
+    db.session.execute(insert(OrderEvent.__table__).values(
+        order_id=order.id, at=now, from_status=None, to_status=OrderStatus.PENDING_PAYMENT, actor_id=checkout.user_id))
+    db.session.expire(order, ["lines", "shipping", "events"])  # inserted behind the ORM's back
     return order
 
 
 def _remember_address(user_id: int, address: DeliveryAddress) -> None:
-    """Save the delivery address for next time, unless the user already has it."""
-    fields = vars(address)
-    known = db.session.scalar(select(Address.id).filter_by(user_id=user_id, **fields))
-    if known is None:
-        db.session.add(Address(user_id=user_id, **fields))
+    """Save the delivery address for next time, unless the user already has it: one INSERT ... SELECT ... WHERE
+    NOT EXISTS (the order's transaction holds the write lock on SQLite; on PostgreSQL two concurrent checkouts of
+    one user to one new address may both save it, as the former SELECT-then-INSERT could)."""
+    db.session.execute(_remember_statement(), {"user_id": user_id, "created_at": utcnow(), **vars(address)})
+
+
+@cache
+def _remember_statement() -> Executable:
+    """_remember_address's statement, built once (building it and its cache key cost more than running it)."""
+    table = Address.__table__
+    names = ["user_id", "created_at", *(field.name for field in fields(DeliveryAddress))]
+    known = select(table.c.id).where(*[table.c[name] == bindparam(name) for name in names if name != "created_at"])
+    return insert(table).from_select(names, select(*[bindparam(name, type_=table.c[name].type).label(name)
+                                                     for name in names]).where(~known.exists()))
 
 
 def saved_addresses(user_id: int) -> list[Address]:
@@ -230,13 +273,7 @@ def saved_addresses(user_id: int) -> list[Address]:
 
 def _take_stock(product: Row[*tuple[Any, ...]], quantity: int) -> int:
     """Decrement stock only if enough is left (safe on SQLite and PostgreSQL); return the price charged."""
-    row = db.session.execute(
-        update(Product)
-        .where(Product.id == product.id, Product.stock >= quantity, Product.is_active.is_(True))
-        .values(stock=Product.stock - quantity)
-        .returning(Product.price_fen, Product.stock)
-        .execution_options(synchronize_session=False)
-    ).first()
+    row = db.session.execute(_take_stock_statement(), {"product_id": product.id, "quantity": quantity}).first()
     if row is None:
         left = db.session.scalar(select(Product.stock).where(Product.id == product.id)) or 0
         if left == 0:
@@ -246,6 +283,17 @@ def _take_stock(product: Row[*tuple[Any, ...]], quantity: int) -> int:
         raise OutOfStock(message, product.id, product.name)
     charged: int = row.price_fen
     return charged
+
+
+@cache
+def _take_stock_statement() -> Executable:
+    """_take_stock's guarded decrement, built once (building it and its cache key cost more than running it)."""
+    table = Product.__table__
+    quantity = bindparam("quantity", type_=table.c.stock.type)
+    return (update(table)
+            .where(table.c.id == bindparam("product_id"), table.c.stock >= quantity, table.c.is_active.is_(True))
+            .values(stock=table.c.stock - quantity)
+            .returning(table.c.price_fen, table.c.stock))
 
 
 def _buyer(user_id: int, organization_id: int | None) -> Buyer:
@@ -276,15 +324,20 @@ def _buyer(user_id: int, organization_id: int | None) -> Buyer:
 
 def _next_number(day: date) -> str:
     """BF20261127-000123: the day's counter, bumped in one statement inside the order's transaction."""
-    dialect = db.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(OrderCounter).values(day=day, last=1)
-        .on_conflict_do_update(index_elements=[OrderCounter.day], set_={"last": OrderCounter.last + 1})
-        .returning(OrderCounter.last)
-    )
-    sequence = db.session.execute(statement).scalar_one()
+    statement = _counter_statement(db.session.get_bind().dialect.name)
+    sequence = db.session.execute(statement, {"day": day}).scalar_one()
     return f"BF{day:%Y%m%d}-{sequence:06d}"
+
+
+@cache
+def _counter_statement(dialect: str) -> Executable:
+    """_next_number's upsert for the dialect, built once (building it and its cache key cost more than running
+    it)."""
+    table = OrderCounter.__table__
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (upsert(table).values(day=bindparam("day", type_=table.c.day.type), last=1)
+            .on_conflict_do_update(index_elements=[table.c.day], set_={"last": table.c.last + 1})
+            .returning(table.c.last))
 
 
 # -- the same steps for a gift order (shop.orders.gifts.services) ------------------------------------------------

@@ -23,10 +23,12 @@ class Quote:
     fee_fen: int = 0
 
 
-def quote(parcels: Iterable[tuple[int, int]]) -> dict[int, Quote]:
-    """Each cooperative's shipping for parcels given as (cooperative id, the parcel's goods subtotal)."""
+def quote(parcels: Iterable[tuple[int, int]], terms: dict[int, ShippingTerms] | None = None) -> dict[int, Quote]:
+    """Each cooperative's shipping for parcels given as (cooperative id, the parcel's goods subtotal), on the
+    cooperatives' `terms` when the caller has read them already (in its transaction), else read here."""
     parcels = list(parcels)
-    terms = shipping_terms(cooperative_id for cooperative_id, _subtotal in parcels)
+    if terms is None:
+        terms = shipping_terms(cooperative_id for cooperative_id, _subtotal in parcels)
     quotes: dict[int, Quote] = {}
     for cooperative_id, subtotal in parcels:
         fee = terms.get(cooperative_id, ShippingTerms()).parcel_fee(subtotal)
@@ -37,12 +39,12 @@ def quote(parcels: Iterable[tuple[int, int]]) -> dict[int, Quote]:
     return quotes
 
 
-def quote_lines(lines: Iterable[OrderLine]) -> dict[int, Quote]:
-    """The shipping of an ordinary order's lines: one parcel per cooperative."""
+def quote_lines(lines: Iterable[OrderLine], terms: dict[int, ShippingTerms] | None = None) -> dict[int, Quote]:
+    """The shipping of an ordinary order's lines: one parcel per cooperative (on `terms`, as for quote())."""
     subtotals: dict[int, int] = defaultdict(int)
     for line in lines:
         subtotals[line.cooperative_id] += line.line_total_fen
-    return quote(subtotals.items())
+    return quote(subtotals.items(), terms)
 
 
 def shipping_rows(quotes: dict[int, Quote]) -> list[OrderShipping]:

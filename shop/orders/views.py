@@ -98,15 +98,14 @@ def cart_remove(product_id: int) -> ResponseReturnValue:
     return redirect(url_for("orders.cart"))
 
 
-def _checkout_form(formdata: MultiDict[str, str] | None = None) -> tuple[CheckoutForm, list[Address]]:
-    """The checkout form with its choices, and the user's saved addresses it offers."""
-    form = CheckoutForm(formdata=formdata)
+def _offer_choices(form: CheckoutForm, addresses: list[Address], organizations: bool = True) -> None:
+    """Fill the form's choices: whom the order is for (the user's organizations unless `organizations` is False),
+    the saved `addresses` and the region selects."""
     choices = [SelectChoice("self", _("Myself (public buyer)"))]
-    choices += [_buy_for(m) for m in current_user.organization_memberships]
+    if organizations:
+        choices += [_buy_for(m) for m in current_user.organization_memberships]
     form.buy_for.choices = choices
-    addresses = saved_addresses(current_user.id)
     form.show_addresses(addresses, region_choices(Places(), form.province.data or "", form.city.data or ""))
-    return form, addresses
 
 
 def _buy_for(membership: OrganizationMembership) -> SelectChoice:
@@ -125,8 +124,12 @@ def _buy_for(membership: OrganizationMembership) -> SelectChoice:
     return SelectChoice(value, label, render_kw={"disabled": True})
 
 
-def _render_checkout(form: CheckoutForm, addresses: list[Address], status: int = 200,
+def _render_checkout(form: CheckoutForm, addresses: list[Address] | None = None, status: int = 200,
                      rows: list[carts.CartRow] | None = None) -> ResponseReturnValue:
+    """The checkout page; without `addresses` the form's choices are filled here, all of them."""
+    if addresses is None:
+        addresses = saved_addresses(current_user.id)
+        _offer_choices(form, addresses)
     rows = carts.cart_rows(cart_owner()) if rows is None else rows
     groups = queries.group_cart(rows)
     total = queries.cart_total(groups)
@@ -148,7 +151,8 @@ def checkout() -> ResponseReturnValue:
     chosen = next((a for a in addresses if str(a.id) == wanted), addresses[0] if addresses else None)
     # The latest saved address is picked, and also fills the new address's fields, to edit a copy of it.
     prefill = MultiDict({field: getattr(chosen, field) for field in ADDRESS_FIELDS}) if chosen else None
-    form, addresses = _checkout_form(formdata=prefill)
+    form = CheckoutForm(formdata=prefill)
+    _offer_choices(form, addresses)
     form.address.data = str(chosen.id) if chosen else NEW_ADDRESS
     acting = f"org:{acting_organization_id()}"
     can_pick = any(choice.value == acting and not choice.render_kw for choice in form.buy_for.choices)
@@ -160,11 +164,15 @@ def checkout() -> ResponseReturnValue:
 @bp.post("/checkout")
 @login_required
 def checkout_submit() -> ResponseReturnValue:
-    form, addresses = _checkout_form(formdata=request.form)
+    form = CheckoutForm(formdata=request.form)
+    # Only what validating this submit needs is read: the user's organizations when one is picked, the saved
+    # addresses when one is picked. A page shown again offers every choice (_render_checkout reads them).
+    _offer_choices(form, saved_addresses(current_user.id) if form.address.data != NEW_ADDRESS else [],
+                   organizations=form.buy_for.data != "self")
     if form.region_step.data:  # without JavaScript: the next region level, everything typed kept
-        return _render_checkout(form, addresses)
+        return _render_checkout(form)
     if not form.validate():
-        return _render_checkout(form, addresses, 400)
+        return _render_checkout(form, status=400)
     buy_for = form.buy_for.data
     organization_id = int(buy_for.split(":", 1)[1]) if buy_for.startswith("org:") else None
     try:
@@ -181,14 +189,14 @@ def checkout_submit() -> ResponseReturnValue:
         return redirect(url_for("orders.cart"))
     except (AddressRefused, AddressNotFound) as exc:
         form[getattr(exc, "field", "address")].errors.append(str(exc))
-        return _render_checkout(form, addresses, 400)
+        return _render_checkout(form, status=400)
     except PriceChanged as exc:
         flash(str(exc), "error")
         form.checkout_token.data = None
-        return _render_checkout(form, addresses, 409)
+        return _render_checkout(form, status=409)
     except OrderError as exc:
         flash(str(exc), "error")
-        return _render_checkout(form, addresses, 400)
+        return _render_checkout(form, status=400)
     return redirect(url_for("payments.pay", number=order.number))
 
 
