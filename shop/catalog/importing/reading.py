@@ -97,15 +97,15 @@ def _bounded(row: Sequence[object]) -> list[object]:
 
 # -- XLSX --------------------------------------------------------------------------------------------
 #
-# Two readers: calamine (Rust, python-calamine) for the usual file, about twenty times faster than openpyxl, and
-# openpyxl's read-only mode for everything else. calamine builds the whole sheet as one dense grid, as tall and
-# wide as its farthest cell: a single cell at XFD1048576 asks for half a terabyte and aborts the process, and a
-# zip entry longer than its declared size is unpacked in full. So calamine is only ever given what was checked
-# first (_checked_copy): every entry unpacked by zipfile within its declared size and CRC-checked, every XML part
-# well-formed UTF-8 without a DTD, and every cell of every sheet addressed (r="B7") within MAX_ROWS + 1 rows
-# and MAX_COLUMNS columns, as is its declared dimension. A file that is not like that (a stray cell at XFD2,
-# a sheet claiming a million rows), or that calamine cannot read, goes to openpyxl, which reads it (or refuses
-# it) exactly as before.
+# Two readers: calamine (Rust, python-calamine) for the usual file, four to eight times faster than openpyxl even
+# with the checks below, and openpyxl's read-only mode for everything else. calamine builds the whole sheet as
+# one dense grid, as tall and wide as its farthest cell: a single cell at XFD1048576 asks for half a terabyte
+# and aborts the process, and a zip entry longer than its declared size is unpacked in full. So calamine is
+# only ever given what was checked first (_checked_copy): every entry unpacked by zipfile within its declared
+# size and CRC-checked, every XML part well-formed UTF-8 without a DTD, and every cell of every sheet addressed
+# (r="B7") within MAX_ROWS + 1 rows and MAX_COLUMNS columns, as is its declared dimension. A file that is not
+# like that (a stray cell at XFD2, a sheet claiming a million rows), or that calamine cannot read, goes to
+# openpyxl, which reads it (or refuses it) exactly as before.
 
 def _read_xlsx(data: bytes) -> list[list[object]]:
     try:
