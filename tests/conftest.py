@@ -94,7 +94,8 @@ def _drop_everything() -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_tables(request):
-    """Every test starts with empty tables (rows only; the schema stays)."""
+    """Every test starts with empty tables (rows only; the schema stays) and, on PostgreSQL, with every id
+    sequence back at its start."""
     yield
     if "app" not in request.fixturenames:
         return
@@ -104,11 +105,35 @@ def _empty_tables(request):
         tables = list(reversed(db.metadata.sorted_tables))
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                names = ", ".join(t.name for t in tables)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                _empty_postgresql_tables(conn, tables)
             else:
                 for table in tables:
                     conn.execute(table.delete())
+
+
+def _filled_tables(conn, tables) -> set[str]:
+    """The names of the tables that have at least one row, in one query."""
+    quote = conn.dialect.identifier_preparer.quote
+    probes = " UNION ALL ".join(f"SELECT '{table.name}' WHERE EXISTS (SELECT 1 FROM {quote(table.name)})"
+                                for table in tables)
+    return set(conn.scalars(text(probes)))
+
+
+def _empty_postgresql_tables(conn, tables) -> None:
+    """DELETE the rows of the tables that have any, children before parents, and set back the sequences that
+    were drawn from. A TRUNCATE of all 47 tables costs 70-100 ms a test (new files for every table and index);
+    most tests write to a few tables, and finding them and deleting their rows takes a few ms."""
+    filled = _filled_tables(conn, tables)
+    for table in tables:  # children before parents: no foreign key is ever left pointing at a deleted row
+        if table.name in filled:
+            conn.execute(table.delete())
+    # Sequences drawn from since their last reset, whether or not their rows are still there.
+    drawn = conn.execute(text(
+        "SELECT schemaname, sequencename, start_value FROM pg_sequences "
+        "WHERE schemaname = current_schema() AND last_value IS NOT NULL")).all()
+    for schema, name, start in drawn:
+        conn.execute(text("SELECT setval(CAST(:sequence AS regclass), :start, false)"),
+                     {"sequence": f'"{schema}"."{name}"', "start": start})
 
 
 @pytest.fixture(scope="session")
