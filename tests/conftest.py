@@ -2,15 +2,17 @@
 built by the real migrations and emptied after every test."""
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, make_url, select, text
 
 from shop import create_app
 from shop.config import RATE_LIMITS
@@ -134,6 +136,85 @@ def _empty_postgresql_tables(conn, tables) -> None:
     for schema, name, start in drawn:
         conn.execute(text("SELECT setval(CAST(:sequence AS regclass), :start, false)"),
                      {"sequence": f'"{schema}"."{name}"', "start": start})
+
+
+@dataclass
+class _Kept:
+    """What a builder returned and the rows (and sequence positions) it left in the database."""
+    result: object
+    rows: dict[str, list[dict]]
+    sequences: list[tuple[str, int]]
+
+
+@pytest.fixture(scope="session")
+def _kept_builds() -> dict[str, _Kept]:
+    return {}
+
+
+@pytest.fixture
+def built_once(app, _kept_builds):
+    """`built_once(key, build)` returns what `build()` returns, with the database as `build()` leaves it. On an
+    empty database the first call in the session runs `build()` and keeps a copy of every row it wrote; later
+    calls with the same key, on an empty database again, put those rows back instead of building (a few ms
+    instead of seconds). Each test still gets its own rows: the tables are emptied after it as always. For
+    builders whose rows depend only on what they are given (a seeded random ledger, not today's date)."""
+    def built(key: str, build):
+        with app.app_context():
+            db.session.remove()
+            tables = db.metadata.sorted_tables
+            with db.engine.connect() as conn:
+                empty = not _filled_tables(conn, tables)
+            kept = _kept_builds.get(key)
+            if kept is not None and empty:
+                with db.engine.begin() as conn:
+                    _put_back(conn, tables, kept)
+                return copy.deepcopy(kept.result)
+            result = build()
+            db.session.remove()
+            if empty:
+                with db.engine.connect() as conn:
+                    _kept_builds[key] = _take(conn, tables, copy.deepcopy(result))
+            return result
+    return built
+
+
+def _take(conn, tables, result) -> _Kept:
+    rows = {}
+    for table in tables:
+        columns = [column for column in table.columns if column.computed is None]
+        found = [dict(row._mapping) for row in conn.execute(select(*columns))]
+        if found:
+            rows[table.name] = _parents_first(table, found)
+    sequences = []
+    if conn.dialect.name == "postgresql":
+        sequences = [tuple(row) for row in conn.execute(text(
+            "SELECT format('%I.%I', schemaname, sequencename), last_value FROM pg_sequences "
+            "WHERE schemaname = current_schema() AND last_value IS NOT NULL"))]
+    return _Kept(result, rows, sequences)
+
+
+def _parents_first(table, rows: list[dict]) -> list[dict]:
+    """A table's rows ordered so that a row referring to another row of the same table (a region's parent)
+    comes after it."""
+    links = [(fk.parent.name, fk.column.name) for fk in table.foreign_keys if fk.column.table is table]
+    ordered, placed, pending = [], set(), rows
+    while pending and links:
+        ready = [row for row in pending
+                 if all(row[own] is None or (other, row[own]) in placed for own, other in links)] or pending
+        ordered += ready
+        placed.update((other, row[other]) for row in ready for _, other in links)
+        chosen = {id(row) for row in ready}
+        pending = [row for row in pending if id(row) not in chosen]
+    return ordered + pending
+
+
+def _put_back(conn, tables, kept: _Kept) -> None:
+    for table in tables:  # parents before children
+        if table.name in kept.rows:
+            conn.execute(table.insert(), kept.rows[table.name])
+    for sequence, last_value in kept.sequences:
+        conn.execute(text("SELECT setval(CAST(:sequence AS regclass), :value)"),
+                     {"sequence": sequence, "value": last_value})
 
 
 @pytest.fixture(scope="session")
