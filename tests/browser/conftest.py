@@ -33,10 +33,9 @@ def browser():
 
 
 @pytest.fixture
-def live_server(app, seed_demo_once_encoded):
+def live_server(app, seed_demo_once_encoded, built_once):
     """The app, with the demo data, served by a real HTTP server in a thread."""
-    with app.app_context():
-        seed_demo_once_encoded()
+    built_once("demo", seed_demo_once_encoded)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
