@@ -13,7 +13,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import JSON, create_engine, make_url, null, select, text
 
 from shop import create_app
 from shop.catalog.versions import CatalogueVersion
@@ -213,7 +213,17 @@ def _take(conn, tables, result, files) -> _Kept:
     rows = {}
     for table in tables:
         columns = [column for column in table.columns if column.computed is None]
-        found = [dict(row._mapping) for row in conn.execute(select(*columns))]
+        # A JSON column reads back None for SQL NULL and for JSON null alike, and None would be written back as
+        # JSON null: the SQL NULLs are marked, to be written back as null().
+        json_columns = [column for column in columns if isinstance(column.type, JSON)]
+        marks = [column.is_(None).label(f"{column.name} is SQL NULL") for column in json_columns]
+        found = []
+        for record in conn.execute(select(*columns, *marks)):
+            row = dict(record._mapping)
+            for column in json_columns:
+                if row.pop(f"{column.name} is SQL NULL"):
+                    row[column.name] = null()
+            found.append(row)
         if found:
             rows[table.name] = _parents_first(table, found)
     sequences = []
