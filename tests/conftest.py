@@ -129,24 +129,16 @@ def _filled_tables(conn, tables, upto: int = 1) -> dict[str, int]:
     return dict(conn.execute(text(probes)).all())
 
 
-# Above this many rows a TRUNCATE beats a DELETE: the demo's 3,231 regions take 0.6 s to DELETE (each row is
-# checked against the many tables that refer to regions), a TRUNCATE of them and what refers to them 0.05 s.
-_TRUNCATE_FROM = 1000
-
-
 def _empty_postgresql_tables(conn, tables) -> None:
-    """DELETE the rows of the tables that have a few, children before parents, TRUNCATE those with many, and set
-    back the sequences that were drawn from. A TRUNCATE of all 47 tables costs 70-100 ms a test (new files for
-    every table and index); most tests write to a few tables, and finding them and deleting their rows takes a
-    few ms."""
-    filled = _filled_tables(conn, tables, upto=_TRUNCATE_FROM)
+    """TRUNCATE the tables that have rows (with those that refer to them), and set back the sequences that were
+    drawn from. A TRUNCATE of all 47 tables costs 70-100 ms a test (new files for every table and index); most
+    tests write to a few tables. A TRUNCATE, not a DELETE: a truncated table is a fresh heap, in which rows read
+    without an ORDER BY come back in the order they were written, and some tests rely on that (a DELETE leaves
+    free space that later rows fill out of order)."""
     quote = conn.dialect.identifier_preparer.quote
-    big = [quote(name) for name, rows in filled.items() if rows >= _TRUNCATE_FROM]
-    if big:  # CASCADE: with the tables that refer to them, which would otherwise keep rows pointing at nothing
-        conn.execute(text(f"TRUNCATE {', '.join(big)} RESTART IDENTITY CASCADE"))
-    for table in tables:  # children before parents: no foreign key is ever left pointing at a deleted row
-        if table.name in filled:
-            conn.execute(table.delete())
+    filled = _filled_tables(conn, tables)
+    if filled:
+        conn.execute(text(f"TRUNCATE {', '.join(quote(name) for name in filled)} RESTART IDENTITY CASCADE"))
     # Sequences drawn from since their last reset, whether or not their rows are still there.
     drawn = conn.execute(text(
         "SELECT schemaname, sequencename, start_value FROM pg_sequences "
@@ -225,28 +217,13 @@ def _take(conn, tables, result, files) -> _Kept:
                     row[column.name] = null()
             found.append(row)
         if found:
-            rows[table.name] = _parents_first(table, found)
+            rows[table.name] = found
     sequences = []
     if conn.dialect.name == "postgresql":
         sequences = [tuple(row) for row in conn.execute(text(
             "SELECT format('%I.%I', schemaname, sequencename), last_value FROM pg_sequences "
             "WHERE schemaname = current_schema() AND last_value IS NOT NULL"))]
     return _Kept(result, rows, sequences, files)
-
-
-def _parents_first(table, rows: list[dict]) -> list[dict]:
-    """A table's rows ordered so that a row referring to another row of the same table (a region's parent)
-    comes after it."""
-    links = [(fk.parent.name, fk.column.name) for fk in table.foreign_keys if fk.column.table is table]
-    ordered, placed, pending = [], set(), rows
-    while pending and links:
-        ready = [row for row in pending
-                 if all(row[own] is None or (other, row[own]) in placed for own, other in links)] or pending
-        ordered += ready
-        placed.update((other, row[other]) for row in ready for _, other in links)
-        chosen = {id(row) for row in ready}
-        pending = [row for row in pending if id(row) not in chosen]
-    return ordered + pending
 
 
 def _put_back(conn, tables, kept: _Kept) -> None:
@@ -256,7 +233,13 @@ def _put_back(conn, tables, kept: _Kept) -> None:
             # A build would have made this row afresh at a random number (shop.catalog.versions.bump); the
             # kept number may already have keyed cached pages of another test's catalogue in this process.
             rows = [{**row, "version": secrets.randbits(52)} for row in rows]
-        if rows:
+        if not rows:
+            continue
+        if any(fk.column.table is table for fk in table.foreign_keys):
+            # One statement, the rows in the order they were read: a row referring to a row of its own table (a
+            # region's parent) may come first, since the foreign keys are checked at the end of the statement.
+            conn.execute(table.insert().values(rows))
+        else:
             conn.execute(table.insert(), rows)
     for sequence, last_value in kept.sequences:
         conn.execute(text("SELECT setval(CAST(:sequence AS regclass), :value)"),
