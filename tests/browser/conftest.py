@@ -33,12 +33,12 @@ def browser():
 
 
 @pytest.fixture
-def live_server(app, seed_demo_once_encoded):
+def live_server(app, seed_demo_once_encoded, built_once):
     """The app, with the demo data, served by a real HTTP server in a thread."""
-    with app.app_context():
-        seed_demo_once_encoded()
+    built_once("demo", seed_demo_once_encoded)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Polled every 0.05 s rather than 0.5 s for a shutdown request: the test's teardown waits for it.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

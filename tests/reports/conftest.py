@@ -45,7 +45,13 @@ def _utc(year, month, day, hour=0, minute=0) -> datetime:
 
 
 @pytest.fixture
-def ledger(app) -> Ledger:
+def ledger(app, built_once) -> Ledger:
+    """The same ledger for every test that asks (seeded random, fixed dates), built once per test session and
+    put back in the database for each such test."""
+    return built_once("reports.ledger", lambda: _build_ledger(app))
+
+
+def _build_ledger(app) -> Ledger:
     rng = random.Random(20261127)
     result = Ledger()
     with app.app_context():
