@@ -1,12 +1,13 @@
-"""search terms keyed by term, their product's created_at and product id
+"""search terms carry their product's created_at, indexed after the term
 
 Revision ID: 0024
 Revises: 0023
 Create Date: 2026-12-02 05:30:00
 
-A search sorted newest first (the default) walks its first term's entries in key order and stops at the page it
-needs, instead of reading and sorting every match (shop/catalog/search.py). The terms are derived data: the table
-is built again with the new key and filled from the products, as migration 0008 first filled it.
+A search sorted newest first (the default) walks its first term's entries in (term, created_at, product id) order
+and stops at the page it needs, instead of reading and sorting every match (shop/catalog/search.py). The terms are
+derived data: the table is built again with the new column and filled from the products, as migration 0008 first
+filled it.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -27,11 +28,12 @@ def _terms_of(search_text):
     return terms
 
 
-def _rebuild(columns, key):
+def _rebuild(columns):
     op.drop_index('ix_product_search_terms_product', table_name='product_search_terms')
     op.drop_table('product_search_terms')
     op.create_table('product_search_terms', *columns,
-                    sa.PrimaryKeyConstraint(*key, name='pk_product_search_terms'), sqlite_with_rowid=False)
+                    sa.PrimaryKeyConstraint('term', 'product_id', name='pk_product_search_terms'),
+                    sqlite_with_rowid=False)
     op.create_index('ix_product_search_terms_product', 'product_search_terms', ['product_id'], unique=False)
 
 
@@ -50,14 +52,15 @@ def _fill(with_time):
 
 def upgrade():
     _rebuild([sa.Column('term', sa.String(length=2), nullable=False),
-                      sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-                      sa.Column('product_id', sa.Integer(), autoincrement=False, nullable=False)],
-                     ['term', 'created_at', 'product_id'])
+              sa.Column('product_id', sa.Integer(), autoincrement=False, nullable=False),
+              sa.Column('created_at', sa.DateTime(timezone=True), nullable=False)])
     _fill(with_time=True)
+    op.create_index('ix_product_search_terms_newest', 'product_search_terms', ['term', 'created_at', 'product_id'],
+                    unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_product_search_terms_newest', table_name='product_search_terms')
     _rebuild([sa.Column('term', sa.String(length=2), nullable=False),
-                      sa.Column('product_id', sa.Integer(), autoincrement=False, nullable=False)],
-                     ['term', 'product_id'])
+              sa.Column('product_id', sa.Integer(), autoincrement=False, nullable=False)])
     _fill(with_time=False)

@@ -84,9 +84,8 @@ def _terms_joined(count: int):
     tables = [SearchTerm.__table__.alias(f"term_{n}") for n in range(count)]
     products = Product.__table__
     joined: Join = _TermsFirst(tables[0], products, tables[0].c.product_id == products.c.id)
-    for table in tables[1:]:  # by the whole key: every term of a product carries the same created_at
-        joined = joined.join(table, (table.c.product_id == products.c.id)
-                             & (table.c.created_at == tables[0].c.created_at))
+    for table in tables[1:]:
+        joined = joined.join(table, table.c.product_id == products.c.id)
     return joined, [table.c.term for table in tables], tables[0]
 
 
@@ -132,7 +131,7 @@ def _write(connection: Connection, rows: list[tuple[str, Any, int]]) -> None:
     executemany."""
     if not rows:
         return
-    rows.sort()  # in key order: each index page is visited once per batch rather than once per product
+    rows.sort()  # by term: each index page is visited once per batch rather than once per product
     if connection.dialect.name == "postgresql":
         # The driver's connection is the one in the caller's transaction.
         driver_connection = connection.connection.driver_connection
