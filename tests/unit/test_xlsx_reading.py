@@ -184,15 +184,21 @@ def test_too_many_shared_strings_leave_the_file_to_openpyxl(monkeypatch, calamin
     assert reading.read_table(data) == through_openpyxl(data) and calamine_calls == []
 
 
-def test_same_named_entries_leave_the_file_to_openpyxl(calamine_calls):
-    good = excel_like(EXCEL_ROWS, EXCEL_STRINGS)
+def with_entry(data: bytes, name: str, content: bytes | None = None) -> bytes:
+    """The archive with one more entry `name` (a second copy of it when it is there already and no content is given)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(out, "w") as archive:
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as archive:
         for entry in source.infolist():
             archive.writestr(entry, source.read(entry))
-        with pytest.warns(UserWarning, match="Duplicate name"):
-            archive.writestr("xl/worksheets/sheet1.xml", source.read("xl/worksheets/sheet1.xml"))
-    assert reading.read_table(out.getvalue()) == through_openpyxl(good) and calamine_calls == []
+        archive.writestr(name, source.read(name) if content is None else content)
+    return out.getvalue()
+
+
+def test_same_named_entries_leave_the_file_to_openpyxl(calamine_calls):
+    good = excel_like(EXCEL_ROWS, EXCEL_STRINGS)
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        doubled = with_entry(good, "xl/worksheets/sheet1.xml")
+    assert reading.read_table(doubled) == through_openpyxl(good) and calamine_calls == []
 
 
 class PanicException(BaseException):
@@ -220,13 +226,8 @@ def test_other_interruptions_are_not_taken_for_a_damaged_file(monkeypatch):
 
 def test_an_entry_damaged_anywhere_refuses_the_file(app_ctx):
     # Every entry is unpacked and CRC-checked before calamine is given the file, even one no reader needs.
-    good = excel_like(EXCEL_ROWS, EXCEL_STRINGS)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(out, "w") as archive:
-        for entry in source.infolist():
-            archive.writestr(entry, source.read(entry))
-        archive.writestr("docProps/thumbnail.jpeg", b"\xff\xd8" + bytes(64))
-    data = bytearray(out.getvalue())
+    data = bytearray(with_entry(excel_like(EXCEL_ROWS, EXCEL_STRINGS), "docProps/thumbnail.jpeg",
+                                b"\xff\xd8" + bytes(64)))
     data[data.rindex(b"\xff\xd8") + 10] ^= 0xFF  # stored uncompressed: the CRC no longer matches
     with force_locale("en"), pytest.raises(ImportRejected, match="damaged or incomplete"):
         reading.read_table(bytes(data))
