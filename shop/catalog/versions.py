@@ -42,6 +42,10 @@ class CatalogueVersion(Model):
 
 
 _VERSION = select(CatalogueVersion.__table__.c.version).where(CatalogueVersion.__table__.c.id == ROW_ID)
+# bump()'s UPDATE, built once: every checkout commits one (building a statement and its cache key cost more than
+# running it).
+_BUMP = (update(CatalogueVersion.__table__).where(CatalogueVersion.__table__.c.id == ROW_ID)
+         .values(version=CatalogueVersion.__table__.c.version + 1))
 
 
 def current_version(session: SessionLike) -> int | None:
@@ -67,8 +71,7 @@ def bump(session: SessionLike) -> None:
     """Move the version by one with a guarded UPDATE; a missing row is created at a random number, so versions
     from before the row was lost (emptied tables, a restored backup) are not handed out again."""
     connection = session.connection()
-    moved = connection.execute(update(CatalogueVersion.__table__).where(CatalogueVersion.__table__.c.id == ROW_ID)
-                               .values(version=CatalogueVersion.__table__.c.version + 1))
+    moved = connection.execute(_BUMP)
     if moved.rowcount:
         return
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert

@@ -7,11 +7,11 @@ from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Executable, Row, bindparam, insert, select, update
+from sqlalchemy import Executable, Row, Table, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import lazyload, make_transient_to_detached
 
 from shop.accounts.models import OrganizationMembership
 from shop.catalog.models import Product
@@ -27,6 +27,7 @@ from shop.orders.exceptions import (
     EmptyCart,
     NotAMember,
     NotAPurchaser,
+    OrderError,
     OrganizationNotVerified,
     OrganizationSuspended,
     OutOfStock,
@@ -112,24 +113,20 @@ def place_order(user_id: int, address: DeliveryAddress, checkout_token: str, *,
                                payment_minutes, now or utcnow(), invoice)
     try:
         with write_transaction(db.session):
-            order = _place(checkout)
-    except IntegrityError:
-        # Two submits of one form raced: the other one committed first and owns the token.
+            return _place(checkout)
+    except (OrderError, IntegrityError):
+        # The form may have been placed already (a double click, a resubmitted tab): its cart is then empty, its
+        # stock may be gone, and a second order with its token cannot be inserted (IntegrityError, also when two
+        # submits race). Looked up only then, once this attempt is rolled back: a submit that succeeds reads no
+        # order first.
         existing = find_order_by_token(user_id, checkout_token)
         if existing is None:
             raise
         return existing
-    return order
 
 
 def _place(checkout: CheckoutRequest) -> Order:
     """The order's reads and writes, in the caller's transaction, in an order that matters (see each step)."""
-    # Checked inside the transaction: a concurrent submit of the same form may have just committed. Only its id is
-    # read (an order is loaded in the rare case there is one).
-    existing = db.session.scalar(select(Order.id).where(Order.checkout_token == checkout.checkout_token,
-                                                        Order.user_id == checkout.user_id))
-    if existing is not None:
-        return db.session.get_one(Order, existing)
     cart_lines = _cart_lines(checkout.user_id)
     buyer = _invoiced(_buyer(checkout.user_id, checkout.organization_id), checkout.invoice)
     # Before any stock is taken: a refusal leaves nothing to undo.
@@ -151,37 +148,46 @@ def _place(checkout: CheckoutRequest) -> Order:
 
 
 def _snapshot_columns() -> tuple[Any, ...]:
-    """What an order line snapshots of a product, with its cooperative and county (join both in)."""
-    return (Product.id, Product.name, Product.sku, Product.spec, Product.unit, Product.net_weight_g,
-            Product.is_active, Product.cooperative_id, Product.origin_county_code, Product.category_id,
-            Cooperative.name.label("cooperative_name"), Cooperative.status.label("cooperative_status"),
-            Region.name.label("county_name"))
+    """What an order line snapshots of a product, with its cooperative and county (join both in); table columns,
+    so a statement of them runs without the ORM's compilation step."""
+    products, cooperatives, regions = Product.__table__.c, Cooperative.__table__.c, Region.__table__.c
+    return (products.id, products.name, products.sku, products.spec, products.unit, products.net_weight_g,
+            products.is_active, products.cooperative_id, products.origin_county_code, products.category_id,
+            cooperatives.name.label("cooperative_name"), cooperatives.status.label("cooperative_status"),
+            regions.name.label("county_name"))
 
 
 def _cart_lines(user_id: int) -> list[Row[*tuple[Any, ...]]]:
     """The user's cart lines in product-id order, each with its cart id and quantity, what the order line
     snapshots of the product, and its cooperative's shipping terms: one statement. EmptyCart if there are none."""
-    cart_lines = list(db.session.execute(
-        select(CartLine.cart_id, CartLine.quantity, *_snapshot_columns(), Cooperative.shipping_fee_fen,
-               Cooperative.free_shipping_from_fen)
-        .select_from(CartLine).join(Cart, Cart.id == CartLine.cart_id)
-        .join(Product, Product.id == CartLine.product_id)
-        .join(Cooperative, Cooperative.id == Product.cooperative_id)
-        .join(Region, Region.code == Product.origin_county_code)
-        .where(Cart.user_id == user_id).order_by(CartLine.product_id)
-    ).all())
+    cart_lines = list(db.session.execute(_cart_statement(), {"user_id": user_id}).all())
     if not cart_lines:
         raise EmptyCart(_("Your cart is empty."))
     return cart_lines
 
 
+@cache
+def _cart_statement() -> Executable:
+    """_cart_lines' statement, built once (building it and its cache key cost more than running it)."""
+    lines, carts, products = CartLine.__table__, Cart.__table__, Product.__table__
+    cooperatives, regions = Cooperative.__table__, Region.__table__
+    return (select(lines.c.cart_id, lines.c.quantity, *_snapshot_columns(), cooperatives.c.shipping_fee_fen,
+                   cooperatives.c.free_shipping_from_fen)
+            .select_from(lines.join(carts, carts.c.id == lines.c.cart_id)
+                         .join(products, products.c.id == lines.c.product_id)
+                         .join(cooperatives, cooperatives.c.id == products.c.cooperative_id)
+                         .join(regions, regions.c.code == products.c.origin_county_code))
+            .where(carts.c.user_id == bindparam("user_id")).order_by(lines.c.product_id))
+
+
 def _products(product_ids: list[int]) -> dict[int, Row[*tuple[Any, ...]]]:
     """What an order line snapshots of each product, with its cooperative and county, by product id."""
+    products = Product.__table__
     return {row.id: row for row in db.session.execute(
         select(*_snapshot_columns())
-        .join(Cooperative, Cooperative.id == Product.cooperative_id)
-        .join(Region, Region.code == Product.origin_county_code)
-        .where(Product.id.in_(product_ids))
+        .join(Cooperative.__table__, Cooperative.__table__.c.id == products.c.cooperative_id)
+        .join(Region.__table__, Region.__table__.c.code == products.c.origin_county_code)
+        .where(products.c.id.in_(product_ids))
     )}
 
 
@@ -220,32 +226,52 @@ def _record_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine
     """Add the order, numbered, with its lines, its shipping and its first event (awaiting payment); a gift
     order (its `gift_units` given) is added without lines, which the caller inserts in bulk.
 
-    Only the order goes through the unit of work (its id is needed); `lines` stay unsaved objects, and they, the
-    shipping rows and the event are plain inserts, one statement per table, then read back on first use."""
+    Every row is a plain insert, one statement per table, each built once per process: the order's returns its
+    id, and the Order is then made in the session as though it had been read (every column given, so nothing is
+    read back); `lines` stay unsaved objects, and the order's lines, shipping and events are read on first use.
+    The ORM's unit of work cost more than all of these statements together."""
     address, now = checkout.address, checkout.now
-    order = Order(
-        number=_next_number(china_date(now)), checkout_token=checkout.checkout_token, user_id=checkout.user_id,
-        organization_id=checkout.organization_id, buyer_class=buyer.buyer_class, status=OrderStatus.PENDING_PAYMENT,
-        total_fen=total, item_count=sum(line.quantity for line in lines) if gift_units is None else gift_units,
-        recipient=address.recipient, mobile=address.mobile, province=address.province, city=address.city,
-        district=address.district, street=address.street, invoice_title=buyer.invoice_title,
-        tax_number=buyer.tax_number, invoice_type=buyer.invoice_type, created_at=now,
-        expires_at=now + timedelta(minutes=checkout.payment_minutes),
-        is_gift=gift_units is not None,
-    )
+    values = {
+        "number": _next_number(china_date(now)), "checkout_token": checkout.checkout_token,
+        "user_id": checkout.user_id, "organization_id": checkout.organization_id, "buyer_class": buyer.buyer_class,
+        "status": OrderStatus.PENDING_PAYMENT, "total_fen": total,
+        "item_count": sum(line.quantity for line in lines) if gift_units is None else gift_units,
+        "recipient": address.recipient, "mobile": address.mobile, "province": address.province,
+        "city": address.city, "district": address.district, "street": address.street,
+        "invoice_title": buyer.invoice_title, "tax_number": buyer.tax_number, "invoice_type": buyer.invoice_type,
+        "created_at": now, "expires_at": now + timedelta(minutes=checkout.payment_minutes), "paid_at": None,
+        "shipped_at": None, "received_at": None, "completed_at": None, "cancelled_at": None, "cancel_reason": None,
+        "is_gift": gift_units is not None,
+    }
+    order_id = db.session.execute(_order_statement(), values).scalar_one()
+    order = Order(id=order_id, **values)
+    make_transient_to_detached(order)  # its row is in the database, as given: added, it is persistent, not new
     db.session.add(order)
-    db.session.flush()
     if lines:
-        db.session.execute(insert(OrderLine.__table__), [
-            {**{column: getattr(line, column) for column in LINE_SNAPSHOT}, "order_id": order.id} for line in lines])
+        db.session.execute(_insert_statement(OrderLine.__table__), [
+            {**{column: getattr(line, column) for column in LINE_SNAPSHOT}, "order_id": order_id} for line in lines])
     rows = shipping.shipping_rows(quotes)
     if rows:
-        db.session.execute(insert(OrderShipping.__table__), [
-            {column: getattr(row, column) for column in SHIPPING_COLUMNS} | {"order_id": order.id} for row in rows])
-    db.session.execute(insert(OrderEvent.__table__).values(
-        order_id=order.id, at=now, from_status=None, to_status=OrderStatus.PENDING_PAYMENT, actor_id=checkout.user_id))
-    db.session.expire(order, ["lines", "shipping", "events"])  # inserted behind the ORM's back
+        db.session.execute(_insert_statement(OrderShipping.__table__), [
+            {column: getattr(row, column) for column in SHIPPING_COLUMNS} | {"order_id": order_id} for row in rows])
+    # Its note takes the column's default; kind and params are left SQL NULL (None would be JSON null).
+    db.session.execute(_insert_statement(OrderEvent.__table__), {
+        "order_id": order_id, "at": now, "from_status": None, "to_status": OrderStatus.PENDING_PAYMENT,
+        "actor_id": checkout.user_id})
     return order
+
+
+@cache
+def _order_statement() -> Executable:
+    """The order's INSERT, returning its id; built once."""
+    table = Order.__table__
+    return insert(table).returning(table.c.id)
+
+
+@cache
+def _insert_statement(table: Table) -> Executable:
+    """A plain INSERT into `table` of the columns its parameters name; built once per table."""
+    return insert(table)
 
 
 def _remember_address(user_id: int, address: DeliveryAddress) -> None:

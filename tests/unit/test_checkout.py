@@ -3,15 +3,16 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from shop.catalog.models import Product
 from shop.cooperatives.models import VerificationStatus
+from shop.core.outbox import QueuedMail
 from shop.extensions import db
 from shop.orders import cart as carts
 from shop.orders.checkout import place_order, saved_addresses
 from shop.orders.exceptions import EmptyCart, NotAMember, OutOfStock, PriceChanged
-from shop.orders.models import BuyerClass, Order, OrderLine, OrderStatus
+from shop.orders.models import BuyerClass, Order, OrderEvent, OrderLine, OrderStatus
 from tests.factories import add_to_organization, make_cooperative, make_organization, make_product, make_user
 from tests.order_factories import ADDRESS, fill_cart, make_order
 
@@ -90,6 +91,56 @@ def test_same_checkout_token_gives_the_same_order():
     fill_cart(user.id, (product, 2))
     again = place_order(user.id, ADDRESS, "token-aaaaaaaaaaaaaaaa")
     assert again.id == first.id and count(Order) == 1 and stock(product.id) == 8
+
+
+def test_a_resubmitted_form_gives_its_order_whatever_became_of_the_cart():
+    """A form already placed is answered with its order, looked up once the attempt fails: its cart now empty,
+    its cart refilled with a product since sold out, or with one whose price changed since; nothing is taken."""
+    user = make_user()
+    product = make_product(price_fen=1000, stock=3)
+    fill_cart(user.id, (product, 2))
+    first = place_order(user.id, ADDRESS, "token-hhhhhhhhhhhhhhhh", expected_total_fen=2000)
+    assert place_order(user.id, ADDRESS, "token-hhhhhhhhhhhhhhhh", expected_total_fen=2000).id == first.id  # empty
+    fill_cart(user.id, (product, 1))
+    product.stock = 0
+    db.session.commit()
+    assert place_order(user.id, ADDRESS, "token-hhhhhhhhhhhhhhhh", expected_total_fen=2000).id == first.id
+    product.stock, product.price_fen = 5, 1500
+    db.session.commit()
+    assert place_order(user.id, ADDRESS, "token-hhhhhhhhhhhhhhhh", expected_total_fen=2000).id == first.id
+    assert count(Order) == 1 and stock(product.id) == 5
+    assert [row.line.quantity for row in carts.cart_rows(carts.CartOwner(user_id=user.id))] == [1]
+    with pytest.raises(PriceChanged):  # a new form with that cart is still told
+        place_order(user.id, ADDRESS, "token-iiiiiiiiiiiiiiii", expected_total_fen=1000)
+
+
+def test_the_placed_order_is_as_its_row_reads_and_costs_no_read_back(app):
+    """The order is inserted as a plain row and made persistent in the session as given: every column equals what
+    a fresh read finds, with no statement to read it back; its first event's kind and params are SQL NULL."""
+    user = make_user()
+    product = make_product(price_fen=1000, stock=3)
+    fill_cart(user.id, (product, 2))
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        order = place_order(user.id, ADDRESS, "token-jjjjjjjjjjjjjjjj")
+        placed = {column.key: getattr(order, column.key) for column in Order.__table__.columns}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert not [s for s in statements if s.lstrip().startswith("SELECT orders.")]
+    assert order in db.session and not db.session.is_modified(order)
+    db.session.expire_all()
+    assert placed == {column.key: getattr(db.session.get(Order, order.id), column.key)
+                      for column in Order.__table__.columns}
+    kinds = db.session.execute(select(OrderEvent.__table__.c.kind.is_(None), OrderEvent.__table__.c.params.is_(None),
+                                      OrderEvent.note)).all()
+    assert kinds == [(True, True, "")]
+    assert [(mail.message, mail.params) for mail in db.session.scalars(select(QueuedMail))] == [
+        ("order_placed", {"order_id": order.id})]
 
 
 def test_empty_cart_is_refused():
