@@ -4,10 +4,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app, session
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import Select, bindparam, delete, exists, or_, select, update
 
 from shop.accounts.models import LoginSession, User
 from shop.core.database import rowcount, utcnow, write_transaction
@@ -68,19 +69,21 @@ def load_user(token: str) -> User | None:
     """Flask-Login's user loader: the active user of a live LoginSession with this token."""
     if not token or len(token) > TOKEN_MAX_LENGTH:
         return None
-    user = db.session.execute(
-        select(User)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(
-            LoginSession.token_hash == hash_token(token),
-            LoginSession.ended_at.is_(None),
-            LoginSession.created_at > utcnow() - _lifetime(),
-            User.is_active.is_(True),
-        )
-    ).scalar_one_or_none()
+    user = db.session.execute(_user_statement(), {"token_hash": hash_token(token),
+                                                  "since": utcnow() - _lifetime()}).scalar_one_or_none()
     if user is not None:
         user.login_token = token
     return user
+
+
+@cache
+def _user_statement() -> Select[tuple[User]]:
+    """load_user's statement, built once: every signed-in request runs it (building it and its cache key cost more
+    than running it)."""
+    return (select(User).join(LoginSession, LoginSession.user_id == User.id)
+            .where(LoginSession.token_hash == bindparam("token_hash"), LoginSession.ended_at.is_(None),
+                   LoginSession.created_at > bindparam("since", type_=LoginSession.__table__.c.created_at.type),
+                   User.is_active.is_(True)))
 
 
 def revoke_sessions(user_id: int, except_token: str | None = None) -> int:
