@@ -21,16 +21,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from itertools import product
 from typing import Any
 
 from sqlalchemy import Connection, Join, Select, event, inspect, select, type_coerce
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
 from shop.catalog.models import Product, SearchTerm
 from shop.core.database import SessionLike
+from shop.core.joins import left_first
 
 # Any subset of the query's terms still finds every match; a handful keeps the lookup cheap for long queries.
 MAX_QUERY_TERMS = 6
@@ -83,29 +82,12 @@ def _terms_joined(count: int):
     page's time)."""
     tables = [SearchTerm.__table__.alias(f"term_{n}") for n in range(count)]
     products = Product.__table__
-    joined: Join = _TermsFirst(tables[0], products, tables[0].c.product_id == products.c.id)
+    # The terms drive: without statistics SQLite would rather walk a products index and probe the terms, which
+    # reads the whole catalogue.
+    joined: Join = left_first(tables[0], products, tables[0].c.product_id == products.c.id)
     for table in tables[1:]:
         joined = joined.join(table, table.c.product_id == products.c.id)
     return joined, [table.c.term for table in tables], tables[0]
-
-
-class _TermsFirst(Join):
-    """`hits JOIN products`, read in that order on SQLite too: without statistics SQLite's planner prefers
-    walking a products index and looking each row up in the hits, which reads the whole catalogue. A CROSS
-    JOIN is SQLite's documented way to fix the order of two tables; other databases plan it themselves."""
-
-    inherit_cache = True
-
-
-@compiles(_TermsFirst, "sqlite")
-def _cross_join(join: _TermsFirst, compiler, asfrom=True, from_linter=None, **kw) -> str:
-    if join.onclause is None:  # _terms_joined always gives one
-        raise ValueError("a terms-first join needs an ON clause")
-    if from_linter is not None:  # as Join does: the two sides are joined, not a cartesian product
-        from_linter.edges.update(product(join.left._from_objects, join.right._from_objects))
-    return (f"{join.left._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw)}"
-            f" CROSS JOIN {join.right._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw)}"
-            f" ON {join.onclause._compiler_dispatch(compiler, from_linter=from_linter, **kw)}")
 
 
 def refresh_terms(connection: Connection | SessionLike, product_ids: Iterable[int]) -> None:
