@@ -153,8 +153,8 @@ def search_products(filters: ProductFilters, page: int, per_page: int) -> Page:
     CATALOGUE_COUNT_UP_TO matches (past that the list says "1,000+"), so it does not read the whole catalogue."""
     stmt = filtered_products(filters)
     order = SORTS[filters.sort]
-    if filters.q and filters.sort == "newest":
-        order = search.newest_first(filters.q.lower()) or order  # read in order off the search index
+    if filters.q:
+        order = search.in_term_order(filters.q.lower(), filters.sort) or order  # read in order off the search index
     return paginate(stmt, page, per_page, rows=as_cards(stmt.order_by(*order)), row=card_of,
                     count_up_to=current_app.config["CATALOGUE_COUNT_UP_TO"])
 
