@@ -145,7 +145,7 @@ class SearchTerm(Model):
     Each term carries its product's price as well, for the same reason: ix_product_search_terms_price (term, price,
     product id) lets a search sorted by price (either way) walk its first term's entries in that order and stop at
     its page, where it sorted every match (6,252 for 红枣 at 100,000 listings: 35 ms on SQLite, growing with the
-    catalogue). search.py rewrites a product's terms when its price changes, in the same transaction."""
+    catalogue). search.py gives a product's terms its new price when the price changes, in the same transaction."""
 
     __tablename__ = "product_search_terms"
     __table_args__ = (Index("ix_product_search_terms_product", "product_id"),
