@@ -107,6 +107,9 @@ def _site_settings(env, instance_path: str, shop_env: str) -> dict:
         # Catalogue lists count their matches up to this many, then say "1,000+": an exact count of every match
         # on every page view would cost more as the catalogue grows.
         "CATALOGUE_COUNT_UP_TO": int(env.get("CATALOGUE_COUNT_UP_TO", 1000)),
+        # A search counts up to this many (or CATALOGUE_COUNT_UP_TO if smaller), then says "100+": each match it
+        # counts is a product looked up at random, the cost that grew with the catalogue (bench/README.md).
+        "SEARCH_COUNT_UP_TO": int(env.get("SEARCH_COUNT_UP_TO", 100)),
         # Listings without a photo stay out of the storefront's lists (catalogue, search, county, cooperative and
         # home pages) until one is added: on in production, off in development unless REQUIRE_PHOTO says so.
         "REQUIRE_PHOTO": _switch(env, "REQUIRE_PHOTO", default=shop_env == "production"),

@@ -140,13 +140,20 @@ class SearchTerm(Model):
     search sorted newest first walk its first term's entries in that order and stop once it has a page, so its cost
     does not grow with the number of matches. The key stays (term, product id): a query's other terms are looked up
     by it, and PostgreSQL counts a search's matches by reading the term's entries in product order (with the time
-    in the key it hashed every listing instead: 100,000 rows read to count 1,001)."""
+    in the key it hashed every listing instead: 100,000 rows read to count 1,001).
+
+    Each term carries its product's price as well, for the same reason: ix_product_search_terms_price (term, price,
+    product id) lets a search sorted by price (either way) walk its first term's entries in that order and stop at
+    its page, where it sorted every match (6,252 for 红枣 at 100,000 listings: 35 ms on SQLite, growing with the
+    catalogue). search.py gives a product's terms its new price when the price changes, in the same transaction."""
 
     __tablename__ = "product_search_terms"
     __table_args__ = (Index("ix_product_search_terms_product", "product_id"),
                       Index("ix_product_search_terms_newest", "term", "created_at", "product_id"),
+                      Index("ix_product_search_terms_price", "term", "price_fen", "product_id"),
                       {"sqlite_with_rowid": False})
 
     term: Mapped[str] = mapped_column(String(2), primary_key=True)
     product_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the product's
+    price_fen: Mapped[int]  # the product's

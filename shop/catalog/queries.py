@@ -150,13 +150,17 @@ def filtered_products(filters: ProductFilters) -> Select:
 
 def search_products(filters: ProductFilters, page: int, per_page: int) -> Page:
     """One page of cards of the filtered catalogue and its count: two queries. The count stops at
-    CATALOGUE_COUNT_UP_TO matches (past that the list says "1,000+"), so it does not read the whole catalogue."""
+    CATALOGUE_COUNT_UP_TO matches (past that the list says "1,000+"), a search's at SEARCH_COUNT_UP_TO ("100+"), so
+    it does not read the whole catalogue."""
     stmt = filtered_products(filters)
     order = SORTS[filters.sort]
-    if filters.q and filters.sort == "newest":
-        order = search.newest_first(filters.q.lower()) or order  # read in order off the search index
-    return paginate(stmt, page, per_page, rows=as_cards(stmt.order_by(*order)), row=card_of,
-                    count_up_to=current_app.config["CATALOGUE_COUNT_UP_TO"])
+    count_up_to = current_app.config["CATALOGUE_COUNT_UP_TO"]
+    if filters.q:
+        order = search.in_term_order(filters.q.lower(), filters.sort) or order  # read in order off the search index
+        # Counting a search looks each match's product up (visibility and the substring check), so it reads as many
+        # products as it counts: a smaller bound keeps that cost flat as the catalogue grows.
+        count_up_to = min(count_up_to, current_app.config["SEARCH_COUNT_UP_TO"])
+    return paginate(stmt, page, per_page, rows=as_cards(stmt.order_by(*order)), row=card_of, count_up_to=count_up_to)
 
 
 def get_visible_product(product_id: int) -> Product | None:

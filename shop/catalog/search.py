@@ -9,28 +9,28 @@ So every one- and two-character piece ("term") of each product's search text is 
 product_search_terms. A text that contains the query contains every term of the query, so the products
 holding all of the query's terms are a small superset of the answer; LIKE then checks just those rows.
 
-Each term also holds its product's created_at, so the default order (newest first) is read straight off the
-first term's index entries: a search page stops once it has its rows (newest_first()) rather than reading and
-sorting every match.
+Each term also holds its product's created_at and price, so newest first (the default) and price either way are
+read straight off the first term's index entries: a search page stops once it has its rows (in_term_order())
+rather than reading and sorting every match.
 
-The terms follow the products' name, spec and created_at: changes made through the ORM are picked up as they are
-flushed (the mapper listeners at the bottom); bulk Core statements that write names or specs call
-refresh_terms() for the products they wrote. `flask --app wsgi reindex-search` rebuilds everything.
+The terms follow the products' name, spec, created_at and price: changes made through the ORM are picked up as they
+are flushed (the mapper listeners at the bottom); bulk Core statements that write names or specs call
+refresh_terms() for the products they wrote, and those that change prices alone reprice_terms().
+`flask --app wsgi reindex-search` rebuilds everything.
 """
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from itertools import product
 from typing import Any
 
-from sqlalchemy import Connection, Join, Select, event, inspect, select, type_coerce
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import Connection, Join, Select, bindparam, event, inspect, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
 from shop.catalog.models import Product, SearchTerm
 from shop.core.database import SessionLike
+from shop.core.joins import left_first
 
 # Any subset of the query's terms still finds every match; a handful keeps the lookup cheap for long queries.
 MAX_QUERY_TERMS = 6
@@ -66,14 +66,18 @@ def matching(stmt: Select, query: str) -> Select:
     return stmt.where(Product.search_text.contains(query, autoescape=True))
 
 
-def newest_first(query: str) -> tuple[Any, ...] | None:
-    """The ORDER BY of a matching(stmt, query) statement for newest first, read from its driving term's index
-    (the same order as the products' created_at, id); None when the query has no terms (nothing to drive)."""
+def in_term_order(query: str, sort: str) -> tuple[Any, ...] | None:
+    """The ORDER BY of a matching(stmt, query) statement for `sort` ("newest", "price_asc" or "price_desc"), read
+    from its driving term's index (the same order as the catalogue's: the products' created_at or price, then id);
+    None when the query has no terms (nothing to drive) or the sort is not one the terms carry."""
     terms = query_terms(query)
     if not terms:
         return None
     first = _terms_joined(len(terms))[2]
-    return first.c.created_at.desc(), first.c.product_id.desc()
+    orders = {"newest": (first.c.created_at.desc(), first.c.product_id.desc()),
+              "price_asc": (first.c.price_fen.asc(), first.c.product_id.asc()),
+              "price_desc": (first.c.price_fen.desc(), first.c.product_id.desc())}
+    return orders.get(sort)
 
 
 @functools.cache
@@ -83,29 +87,12 @@ def _terms_joined(count: int):
     page's time)."""
     tables = [SearchTerm.__table__.alias(f"term_{n}") for n in range(count)]
     products = Product.__table__
-    joined: Join = _TermsFirst(tables[0], products, tables[0].c.product_id == products.c.id)
+    # The terms drive: without statistics SQLite would rather walk a products index and probe the terms, which
+    # reads the whole catalogue.
+    joined: Join = left_first(tables[0], products, tables[0].c.product_id == products.c.id)
     for table in tables[1:]:
         joined = joined.join(table, table.c.product_id == products.c.id)
     return joined, [table.c.term for table in tables], tables[0]
-
-
-class _TermsFirst(Join):
-    """`hits JOIN products`, read in that order on SQLite too: without statistics SQLite's planner prefers
-    walking a products index and looking each row up in the hits, which reads the whole catalogue. A CROSS
-    JOIN is SQLite's documented way to fix the order of two tables; other databases plan it themselves."""
-
-    inherit_cache = True
-
-
-@compiles(_TermsFirst, "sqlite")
-def _cross_join(join: _TermsFirst, compiler, asfrom=True, from_linter=None, **kw) -> str:
-    if join.onclause is None:  # _terms_joined always gives one
-        raise ValueError("a terms-first join needs an ON clause")
-    if from_linter is not None:  # as Join does: the two sides are joined, not a cartesian product
-        from_linter.edges.update(product(join.left._from_objects, join.right._from_objects))
-    return (f"{join.left._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw)}"
-            f" CROSS JOIN {join.right._compiler_dispatch(compiler, asfrom=True, from_linter=from_linter, **kw)}"
-            f" ON {join.onclause._compiler_dispatch(compiler, from_linter=from_linter, **kw)}")
 
 
 def refresh_terms(connection: Connection | SessionLike, product_ids: Iterable[int]) -> None:
@@ -118,15 +105,27 @@ def refresh_terms(connection: Connection | SessionLike, product_ids: Iterable[in
     for chunk in (ids[start:start + _BATCH] for start in range(0, len(ids), _BATCH)):
         # created_at as the driver gives it (SQLite's text, PostgreSQL's datetime): no conversion to and from a
         # timezone-aware datetime for each of some thirty terms per product
-        texts = connection.execute(select(Product.id, Product.search_text, type_coerce(Product.created_at, NullType()))
-                                   .where(Product.id.in_(chunk))).all()
+        texts = connection.execute(select(Product.id, Product.search_text, type_coerce(Product.created_at, NullType()),
+                                          Product.price_fen).where(Product.id.in_(chunk))).all()
         connection.execute(terms.delete().where(terms.c.product_id.in_(chunk)))
-        _write(connection, [(term, created_at, product_id) for product_id, text, created_at in texts
-                            for term in sorted(terms_of(text))])
+        _write(connection, [(term, created_at, price_fen, product_id)
+                            for product_id, text, created_at, price_fen in texts for term in sorted(terms_of(text))])
 
 
-def _write(connection: Connection, rows: list[tuple[str, Any, int]]) -> None:
-    """Insert (term, created at as stored, product id) rows: a bulk import writes some thirty per product, which
+def reprice_terms(connection: Connection | SessionLike, prices: Iterable[tuple[int, int]]) -> None:
+    """Give the terms of these products their new prices, from (product id, price in fen) pairs (inside the caller's
+    transaction, as the products' prices are written)."""
+    if not isinstance(connection, Connection):
+        connection = connection.connection()
+    rows = [{"id": product_id, "price": price_fen} for product_id, price_fen in sorted(set(prices))]
+    if rows:
+        terms = SearchTerm.__table__
+        connection.execute(terms.update().where(terms.c.product_id == bindparam("id"))
+                           .values(price_fen=bindparam("price")), rows)
+
+
+def _write(connection: Connection, rows: list[tuple[str, Any, int, int]]) -> None:
+    """Insert (term, created at as stored, price, product id) rows: a bulk import writes some thirty per product, which
     PostgreSQL takes several times faster through COPY than as INSERTs, and SQLite straight through the driver's
     executemany."""
     if not rows:
@@ -138,12 +137,12 @@ def _write(connection: Connection, rows: list[tuple[str, Any, int]]) -> None:
         if driver_connection is None:  # only a connection that was closed or invalidated has none
             raise RuntimeError("the database connection is closed")
         with driver_connection.cursor() as cursor:
-            with cursor.copy("COPY product_search_terms (term, created_at, product_id) FROM STDIN") as copy:
+            with cursor.copy("COPY product_search_terms (term, created_at, price_fen, product_id) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
     else:
         connection.exec_driver_sql(
-            "INSERT INTO product_search_terms (term, created_at, product_id) VALUES (?, ?, ?)", rows)
+            "INSERT INTO product_search_terms (term, created_at, price_fen, product_id) VALUES (?, ?, ?, ?)", rows)
 
 
 def reindex_all(session: SessionLike) -> int:
@@ -155,12 +154,14 @@ def reindex_all(session: SessionLike) -> int:
 
 
 def stale_products(session: Session) -> list[int]:
-    """Ids of products whose stored terms differ from their search text (for checks and tests)."""
-    stored: dict[int, set[str]] = {}
-    for product_id, term in session.execute(select(SearchTerm.product_id, SearchTerm.term)):
-        stored.setdefault(product_id, set()).add(term)
-    return [product_id for product_id, text in session.execute(select(Product.id, Product.search_text))
-            if stored.get(product_id, set()) != terms_of(text)]
+    """Ids of products whose stored terms differ from their search text or price (for checks and tests)."""
+    stored: dict[int, set[tuple[str, int]]] = {}
+    for product_id, term, price_fen in session.execute(
+            select(SearchTerm.product_id, SearchTerm.term, SearchTerm.price_fen)):
+        stored.setdefault(product_id, set()).add((term, price_fen))
+    return [product_id for product_id, text, price_fen in session.execute(
+            select(Product.id, Product.search_text, Product.price_fen))
+            if stored.get(product_id, set()) != {(term, price_fen) for term in terms_of(text)}]
 
 
 def _drop_deleted_product(mapper, connection: Connection, product: Product) -> None:
@@ -172,14 +173,16 @@ def _index_new_product(mapper, connection: Connection, product: Product) -> None
     refresh_terms(connection, [product.id])
 
 
-def _reindex_renamed_product(mapper, connection: Connection, product: Product) -> None:
+def _reindex_changed_product(mapper, connection: Connection, product: Product) -> None:
     attrs = inspect(product).attrs
     if attrs.name.history.has_changes() or attrs.spec.history.has_changes() or attrs.created_at.history.has_changes():
         refresh_terms(connection, [product.id])
+    elif attrs.price_fen.history.has_changes():
+        reprice_terms(connection, [(product.id, product.price_fen)])
 
 
 _LISTENERS = (("after_delete", _drop_deleted_product), ("after_insert", _index_new_product),
-              ("after_update", _reindex_renamed_product))
+              ("after_update", _reindex_changed_product))
 
 
 def listen() -> None:

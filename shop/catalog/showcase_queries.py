@@ -12,6 +12,7 @@ from shop.catalog.models import Photo, Product
 from shop.catalog.queries import ProductCard, ProductFilters, as_cards, card_of, filtered_products, listed_products
 from shop.catalog.showcase_models import Shelf, ShelfItem, Slide
 from shop.core.caching import kept
+from shop.core.joins import left_first
 from shop.extensions import db
 from shop.regions.models import Pairing, Region
 
@@ -47,7 +48,10 @@ def home_shelves() -> list[ShelfRow]:
                                       .order_by(Shelf.position, Shelf.id)))
     if not shelves:
         return []
-    picked = listed_products().join(ShelfItem, ShelfItem.product_id == Product.id).where(
+    # The picks drive, a few dozen rows: joined the other way round SQLite walked every listing to probe the picks
+    # (0.7 s at 100,000 listings).
+    items, products = ShelfItem.__table__, Product.__table__
+    picked = listed_products().select_from(left_first(items, products, items.c.product_id == products.c.id)).where(
         ShelfItem.shelf_id.in_([shelf.id for shelf in shelves]))
     rows = db.session.execute(as_cards(picked).add_columns(ShelfItem.shelf_id.label("shelf_id"))
                               .order_by(ShelfItem.shelf_id, ShelfItem.position))

@@ -127,6 +127,27 @@ def test_within_the_bounded_count_the_list_gives_the_exact_count(app, client, mo
     assert "5 件商品" in text and "5+" not in text
 
 
+def test_a_search_counts_up_to_its_own_smaller_bound(app, client, monkeypatch):
+    """A search counts up to SEARCH_COUNT_UP_TO (100 in production) and then says "3+", paging on while matches
+    last; the catalogue's own count keeps CATALOGUE_COUNT_UP_TO."""
+    from tests.factories import make_cooperative, make_product
+
+    monkeypatch.setitem(app.config, "SEARCH_COUNT_UP_TO", 3)
+    monkeypatch.setitem(app.config, "PRODUCTS_PER_PAGE", 2)
+    with app.app_context():
+        coop = make_cooperative()
+        for n in range(5):
+            make_product(coop, name=f"核桃{n}")
+        make_product(coop, name="红枣")
+    pages = [client.get(f"/products?q=核桃&page={n}") for n in (1, 2, 3)]
+    texts = [page.get_data(as_text=True) for page in pages]
+    assert "3+ 件商品" in texts[0]
+    assert sorted(sum((names_on(page) for page in pages), [])) == [f"核桃{n}" for n in range(5)]
+    assert ['rel="next"' in text for text in texts] == [True, True, False]
+    assert "1 件商品" in client.get("/products?q=红枣").get_data(as_text=True)  # within the bound: exact
+    assert "6 件商品" in client.get("/products").get_data(as_text=True)
+
+
 def test_pager_keeps_the_filters(app, client):
     from tests.factories import make_cooperative, make_product
 

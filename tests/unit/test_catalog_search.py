@@ -106,7 +106,7 @@ def test_stale_products_notices_a_missing_or_wrong_index_and_reindex_repairs_it(
     second = make_product(name="温宿大米")
     db.session.execute(delete(SearchTerm).where(SearchTerm.product_id == first.id))
     db.session.execute(SearchTerm.__table__.insert(), [{"term": "茶", "product_id": second.id,
-                                                       "created_at": second.created_at}])
+                                                       "created_at": second.created_at, "price_fen": 100}])
     db.session.commit()
     assert sorted(search.stale_products(db.session)) == sorted([first.id, second.id])
     assert search.reindex_all(db.session) == 2
@@ -165,6 +165,73 @@ def test_a_product_listed_at_another_time_moves_in_search_too():
     older.created_at = utcnow() + timedelta(days=1)  # through the ORM: its terms follow
     db.session.commit()
     assert [card.id for card in search_products(ProductFilters(q="牦牛"), 1, 10).items] == [older.id, newer.id]
+
+
+def test_a_search_by_price_lists_in_the_catalogues_price_order_page_by_page():
+    """Price order is read off the first term's (term, price, product) entries: the catalogue's price, id order,
+    either way, ties broken by id, through several pages and with the in-stock filter."""
+    cooperative, category = make_cooperative(), make_category()
+    prices = [3000, 1000, 5000, 1000, 2500, 9000, 1000, 4200]
+    made = [make_product(cooperative, category, name=f"柯坪红枣 {n}号", price_fen=price, stock=n % 3)
+            for n, price in enumerate(prices)]
+    make_product(cooperative, category, name="晴隆绿茶", price_fen=1500)
+
+    def shown(sort: str, q: str = "红枣", **filters) -> list[int]:
+        return [card.id for page in (1, 2, 3, 4)
+                for card in search_products(ProductFilters(q=q, sort=sort, **filters), page, 3).items]
+
+    cheapest = [p.id for p in sorted(made, key=lambda p: (p.price_fen, p.id))]
+    dearest = [p.id for p in sorted(made, key=lambda p: (p.price_fen, p.id), reverse=True)]
+    assert shown("price_asc") == cheapest and shown("price_desc") == dearest
+    assert shown("price_asc", q="柯坪红枣") == cheapest  # several terms, the first drives
+    in_stock = {p.id for p in made if p.stock > 0}
+    assert shown("price_asc", in_stock=True) == [pid for pid in cheapest if pid in in_stock]
+
+
+def test_a_price_change_moves_a_product_in_a_search_by_price():
+    cheap, dear = make_product(name="理塘牦牛肉干 甲", price_fen=3000), make_product(name="理塘牦牛肉干 乙", price_fen=6000)
+
+    def by_price() -> list[int]:
+        return [card.id for card in search_products(ProductFilters(q="牦牛", sort="price_asc"), 1, 10).items]
+
+    assert by_price() == [cheap.id, dear.id]
+    dear.price_fen = 1000  # through the ORM: its terms follow, in the same transaction
+    db.session.commit()
+    assert by_price() == [dear.id, cheap.id]
+    assert search.stale_products(db.session) == []
+    dear.name, dear.price_fen = "理塘牦牛肉干 丙", 9000  # renamed and repriced at once
+    db.session.commit()
+    assert by_price() == [cheap.id, dear.id]
+    assert search.stale_products(db.session) == []
+
+
+def sqlite_plans(action) -> list[str]:
+    """SQLite's plan of every SELECT that `action()` sends, each as one line."""
+    from sqlalchemy import event
+    sent = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return [" | ".join(row[3] for row in db.session.connection().exec_driver_sql(
+        "EXPLAIN QUERY PLAN " + statement, parameters)) for statement, parameters in sent
+        if statement.lstrip().startswith("SELECT")]
+
+
+@pytest.mark.parametrize("sort", ["price_asc", "price_desc"])
+def test_a_search_by_price_walks_the_terms_price_index_without_sorting_its_matches(sort):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL plans by statistics that a test's handful of rows does not have")
+    make_product(name="新疆柯坪红枣")
+    db.session.commit()
+    count, page = sqlite_plans(lambda: search_products(ProductFilters(q="红枣", sort=sort, in_stock=True), 1, 24))
+    assert page.startswith("SEARCH term_0 USING COVERING INDEX ix_product_search_terms_price (term=?)"), page
+    assert "TEMP B-TREE" not in page and "TEMP B-TREE" not in count
 
 
 def test_a_newest_first_search_walks_the_term_index_without_sorting_its_matches():

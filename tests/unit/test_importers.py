@@ -95,6 +95,23 @@ def test_a_second_upload_updates_by_sku_and_can_zero_the_missing(coop):
     assert db.session.get(Product, extra.id, populate_existing=True).stock == 0
 
 
+def test_a_price_changed_by_upload_re_sorts_search_by_price(coop):
+    """An update that changes prices alone (no name or spec) still brings the search index's prices along."""
+    from shop.catalog import search
+    from shop.catalog.queries import ProductFilters, search_products
+
+    def by_price(sort: str) -> list[str]:
+        page = search_products(ProductFilters(q="柯坪", sort=sort), 1, 10)
+        return [db.session.get(Product, card.id).sku for card in page.items]
+
+    good = (SAMPLES / "good.csv").read_text(encoding="utf-8")
+    save(coop, good.encode())
+    assert by_price("price_asc") == ["KP-001", "KP-002"]
+    assert save(coop, good.replace('"1,280.50",30', "10.00,30").encode())["updated"] == 4
+    assert by_price("price_asc") == ["KP-002", "KP-001"] and by_price("price_desc") == ["KP-001", "KP-002"]
+    assert search.stale_products(db.session) == []
+
+
 def messages(plan) -> dict[int, str]:
     return {error.row: f"{error.column}: {error.message}" for error in plan.errors}
 

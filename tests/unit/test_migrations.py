@@ -137,3 +137,19 @@ def test_the_search_terms_newest_migration_gives_each_term_its_products_time(app
     times = set(db.session.scalars(db.select(search.SearchTerm.created_at)
                                    .where(search.SearchTerm.product_id == product.id)))
     assert times == {listed}
+
+
+def test_the_search_terms_price_migration_gives_each_term_its_products_price(app_ctx):
+    from shop.catalog import search
+    from tests.factories import make_product
+
+    cheap, dear = make_product(name="晴隆糯薏仁", price_fen=1250), make_product(name="晴隆绿茶", price_fen=8800)
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0024")
+    assert "price_fen" not in {column["name"] for column in inspect(db.engine).get_columns("product_search_terms")}
+    upgrade()
+    terms = search.SearchTerm
+    prices = dict(db.session.execute(db.select(terms.product_id, terms.price_fen).distinct()).all())
+    assert prices == {cheap.id: 1250, dear.id: 8800}
+    assert search.stale_products(db.session) == []

@@ -54,14 +54,23 @@ def _insert_creates(cooperative: Cooperative, creates: list[dict], now: datetime
 
 
 def _update_existing(cooperative: Cooperative, updates: list[dict], now: datetime) -> list[int]:
-    """Update the existing products in one executemany; returns the ids of those renamed or respecified."""
+    """Update the existing products in one executemany; returns the ids of those renamed or respecified (whose
+    search terms the caller rewrites). The terms of those only repriced get their new price here."""
     if not updates:
         return []
-    named = {product_id: (name, spec) for product_id, name, spec in db.session.execute(
-        select(Product.id, Product.name, Product.spec).where(Product.cooperative_id == cooperative.id))}
-    renamed = [values["id"] for values in updates if named.get(values["id"]) != (values["name"], values["spec"])]
+    before = {product_id: (name, spec, price_fen) for product_id, name, spec, price_fen in db.session.execute(
+        select(Product.id, Product.name, Product.spec, Product.price_fen)
+        .where(Product.cooperative_id == cooperative.id))}
+    renamed, repriced = [], []
+    for values in updates:
+        name, spec, price_fen = before.get(values["id"], (None, None, None))
+        if (name, spec) != (values["name"], values["spec"]):
+            renamed.append(values["id"])
+        elif price_fen != values["price_fen"]:
+            repriced.append((values["id"], values["price_fen"]))
     # Ids come from this cooperative's own products, read by the plan in the same transaction, so one
     # executemany UPDATE by primary key is safe and fast.
     db.session.execute(update(Product), [{**_product_values(values), "id": values["id"], "updated_at": now}
                                          for values in updates])
+    search.reprice_terms(db.session, repriced)
     return renamed
