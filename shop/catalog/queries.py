@@ -19,7 +19,7 @@ from shop.core.caching import kept
 from shop.core.images import Picture
 from shop.extensions import db
 from shop.regions.models import Pairing, Region
-from shop.web.pagination import Page, paginate
+from shop.web.pagination import Page, Paging
 
 SORTS: dict[str, tuple[UnaryExpression[Any], ...]] = {
     "newest": (Product.created_at.desc(), Product.id.desc()),
@@ -115,18 +115,19 @@ def _helper_counties(helper_code: str) -> Select:
     return select(Pairing.recipient_code).where(Pairing.helper_code.in_(helpers))
 
 
-def listed_products() -> Select:
+def listed_products(require_photo: bool | None = None) -> Select:
     """What the storefront's lists show: the visible catalogue, less listings without a photo when the
-    REQUIRE_PHOTO setting is on (a product page stays reachable by its address, for carts and the cooperative)."""
+    REQUIRE_PHOTO setting is on (a product page stays reachable by its address, for carts and the cooperative).
+    `require_photo` overrides the setting (for statements kept per setting)."""
     stmt = visible_products()
-    if current_app.config["REQUIRE_PHOTO"]:
+    if current_app.config["REQUIRE_PHOTO"] if require_photo is None else require_photo:
         stmt = stmt.where(Product.photos.any())
     return stmt
 
 
-def filtered_products(filters: ProductFilters) -> Select:
-    """The listed catalogue narrowed by `filters`, unsorted."""
-    stmt = listed_products()
+def filtered_products(filters: ProductFilters, require_photo: bool | None = None) -> Select:
+    """The listed catalogue narrowed by `filters`, unsorted (`require_photo` as for listed_products)."""
+    stmt = listed_products(require_photo)
     if filters.q:
         stmt = search.matching(stmt, filters.q.lower())
     if filters.category:
@@ -152,15 +153,24 @@ def search_products(filters: ProductFilters, page: int, per_page: int) -> Page:
     """One page of cards of the filtered catalogue and its count: two queries. The count stops at
     CATALOGUE_COUNT_UP_TO matches (past that the list says "1,000+"), a search's at SEARCH_COUNT_UP_TO ("100+"), so
     it does not read the whole catalogue."""
-    stmt = filtered_products(filters)
-    order = SORTS[filters.sort]
-    count_up_to = current_app.config["CATALOGUE_COUNT_UP_TO"]
+    config = current_app.config
+    count_up_to = config["CATALOGUE_COUNT_UP_TO"]
     if filters.q:
-        order = search.in_term_order(filters.q.lower(), filters.sort) or order  # read in order off the search index
         # Counting a search looks each match's product up (visibility and the substring check), so it reads as many
         # products as it counts: a smaller bound keeps that cost flat as the catalogue grows.
-        count_up_to = min(count_up_to, current_app.config["SEARCH_COUNT_UP_TO"])
-    return paginate(stmt, page, per_page, rows=as_cards(stmt.order_by(*order)), row=card_of, count_up_to=count_up_to)
+        count_up_to = min(count_up_to, config["SEARCH_COUNT_UP_TO"])
+    return _catalogue_paging(filters, config["REQUIRE_PHOTO"], count_up_to).page(page, per_page)
+
+
+@functools.lru_cache(maxsize=256)
+def _catalogue_paging(filters: ProductFilters, require_photo: bool, count_up_to: int) -> Paging:
+    """search_products()' statements for one set of filters and settings, built once (see Paging: building them
+    was a tenth of a catalogue page); the 256 used last are kept, so varied searches cannot grow the store."""
+    stmt = filtered_products(filters, require_photo)
+    order = SORTS[filters.sort]
+    if filters.q:
+        order = search.in_term_order(filters.q.lower(), filters.sort) or order  # read in order off the search index
+    return Paging.of(stmt, rows=as_cards(stmt.order_by(*order)), row=card_of, count_up_to=count_up_to)
 
 
 def get_visible_product(product_id: int) -> Product | None:

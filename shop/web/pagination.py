@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy import Select, bindparam, func, literal_column, select
 
 from shop.extensions import db
 
@@ -41,6 +41,49 @@ class Page:
         return f"{self.total:,}+" if self.more else f"{self.total:,}"
 
 
+@dataclass(frozen=True)
+class Paging:
+    """A list's two statements, built once and run for any page: the count (bounded by `count_up_to`, or exact) and
+    the rows, with the limit and offset as parameters. SQLAlchemy keys its compiled SQL by walking a statement;
+    a statement object kept and run again is walked once, so a list whose statements are kept per filter (the
+    catalogue) saves building and walking them on every request (a tenth of a catalogue page's time)."""
+
+    count: Select
+    rows: Select
+    row: Callable | None  # turns a result row into an item; None: `rows` selects ORM objects
+    count_up_to: int | None
+
+    @classmethod
+    def of(cls, stmt: Select, *, rows: Select | None = None, row: Callable | None = None,
+           count_up_to: int | None = None) -> Paging:
+        """The statements paginate() runs for `stmt` (see there)."""
+        if rows is not None and row is None:
+            raise TypeError("paginate(rows=...) needs row=..., which turns a result row into an item")
+        unordered = stmt.order_by(None)
+        if count_up_to is None:
+            count = unordered.with_only_columns(func.count(), maintain_column_froms=True)
+        else:
+            first_rows = (unordered.with_only_columns(literal_column("1"), maintain_column_froms=True)
+                          .limit(count_up_to + 1).subquery())
+            count = select(func.count()).select_from(first_rows)
+        page_rows = (stmt if rows is None else rows).limit(bindparam("page_limit")).offset(bindparam("page_offset"))
+        return cls(count=count, rows=page_rows, row=row, count_up_to=count_up_to)
+
+    def page(self, page: int, per_page: int) -> Page:
+        """Count, then read page `page` of `per_page` items (one row more when the count stopped at its bound)."""
+        total = db.session.scalar(self.count) or 0
+        more = self.count_up_to is not None and total > self.count_up_to
+        if self.count_up_to is not None:
+            total = min(total, self.count_up_to)
+        window = {"page_limit": per_page + 1 if more else per_page, "page_offset": (page - 1) * per_page}
+        if self.row is None:
+            items = list(db.session.scalars(self.rows, window))
+        else:
+            items = [self.row(r) for r in db.session.execute(self.rows, window)]
+        return Page(items=items[:per_page], total=total, page=page, per_page=per_page, more=more,
+                    next_exists=len(items) > per_page)
+
+
 def paginate(stmt: Select, page: int, per_page: int, *, rows: Select | None = None,
              row: Callable | None = None, count_up_to: int | None = None) -> Page:
     """Count what `stmt` selects, then load one page of it.
@@ -48,26 +91,6 @@ def paginate(stmt: Select, page: int, per_page: int, *, rows: Select | None = No
     With `rows` (the same query narrowed to other columns) and `row` (turning one result row into an
     item), the page is read as plain rows instead of ORM objects. With `count_up_to`, counting stops after that
     many rows (the count reads at most `count_up_to` + 1 of them) and the page reads one row past its end to know
-    whether a next page exists.
+    whether a next page exists. A list run often with the same statements keeps a Paging instead.
     """
-    unordered = stmt.order_by(None)
-    if count_up_to is None:
-        total = db.session.scalar(unordered.with_only_columns(func.count(), maintain_column_froms=True)) or 0
-        more = False
-    else:
-        first_rows = (unordered.with_only_columns(literal_column("1"), maintain_column_froms=True)
-                      .limit(count_up_to + 1).subquery())
-        total = db.session.scalar(select(func.count()).select_from(first_rows)) or 0
-        more = total > count_up_to
-        total = min(total, count_up_to)
-    offset = (page - 1) * per_page
-    wanted = per_page + 1 if more else per_page
-    if rows is None:
-        items = list(db.session.scalars(stmt.limit(wanted).offset(offset)))
-    elif row is None:
-        raise TypeError("paginate(rows=...) needs row=..., which turns a result row into an item")
-    else:
-        items = [row(r) for r in db.session.execute(rows.limit(wanted).offset(offset))]
-    next_exists = len(items) > per_page
-    return Page(items=items[:per_page], total=total, page=page, per_page=per_page, more=more,
-                next_exists=next_exists)
+    return Paging.of(stmt, rows=rows, row=row, count_up_to=count_up_to).page(page, per_page)

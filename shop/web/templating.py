@@ -10,6 +10,7 @@ from flask_babel import format_date, format_datetime, get_locale, get_translatio
 from shop.core.mail import absolute_url
 from shop.core.money import format_fen, format_weight, kilograms
 from shop.web import legal
+from shop.web.fragments import layout_fragment
 from shop.web.pictures import picture_tag
 
 DATE_PATTERN = "yyyy-MM-dd"  # CLDR patterns: 2026-12-01
@@ -53,7 +54,7 @@ def _install_gettext(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Filters: money, weight, kilograms, combine, date, datetime, psb_link; globals: url_with, current_locale,
-    miit_url."""
+    miit_url, layout_fragment."""
     app.jinja_env.filters["money"] = format_fen
     app.jinja_env.filters["kilograms"] = lambda grams: kilograms(grams, grouping=True)
     app.jinja_env.filters["combine"] = lambda mapping, **more: {**mapping, **more}
@@ -69,6 +70,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["url_with"] = _url_with
     app.jinja_env.globals["miit_url"] = legal.MIIT_URL
     app.jinja_env.globals["picture_tag"] = picture_tag
+    app.jinja_env.globals["layout_fragment"] = layout_fragment
     app.jinja_env.globals["absolute_url"] = absolute_url
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "zh_CN")
     _install_gettext(app)

@@ -241,3 +241,20 @@ def test_suspended_cooperatives_products_disappear(app, client, catalog):
         db.session.commit()
     assert "从江香猪腊肉" not in names_on(client.get("/products"))
     assert client.get(f"/products/{catalog.bacon}").status_code == 404
+
+
+def test_kept_list_statements_read_fresh_rows_and_stay_per_filter(app, client, catalog):
+    """The catalogue's statements are built once per filter set (queries._catalogue_paging): a second visit reuses
+    them, yet reads what was written since, and another filter gets statements of its own."""
+    from shop.catalog.queries import _catalogue_paging
+    from tests.factories import make_cooperative, make_product
+
+    _catalogue_paging.cache_clear()
+    before = names_on(client.get("/products?q=核桃"))
+    with app.app_context():
+        make_product(make_cooperative(), name="新疆核桃")
+    after = names_on(client.get("/products?q=核桃"))
+    assert "新疆核桃" not in before and "新疆核桃" in after
+    assert _catalogue_paging.cache_info().hits == 1 and _catalogue_paging.cache_info().currsize == 1
+    assert "新疆核桃" not in names_on(client.get("/products?q=红枣"))
+    assert _catalogue_paging.cache_info().currsize == 2
