@@ -10,6 +10,7 @@ from shop.catalog.models import Product, SearchTerm
 from shop.catalog.queries import ProductFilters, search_products
 from shop.extensions import db
 from tests.factories import make_category, make_cooperative, make_product
+from tests.statements import sent_statements
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
 
@@ -207,17 +208,7 @@ def test_a_price_change_moves_a_product_in_a_search_by_price():
 
 def sqlite_plans(action) -> list[str]:
     """SQLite's plan of every SELECT that `action()` sends, each as one line."""
-    from sqlalchemy import event
-    sent = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        sent.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    sent = sent_statements(action)
     return [" | ".join(row[3] for row in db.session.connection().exec_driver_sql(
         "EXPLAIN QUERY PLAN " + statement, parameters)) for statement, parameters in sent
         if statement.lstrip().startswith("SELECT")]

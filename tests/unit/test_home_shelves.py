@@ -1,11 +1,11 @@
 """The home page's sections: their cards in the picked order, read from the picks, never from the whole catalogue."""
 import pytest
-from sqlalchemy import event
 
 from shop.catalog.showcase_models import Shelf, ShelfItem
 from shop.catalog.showcase_queries import home_shelves
 from shop.extensions import db
 from tests.factories import make_cooperative, make_product
+from tests.statements import sent_statements
 
 pytestmark = pytest.mark.usefixtures("app_ctx")
 
@@ -37,16 +37,7 @@ def test_the_picks_drive_the_sections_query_on_sqlite():
         pytest.skip("PostgreSQL plans by statistics that a test's handful of rows does not have")
     make_shelf("年货节", 1, [make_product(name="柯坪红枣")])
     make_shelf("助农好物", 2, [make_product(name="柯坪核桃")])
-    sent = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        sent.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        home_shelves()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    sent = sent_statements(home_shelves)
     cards = [(statement, parameters) for statement, parameters in sent if "home_shelf_products" in statement
              and "products.id" in statement]
     assert len(cards) == 1
