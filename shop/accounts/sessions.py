@@ -77,7 +77,7 @@ def load_user(token: str) -> User | None:
 
 
 @cache
-def _user_statement() -> Select[tuple[User]]:
+def _user_statement() -> Select[User]:
     """load_user's statement, built once: every signed-in request runs it (building it and its cache key cost more
     than running it)."""
     return (select(User).join(LoginSession, LoginSession.user_id == User.id)

@@ -60,9 +60,9 @@ def queue_mail(to: str, name: str, **params: object) -> None:
     if name not in _builders():
         raise KeyError(f"no mail message named {name!r} is registered")
     now = utcnow()
-    db.session.execute(_queue_statement(), {"to": to, "message": name, "params": params,
-                                            "locale": str(get_locale() or "zh_CN"), "created_at": now,
-                                            "next_attempt_at": now, "attempts": 0})
+    db.session.connection().execute(_queue_statement(), {"to": to, "message": name, "params": params,
+                                                         "locale": str(get_locale() or "zh_CN"), "created_at": now,
+                                                         "next_attempt_at": now, "attempts": 0})
 
 
 @cache

@@ -149,7 +149,7 @@ def cart_rows(owner: CartOwner) -> list[CartRow]:
 def clear_lines(cart_id: int, product_ids: list[int]) -> None:
     """Remove ordered products from a cart, inside the caller's transaction (checkout loads no cart line as an
     object, so a plain DELETE leaves none behind in the session)."""
-    db.session.execute(_clear_statement(), {"cart_id": cart_id, "product_ids": product_ids})
+    db.session.connection().execute(_clear_statement(), {"cart_id": cart_id, "product_ids": product_ids})
 
 
 @cache

@@ -3,24 +3,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
-from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Executable, Row, Table, bindparam, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload, make_transient_to_detached
 
 from shop.accounts.models import OrganizationMembership
 from shop.catalog.models import Product
+from shop.catalog.versions import touch
 from shop.cooperatives.models import Cooperative, InvoiceType, VerificationStatus
 from shop.cooperatives.shipping import ShippingTerms
 from shop.core.database import utcnow, write_transaction
 from shop.core.timezones import china_date
 from shop.extensions import db
-from shop.orders import shipping
+from shop.orders import shipping, statements
 from shop.orders.cart import clear_lines
 from shop.orders.emails import queue_order_mail
 from shop.orders.exceptions import (
@@ -37,10 +35,7 @@ from shop.orders.invoicing import InvoiceChoice, check_sellers, invoice_details
 from shop.orders.models import (
     Address,
     BuyerClass,
-    Cart,
-    CartLine,
     Order,
-    OrderCounter,
     OrderEvent,
     OrderLine,
     OrderShipping,
@@ -60,6 +55,9 @@ class DeliveryAddress:
     city: str
     district: str
     street: str
+
+
+ADDRESS_FIELDS = tuple(field.name for field in fields(DeliveryAddress))
 
 
 def find_order_by_token(user_id: int, checkout_token: str) -> Order | None:
@@ -147,44 +145,20 @@ def _place(checkout: CheckoutRequest) -> Order:
     return order
 
 
-def _snapshot_columns() -> tuple[Any, ...]:
-    """What an order line snapshots of a product, with its cooperative and county (join both in); table columns,
-    so a statement of them runs without the ORM's compilation step."""
-    products, cooperatives, regions = Product.__table__.c, Cooperative.__table__.c, Region.__table__.c
-    return (products.id, products.name, products.sku, products.spec, products.unit, products.net_weight_g,
-            products.is_active, products.cooperative_id, products.origin_county_code, products.category_id,
-            cooperatives.name.label("cooperative_name"), cooperatives.status.label("cooperative_status"),
-            regions.name.label("county_name"))
-
-
 def _cart_lines(user_id: int) -> list[Row[*tuple[Any, ...]]]:
     """The user's cart lines in product-id order, each with its cart id and quantity, what the order line
     snapshots of the product, and its cooperative's shipping terms: one statement. EmptyCart if there are none."""
-    cart_lines = list(db.session.execute(_cart_statement(), {"user_id": user_id}).all())
+    cart_lines = list(statements.execute(statements.cart_lines(), {"user_id": user_id}).all())
     if not cart_lines:
         raise EmptyCart(_("Your cart is empty."))
     return cart_lines
-
-
-@cache
-def _cart_statement() -> Executable:
-    """_cart_lines' statement, built once (building it and its cache key cost more than running it)."""
-    lines, carts, products = CartLine.__table__, Cart.__table__, Product.__table__
-    cooperatives, regions = Cooperative.__table__, Region.__table__
-    return (select(lines.c.cart_id, lines.c.quantity, *_snapshot_columns(), cooperatives.c.shipping_fee_fen,
-                   cooperatives.c.free_shipping_from_fen)
-            .select_from(lines.join(carts, carts.c.id == lines.c.cart_id)
-                         .join(products, products.c.id == lines.c.product_id)
-                         .join(cooperatives, cooperatives.c.id == products.c.cooperative_id)
-                         .join(regions, regions.c.code == products.c.origin_county_code))
-            .where(carts.c.user_id == bindparam("user_id")).order_by(lines.c.product_id))
 
 
 def _products(product_ids: list[int]) -> dict[int, Row[*tuple[Any, ...]]]:
     """What an order line snapshots of each product, with its cooperative and county, by product id."""
     products = Product.__table__
     return {row.id: row for row in db.session.execute(
-        select(*_snapshot_columns())
+        select(*statements.snapshot_columns())
         .join(Cooperative.__table__, Cooperative.__table__.c.id == products.c.cooperative_id)
         .join(Region.__table__, Region.__table__.c.code == products.c.origin_county_code)
         .where(products.c.id.in_(product_ids))
@@ -243,52 +217,30 @@ def _record_order(checkout: CheckoutRequest, buyer: Buyer, lines: list[OrderLine
         "shipped_at": None, "received_at": None, "completed_at": None, "cancelled_at": None, "cancel_reason": None,
         "is_gift": gift_units is not None,
     }
-    order_id = db.session.execute(_order_statement(), values).scalar_one()
+    order_id = statements.execute(statements.insert_order(), values).scalar_one()
     order = Order(id=order_id, **values)
     make_transient_to_detached(order)  # its row is in the database, as given: added, it is persistent, not new
     db.session.add(order)
     if lines:
-        db.session.execute(_insert_statement(OrderLine.__table__), [
+        statements.execute(statements.insert_into(OrderLine.__table__), [
             {**{column: getattr(line, column) for column in LINE_SNAPSHOT}, "order_id": order_id} for line in lines])
     rows = shipping.shipping_rows(quotes)
     if rows:
-        db.session.execute(_insert_statement(OrderShipping.__table__), [
+        statements.execute(statements.insert_into(OrderShipping.__table__), [
             {column: getattr(row, column) for column in SHIPPING_COLUMNS} | {"order_id": order_id} for row in rows])
     # Its note takes the column's default; kind and params are left SQL NULL (None would be JSON null).
-    db.session.execute(_insert_statement(OrderEvent.__table__), {
+    statements.execute(statements.insert_into(OrderEvent.__table__), {
         "order_id": order_id, "at": now, "from_status": None, "to_status": OrderStatus.PENDING_PAYMENT,
         "actor_id": checkout.user_id})
     return order
-
-
-@cache
-def _order_statement() -> Executable:
-    """The order's INSERT, returning its id; built once."""
-    table = Order.__table__
-    return insert(table).returning(table.c.id)
-
-
-@cache
-def _insert_statement(table: Table) -> Executable:
-    """A plain INSERT into `table` of the columns its parameters name; built once per table."""
-    return insert(table)
 
 
 def _remember_address(user_id: int, address: DeliveryAddress) -> None:
     """Save the delivery address for next time, unless the user already has it: one INSERT ... SELECT ... WHERE
     NOT EXISTS (the order's transaction holds the write lock on SQLite; on PostgreSQL two concurrent checkouts of
     one user to one new address may both save it, as the former SELECT-then-INSERT could)."""
-    db.session.execute(_remember_statement(), {"user_id": user_id, "created_at": utcnow(), **vars(address)})
-
-
-@cache
-def _remember_statement() -> Executable:
-    """_remember_address's statement, built once (building it and its cache key cost more than running it)."""
-    table = Address.__table__
-    names = ["user_id", "created_at", *(field.name for field in fields(DeliveryAddress))]
-    known = select(table.c.id).where(*[table.c[name] == bindparam(name) for name in names if name != "created_at"])
-    return insert(table).from_select(names, select(*[bindparam(name, type_=table.c[name].type).label(name)
-                                                     for name in names]).where(~known.exists()))
+    statements.execute(statements.remember_address(ADDRESS_FIELDS),
+                       {"user_id": user_id, "created_at": utcnow(), **vars(address)})
 
 
 def saved_addresses(user_id: int) -> list[Address]:
@@ -299,7 +251,7 @@ def saved_addresses(user_id: int) -> list[Address]:
 
 def _take_stock(product: Row[*tuple[Any, ...]], quantity: int) -> int:
     """Decrement stock only if enough is left (safe on SQLite and PostgreSQL); return the price charged."""
-    row = db.session.execute(_take_stock_statement(), {"product_id": product.id, "quantity": quantity}).first()
+    row = statements.execute(statements.take_stock(), {"product_id": product.id, "quantity": quantity}).first()
     if row is None:
         left = db.session.scalar(select(Product.stock).where(Product.id == product.id)) or 0
         if left == 0:
@@ -307,19 +259,9 @@ def _take_stock(product: Row[*tuple[Any, ...]], quantity: int) -> int:
         else:
             message = _("Only %(left)d of “%(name)s” left.", left=left, name=product.name)
         raise OutOfStock(message, product.id, product.name)
+    touch(db.session)  # stock is on the catalogue's pages: the version moves when this transaction commits
     charged: int = row.price_fen
     return charged
-
-
-@cache
-def _take_stock_statement() -> Executable:
-    """_take_stock's guarded decrement, built once (building it and its cache key cost more than running it)."""
-    table = Product.__table__
-    quantity = bindparam("quantity", type_=table.c.stock.type)
-    return (update(table)
-            .where(table.c.id == bindparam("product_id"), table.c.stock >= quantity, table.c.is_active.is_(True))
-            .values(stock=table.c.stock - quantity)
-            .returning(table.c.price_fen, table.c.stock))
 
 
 def _buyer(user_id: int, organization_id: int | None) -> Buyer:
@@ -350,20 +292,9 @@ def _buyer(user_id: int, organization_id: int | None) -> Buyer:
 
 def _next_number(day: date) -> str:
     """BF20261127-000123: the day's counter, bumped in one statement inside the order's transaction."""
-    statement = _counter_statement(db.session.get_bind().dialect.name)
-    sequence = db.session.execute(statement, {"day": day}).scalar_one()
+    statement = statements.bump_counter(db.session.get_bind().dialect.name)
+    sequence = statements.execute(statement, {"day": day}).scalar_one()
     return f"BF{day:%Y%m%d}-{sequence:06d}"
-
-
-@cache
-def _counter_statement(dialect: str) -> Executable:
-    """_next_number's upsert for the dialect, built once (building it and its cache key cost more than running
-    it)."""
-    table = OrderCounter.__table__
-    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
-    return (upsert(table).values(day=bindparam("day", type_=table.c.day.type), last=1)
-            .on_conflict_do_update(index_elements=[table.c.day], set_={"last": table.c.last + 1})
-            .returning(table.c.last))
 
 
 # -- the same steps for a gift order (shop.orders.gifts.services) ------------------------------------------------

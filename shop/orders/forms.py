@@ -87,10 +87,14 @@ class CheckoutForm(Form):
     checkout_token = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
     expected_total = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,15}$")])
 
-    def show_addresses(self, addresses: list[Address], regions: RegionChoices) -> None:
-        """Offer the saved addresses (and a new one), and fill the province, city and district selects."""
+    def show_addresses(self, addresses: list[Address], regions: RegionChoices | None) -> None:
+        """Offer the saved addresses (and a new one), and fill the province, city and district selects; without
+        `regions` they stay empty, for a submit that only validates (they take any name, which the checkout's
+        address check compares with the region table)."""
         self.address.choices = [SelectChoice(str(a.id), a.recipient) for a in addresses] + [
             SelectChoice(NEW_ADDRESS, _l("Use a new address"))]
+        if regions is None:
+            return
         for field, options in ((self.province, regions.provinces), (self.city, regions.cities),
                                (self.district, regions.districts)):
             field.choices = [SelectChoice("", _l("— choose —"))] + [

@@ -98,14 +98,16 @@ def cart_remove(product_id: int) -> ResponseReturnValue:
     return redirect(url_for("orders.cart"))
 
 
-def _offer_choices(form: CheckoutForm, addresses: list[Address], organizations: bool = True) -> None:
+def _offer_choices(form: CheckoutForm, addresses: list[Address], organizations: bool = True,
+                   regions: bool = True) -> None:
     """Fill the form's choices: whom the order is for (the user's organizations unless `organizations` is False),
-    the saved `addresses` and the region selects."""
+    the saved `addresses` and, unless `regions` is False, the region selects."""
     choices = [SelectChoice("self", _("Myself (public buyer)"))]
     if organizations:
         choices += [_buy_for(m) for m in current_user.organization_memberships]
     form.buy_for.choices = choices
-    form.show_addresses(addresses, region_choices(Places(), form.province.data or "", form.city.data or ""))
+    form.show_addresses(addresses, region_choices(Places(), form.province.data or "", form.city.data or "")
+                        if regions else None)
 
 
 def _buy_for(membership: OrganizationMembership) -> SelectChoice:
@@ -166,9 +168,10 @@ def checkout() -> ResponseReturnValue:
 def checkout_submit() -> ResponseReturnValue:
     form = CheckoutForm(formdata=request.form)
     # Only what validating this submit needs is read: the user's organizations when one is picked, the saved
-    # addresses when one is picked. A page shown again offers every choice (_render_checkout reads them).
+    # addresses when one is picked, and no region selects (they take any name). A page shown again offers every
+    # choice (_render_checkout fills them).
     _offer_choices(form, saved_addresses(current_user.id) if form.address.data != NEW_ADDRESS else [],
-                   organizations=form.buy_for.data != "self")
+                   organizations=form.buy_for.data != "self", regions=False)
     if form.region_step.data:  # without JavaScript: the next region level, everything typed kept
         return _render_checkout(form)
     if not form.validate():

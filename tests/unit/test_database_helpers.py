@@ -1,6 +1,6 @@
 """The typed helpers of shop.core.database and the ledger's totals check: what they return, and what they refuse."""
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from shop.catalog.models import Product
 from shop.core.database import reload, rowcount, write_transaction
@@ -42,6 +42,34 @@ def test_reload_reads_what_a_core_update_wrote():
 def test_reload_of_a_missing_row_raises_lookup_error():
     with pytest.raises(LookupError, match="no Product with id 123456"):
         reload(db.session, Product, 123456)
+
+
+def test_a_write_transaction_ends_a_read_one_on_sqlite_and_carries_it_on_on_postgresql():
+    """SQLite must start writes with BEGIN IMMEDIATE, so the request's read transaction is committed first; on
+    PostgreSQL the writes go on in it (one transaction, no COMMIT, ping and BEGIN between) and commit with it, or
+    roll back with it."""
+    product = make_product(stock=3)
+    db.session.commit()
+    begun = []
+
+    def begin(conn):
+        begun.append(conn)
+
+    event.listen(db.engine, "begin", begin)
+    try:
+        assert db.session.scalar(select(Product.stock).where(Product.id == product.id)) == 3  # a read transaction
+        with write_transaction(db.session):
+            db.session.execute(update(Product).where(Product.id == product.id).values(stock=4)
+                               .execution_options(synchronize_session=False))
+        assert not db.session().in_transaction()
+        with pytest.raises(RuntimeError), write_transaction(db.session):
+            db.session.execute(update(Product).where(Product.id == product.id).values(stock=5)
+                               .execution_options(synchronize_session=False))
+            raise RuntimeError("the change failed")
+    finally:
+        event.remove(db.engine, "begin", begin)
+    assert len(begun) == (3 if db.engine.dialect.name == "sqlite" else 2)
+    assert db.session.scalar(select(Product.stock).where(Product.id == product.id)) == 4
 
 
 def test_require_totals_gives_the_totals_row_only_when_asked_for():
