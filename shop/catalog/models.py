@@ -45,8 +45,8 @@ class Product(Model):
         CheckConstraint("price_fen > 0", name="price_positive"),
         CheckConstraint("net_weight_g > 0", name="net_weight_positive"),
         # The catalogue lists active products newest first or by price; these keep each sort an index scan.
-        Index("ix_products_active_created", "is_active", "created_at"),
-        Index("ix_products_active_price", "is_active", "price_fen"),
+        Index("ix_products_active_created", "is_active", "created_at", "id"),
+        Index("ix_products_active_price", "is_active", "price_fen", "id"),
         # Covers the catalogue's count and its search, so neither reads the wide table rows.
         Index("ix_products_listing", "is_active", "cooperative_id", "search_text"),
     )

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import Select, UnaryExpression, func, or_, select
+from sqlalchemy import Select, Subquery, UnaryExpression, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from shop.catalog import search
@@ -16,6 +16,7 @@ from shop.catalog.models import Category, Photo, Product
 from shop.catalog.pictures import PICTURE_COLUMNS, first_photo, picture_columns, picture_from
 from shop.cooperatives.models import Cooperative, VerificationStatus
 from shop.core.caching import kept
+from shop.core.joins import left_first
 from shop.core.images import Picture
 from shop.extensions import db
 from shop.regions.models import Pairing, Region
@@ -170,7 +171,14 @@ def _catalogue_paging(filters: ProductFilters, require_photo: bool, count_up_to:
     order = SORTS[filters.sort]
     if filters.q:
         order = search.in_term_order(filters.q.lower(), filters.sort) or order  # read in order off the search index
-    return Paging.of(stmt, rows=as_cards(stmt.order_by(*order)), row=card_of, count_up_to=count_up_to)
+    keys = stmt.with_only_columns(Product.id, maintain_column_froms=True).order_by(*order)
+
+    def cards_of(page_keys: Subquery) -> Select:
+        # The page's 24 products drive; their details are joined to them alone, whatever the page's depth.
+        page = left_first(page_keys, Product.__table__, page_keys.c.id == Product.id)
+        return as_cards(select(Product).select_from(page)).order_by(*SORTS[filters.sort])
+
+    return Paging.of(keys, rows_of_keys=cards_of, row=card_of, count_up_to=count_up_to)
 
 
 def get_visible_product(product_id: int) -> Product | None:

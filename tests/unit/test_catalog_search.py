@@ -214,6 +214,13 @@ def sqlite_plans(action) -> list[str]:
         if statement.lstrip().startswith("SELECT")]
 
 
+def keys_part(page_plan: str) -> str:
+    """The part of a catalogue page's plan that finds the page's products (their details are joined to those
+    alone, and sorted again, afterwards)."""
+    assert page_plan.startswith("CO-ROUTINE page_keys | "), page_plan
+    return page_plan.removeprefix("CO-ROUTINE page_keys | ").split(" | SCAN page_keys", 1)[0]
+
+
 @pytest.mark.parametrize("sort", ["price_asc", "price_desc"])
 def test_a_search_by_price_walks_the_terms_price_index_without_sorting_its_matches(sort):
     if db.engine.dialect.name != "sqlite":
@@ -221,35 +228,57 @@ def test_a_search_by_price_walks_the_terms_price_index_without_sorting_its_match
     make_product(name="新疆柯坪红枣")
     db.session.commit()
     count, page = sqlite_plans(lambda: search_products(ProductFilters(q="红枣", sort=sort, in_stock=True), 1, 24))
-    assert page.startswith("SEARCH term_0 USING COVERING INDEX ix_product_search_terms_price (term=?)"), page
-    assert "TEMP B-TREE" not in page and "TEMP B-TREE" not in count
+    keys = keys_part(page)
+    assert keys.startswith("SEARCH term_0 USING COVERING INDEX ix_product_search_terms_price (term=?)"), page
+    assert "TEMP B-TREE" not in keys and "TEMP B-TREE" not in count
 
 
 def test_a_newest_first_search_walks_the_term_index_without_sorting_its_matches():
-    """SQLite's plan for a search page and its count: driven by the terms, the page by the term's entries in
-    (created_at, product) order, no sort of the matches. (PostgreSQL picks by its statistics; bench/plans.py
-    checks its plans at catalogue scale.)"""
-    from sqlalchemy import event
+    """SQLite's plan for a search page and its count: driven by the terms, the page's products by the term's
+    entries in (created_at, product) order, no sort of the matches. (PostgreSQL picks by its statistics;
+    bench/plans.py checks its plans at catalogue scale.)"""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL plans by statistics that a test's handful of rows does not have")
     make_product(name="新疆柯坪红枣")
     db.session.commit()
-    sent = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        sent.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        search_products(ProductFilters(q="红枣"), 1, 24)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    plans = [" | ".join(row[3] for row in db.session.connection().exec_driver_sql(
-        "EXPLAIN QUERY PLAN " + statement, parameters)) for statement, parameters in sent
-        if statement.lstrip().startswith("SELECT")]
+    plans = sqlite_plans(lambda: search_products(ProductFilters(q="红枣"), 1, 24))
     assert len(plans) == 2
     count, page = plans
-    assert page.startswith("SEARCH term_0 USING COVERING INDEX ix_product_search_terms_newest (term=?)"), page
+    keys = keys_part(page)
+    assert keys.startswith("SEARCH term_0 USING COVERING INDEX ix_product_search_terms_newest (term=?)"), page
+    plans = [count, keys]
     for plan in plans:
         assert plan.removeprefix("CO-ROUTINE anon_1 | ").startswith("SEARCH term_0 USING"), plan
         assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize("sort", ["newest", "price_asc", "price_desc"])
+def test_catalogue_pages_follow_on_exactly_in_every_sort_with_ties(sort):
+    """A page's products are found first and their details joined afterwards; the pages still follow on with
+    none lost or repeated, in the sort's order, where many listings share a price and a listing time."""
+    from datetime import datetime, timedelta, timezone
+
+    coop, category = make_cooperative(), make_category()
+    listed = datetime(2026, 11, 1, 8, tzinfo=timezone.utc)
+    made = [make_product(coop, category, name=f"核桃{n:02d}", price_fen=1000 + 100 * (n % 3),
+                         created_at=listed - timedelta(minutes=n % 2)) for n in range(17)]
+    keys = {"newest": lambda p: (p.created_at, p.id), "price_asc": lambda p: (p.price_fen, p.id),
+            "price_desc": lambda p: (p.price_fen, p.id)}[sort]
+    expected = [p.id for p in sorted(made, key=keys, reverse=sort != "price_asc")]
+    shown = [card.id for page in range(1, 6)
+             for card in search_products(ProductFilters(category=category.slug, sort=sort), page, 4).items]
+    assert shown == expected
+
+
+def test_a_deep_catalogue_page_skips_index_entries_not_joined_rows():
+    """SQLite's plan for page 50 of the catalogue: the page's products come off the listing index in order (no sort
+    of the catalogue), and only they are joined to their cooperative, county and photo."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL plans by statistics that a test's handful of rows does not have; bench/plans.py")
+    make_product()
+    count, page = sqlite_plans(lambda: search_products(ProductFilters(), 50, 24))
+    keys = keys_part(page)
+    assert keys.startswith("SEARCH products USING INDEX ix_products_active_created (is_active=?)"), page
+    assert "TEMP B-TREE" not in keys and "cooperatives USING INTEGER PRIMARY KEY" not in keys, page
+    details = page.split(" | SCAN page_keys | ", 1)[1]
+    assert details.startswith("SEARCH products USING INTEGER PRIMARY KEY (rowid=?)"), page
