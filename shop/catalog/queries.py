@@ -16,8 +16,8 @@ from shop.catalog.models import Category, Photo, Product
 from shop.catalog.pictures import PICTURE_COLUMNS, first_photo, picture_columns, picture_from
 from shop.cooperatives.models import Cooperative, VerificationStatus
 from shop.core.caching import kept
-from shop.core.joins import left_first
 from shop.core.images import Picture
+from shop.core.joins import left_first
 from shop.extensions import db
 from shop.regions.models import Pairing, Region
 from shop.web.pagination import Page, Paging
