@@ -208,3 +208,25 @@ def test_the_version_a_kept_page_reads_is_the_committed_one_or_none():
     db.session.execute(CatalogueVersion.__table__.delete())
     db.session.commit()
     assert committed_version(db.engine) is None
+
+
+def test_reading_the_version_hands_the_connection_back_transactional():
+    """committed_version reads in the driver's autocommit mode; the pooled connection it used must come back to
+    the next user as before, or that user's rolled-back writes would stay written (PostgreSQL)."""
+    from sqlalchemy import create_engine
+
+    from shop.catalog.versions import committed_version
+    from shop.core.database import configure_engine
+    make_product()
+    db.session.commit()
+    engine = create_engine(db.engine.url, pool_size=1, max_overflow=0)  # one connection: the next user gets it
+    configure_engine(engine)
+    try:
+        before = committed_version(engine)
+        assert before == version()
+        with engine.connect() as connection:
+            connection.execute(update(CatalogueVersion).values(version=CatalogueVersion.version + 1))
+            connection.rollback()
+        assert committed_version(engine) == before == version()
+    finally:
+        engine.dispose()
