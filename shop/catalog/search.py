@@ -61,7 +61,12 @@ def matching(stmt: Select, query: str) -> Select:
     if terms:
         joined, term_columns, _ = _terms_joined(len(terms))
         stmt = stmt.select_from(joined).where(*(column == term for column, term in zip(term_columns, terms)))
-    # The terms only narrow the rows down; LIKE decides. search_text is lower-case already, so this is a
+        if terms == [query]:
+            # A query of one or two characters (no space) is a term itself: a text holds it exactly when the text
+            # contains the query, so the term decides alone. Without a LIKE to misjudge, PostgreSQL also sees how
+            # many products hold the term, and reads a page off the term's index instead of scanning products.
+            return stmt
+    # Otherwise the terms only narrow the rows down; LIKE decides. search_text is lower-case already, so this is a
     # case-insensitive match on both databases.
     return stmt.where(Product.search_text.contains(query, autoescape=True))
 
