@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import BigInteger, Engine, select, update
+from sqlalchemy import BigInteger, Engine, exc, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
@@ -61,25 +61,41 @@ def committed_version(engine: Engine) -> int | None:
     row is missing (then nothing may be cached). One statement straight through a pooled driver connection in
     autocommit mode: no ORM session, no BEGIN and ROLLBACK around it (on PostgreSQL one round trip instead of three),
     and none of SQLAlchemy's statement handling, which cost several times the statement itself (SQLite: 134 µs of
-    CPU through an AUTOCOMMIT Connection, 16 µs this way). It is most of what serving a kept page costs."""
-    connection = engine.raw_connection()
+    CPU through an AUTOCOMMIT Connection, 16 µs this way). It is most of what serving a kept page costs.
+
+    The driver's errors are raised as SQLAlchemy's, as a Connection would (an unreachable database is then the 503
+    page), and a connection the server dropped is discarded from the pool."""
+    driver_error = engine.dialect.loaded_dbapi.Error
+    try:
+        connection = engine.raw_connection()
+    except driver_error as error:
+        raise exc.DBAPIError.instance(None, None, error, driver_error, dialect=engine.dialect) from error
     try:
         # SQLite's connections run in the driver's autocommit mode already (shop.core.database); psycopg's are
         # switched for this one statement, and back before the pool hands the connection on.
-        driver = connection.driver_connection
         switch = engine.dialect.name != "sqlite"
-        if switch:
-            driver.autocommit = True  # type: ignore[union-attr]
+        cursor = None
         try:
+            if switch:
+                connection.driver_connection.autocommit = True  # type: ignore[union-attr]
             cursor = connection.cursor()
             cursor.execute(_VERSION_SQL)
             row = cursor.fetchone()
             cursor.close()
+        except driver_error as error:
+            dropped = engine.dialect.is_disconnect(error, connection.dbapi_connection, cursor)
+            if dropped:
+                connection.invalidate(error)
+            raise exc.DBAPIError.instance(_VERSION_SQL, (), error, driver_error, connection_invalidated=dropped,
+                                          dialect=engine.dialect) from error
         finally:
-            if switch:
-                driver.autocommit = False  # type: ignore[union-attr]
+            if switch and connection.is_valid:
+                try:
+                    connection.driver_connection.autocommit = False  # type: ignore[union-attr]
+                except driver_error as error:  # a connection that cannot be switched back is not used again
+                    connection.invalidate(error)
     finally:
-        connection.close()
+        connection.close()  # an invalidated connection is not handed out again; the pool resets any other
     return None if row is None else row[0]
 
 

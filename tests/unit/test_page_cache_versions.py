@@ -230,3 +230,29 @@ def test_reading_the_version_hands_the_connection_back_transactional():
         assert committed_version(engine) == before == version()
     finally:
         engine.dispose()
+
+
+def test_a_failed_version_read_raises_sqlalchemys_error_and_hands_the_connection_back_transactional(monkeypatch):
+    """A statement the database refuses comes out as SQLAlchemy's DBAPIError (what the error pages sort into 503
+    and 500), and the pooled connection is handed on as before, not left in autocommit."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import DBAPIError
+
+    from shop.catalog import versions
+    from shop.core.database import configure_engine
+    make_product()
+    db.session.commit()
+    engine = create_engine(db.engine.url, pool_size=1, max_overflow=0)
+    configure_engine(engine)
+    try:
+        before = versions.committed_version(engine)
+        monkeypatch.setattr(versions, "_VERSION_SQL", "SELECT version FROM no_such_table WHERE id = 1")
+        with pytest.raises(DBAPIError):
+            versions.committed_version(engine)
+        monkeypatch.undo()
+        with engine.connect() as connection:  # the connection the failed read used, next
+            connection.execute(update(CatalogueVersion).values(version=CatalogueVersion.version + 1))
+            connection.rollback()
+        assert versions.committed_version(engine) == before == version()
+    finally:
+        engine.dispose()
