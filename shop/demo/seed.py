@@ -201,6 +201,9 @@ def _remove_files(names: list[str]) -> None:
     delete_image(media_store(), *names)
 
 
+COMMIT_EVERY_BATCHES = 20  # generate_products() commits every 20,000 listings
+
+
 def generate_products(total: int, seed: int = 2260) -> int:
     """Top the catalogue up to `total` generated variants of the demo products; return how many were added."""
     existing = db.session.scalar(
@@ -236,6 +239,10 @@ def generate_products(total: int, seed: int = 2260) -> int:
             })
         ids = db.session.scalars(insert(Product).returning(Product.id), rows).all()
         search.refresh_terms(db.session, ids)
+        if (first - existing - 1) // 1000 % COMMIT_EVERY_BATCHES == COMMIT_EVERY_BATCHES - 1:
+            # Committed as it goes: one transaction of a million listings grew SQLite's write-ahead log past 4 GB
+            # and slowed every later batch. Stopped half-way, a second run tops up from where it stopped.
+            db.session.commit()
     db.session.commit()
     added = max(0, total - existing)
     if added and db.session.get_bind().dialect.name == "postgresql":

@@ -81,6 +81,31 @@ def test_generate_products_tops_up():
 
 
 @pytest.mark.usefixtures("seed_demo_once_encoded")  # the pictures' pipeline: see the test above
+def test_generating_commits_as_it_goes_and_a_stopped_run_is_topped_up(monkeypatch):
+    from shop.demo import seed as seed_module
+    seed_demo()
+    monkeypatch.setattr(seed_module, "COMMIT_EVERY_BATCHES", 1)  # every 1,000 listings
+    indexed = []
+
+    def index_then_stop(session, ids):
+        if len(indexed) == 2:
+            raise KeyboardInterrupt  # stopped while writing the third thousand
+        indexed.append(ids)
+        search_refresh(session, ids)
+
+    search_refresh = search.refresh_terms
+    monkeypatch.setattr(search, "refresh_terms", index_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        generate_products(2500)
+    db.session.rollback()
+    assert count(Product) == len(data.PRODUCTS) + 2000  # the two thousands committed stay
+    monkeypatch.setattr(search, "refresh_terms", search_refresh)
+    assert generate_products(2500) == 500
+    assert count(Product) == len(data.PRODUCTS) + 2500
+    assert search.stale_products(db.session) == []
+
+
+@pytest.mark.usefixtures("seed_demo_once_encoded")  # the pictures' pipeline: see the test above
 def test_demo_sales_are_real_paid_orders_placed_once():
     from shop.demo.sales import seed_demo_sales
     from shop.orders.models import Order, OrderStatus
