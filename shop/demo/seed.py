@@ -217,7 +217,7 @@ def generate_products(total: int, seed: int = 2260) -> int:
     rng = random.Random(seed + existing)
     now = utcnow()
     # A thousand rows at a time, built as they are inserted: a million listings never sit in memory at once.
-    for first in range(existing + 1, total + 1, 1000):
+    for batch, first in enumerate(range(existing + 1, total + 1, 1000), start=1):
         rows = []
         for n in range(first, min(first + 1000, total + 1)):
             base = templates[n % len(templates)]
@@ -239,7 +239,7 @@ def generate_products(total: int, seed: int = 2260) -> int:
             })
         ids = db.session.scalars(insert(Product).returning(Product.id), rows).all()
         search.refresh_terms(db.session, ids)
-        if (first - existing - 1) // 1000 % COMMIT_EVERY_BATCHES == COMMIT_EVERY_BATCHES - 1:
+        if batch % COMMIT_EVERY_BATCHES == 0:
             # Committed as it goes: one transaction of a million listings grew SQLite's write-ahead log past 4 GB
             # and slowed every later batch. Stopped half-way, a second run tops up from where it stopped.
             db.session.commit()
