@@ -3,7 +3,7 @@ cooperative dashboards, whose figures are checked against a recount of the order
 import re
 import secrets
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from shop.catalog.models import Product
 from shop.cooperatives.models import Cooperative
 from shop.core.money import format_fen
-from shop.core.timezones import china_date, today_in_china
+from shop.core.timezones import CHINA_TZ, china_date, today_in_china
 from shop.extensions import db
 from shop.orders import lifecycle
 from shop.orders.models import Order, OrderLine
@@ -23,7 +23,10 @@ from tests.factories import add_to_cooperative, make_organization, make_user
 from tests.order_factories import make_order
 from tests.web import english, login
 
-NOW = datetime.now(timezone.utc)
+# The scene pays "today's" orders a minute or two before NOW: at least ten minutes into the China day, so that a run
+# just after midnight in China (16:00 UTC) does not put them on yesterday.
+NOW = max(datetime.now(timezone.utc),
+          datetime.combine(today_in_china(), time(0, 10), tzinfo=CHINA_TZ).astimezone(timezone.utc))
 
 
 @dataclass
