@@ -175,6 +175,7 @@ def _register_listeners(app: Flask) -> None:
 
     with app.app_context():
         database.configure_engine(db.engine)
+    database.refuse_stray_writes()
     search.listen()
     versions.listen()
     rollup.listen()
@@ -183,10 +184,11 @@ def _register_listeners(app: Flask) -> None:
 
 def _register_page_cache(app: Flask) -> None:
     from shop.catalog.versions import committed_version
+    from shop.core.database import read_without_transaction
     from shop.extensions import db
     from shop.web.pagecache import register_page_cache
 
-    register_page_cache(app, lambda: committed_version(db.engine))
+    register_page_cache(app, lambda: committed_version(db.engine), lambda: read_without_transaction(db.session))
 
 
 def _register_messages(app: Flask) -> None:

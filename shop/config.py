@@ -71,6 +71,20 @@ def _rate_limit_settings(env) -> dict:
     }
 
 
+def _engine_options(env, database_uri: str) -> dict:
+    """The connection pool: connections pinged before use. On PostgreSQL, LIFO, so a worker keeps reusing its most
+    recent connections, whose prepared statements are warm (psycopg prepares a statement on its fifth run on a
+    connection), and connections left over from a burst stay idle; PG_PREPARED_STATEMENTS=off turns preparing off,
+    for a PgBouncer in transaction mode that does not track them (before 1.21, or max_prepared_statements = 0)."""
+    options: dict = {"pool_pre_ping": True}
+    prepared = _switch(env, "PG_PREPARED_STATEMENTS", True)
+    if database_uri.startswith("postgresql"):
+        options["pool_use_lifo"] = True
+        if not prepared:
+            options["connect_args"] = {"prepare_threshold": None}
+    return options
+
+
 def _page_cache_settings(env) -> dict:
     """Storefront pages kept rendered for visitors (shop.web.pagecache)."""
     return {
@@ -92,7 +106,6 @@ def _site_settings(env, instance_path: str, shop_env: str) -> dict:
         "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET),
         "DEBUG": _flag(env.get("FLASK_DEBUG")),
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'bangfu.sqlite3'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads"),
         # Files only staff may see (business licences); never served by /media.
         "PRIVATE_FOLDER": env.get("PRIVATE_FOLDER") or str(Path(instance_path) / "private"),
@@ -242,6 +255,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         **_payment_settings(env),
         **(overrides or {}),
     }
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(env, config["SQLALCHEMY_DATABASE_URI"]))
     _check(config)
     return config
 

@@ -107,6 +107,45 @@ def _begin_sqlite(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+# Set in a session's `info` by read_without_transaction(): the session refuses writes but write_transaction()'s.
+READS_ONLY = "reads_only"
+
+
+class WriteInReadOnlyRequest(RuntimeError):
+    """A write in a request that said it only reads (read_without_transaction), outside write_transaction()."""
+
+
+def read_without_transaction(session: SessionLike) -> None:
+    """Let a request that only reads do so outside a transaction on PostgreSQL; refuse its stray writes.
+
+    PostgreSQL's READ COMMITTED gives every statement a snapshot of its own anyway, so reads lose nothing outside a
+    transaction and save its BEGIN and ROLLBACK round trips. They also keep psycopg's prepared statements: psycopg
+    forgets them all at every ROLLBACK, so a request ending in one never reuses a plan, and every page statement was
+    parsed and planned afresh. SQLite reads in the process, where BEGIN and ROLLBACK cost next to nothing: it keeps
+    its read transaction. On both, the session then refuses writes (an ORM flush, a SQLAlchemy insert, update or
+    delete) except inside write_transaction(), which gives them a transaction of their own (refuse_stray_writes()).
+    """
+    current: Session = session() if isinstance(session, scoped_session) else session
+    current.info[READS_ONLY] = True
+    if current.get_bind().dialect.name == "postgresql" and not current.in_transaction():
+        current.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def _refuse_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    if session.info.get(READS_ONLY):
+        raise WriteInReadOnlyRequest("this request only reads: write in write_transaction()")
+
+
+def _refuse_write_statement(state: Any) -> None:
+    if state.session.info.get(READS_ONLY) and (state.is_insert or state.is_update or state.is_delete):
+        raise WriteInReadOnlyRequest("this request only reads: write in write_transaction()")
+
+
+def refuse_stray_writes() -> None:
+    """Make sessions of read-only requests refuse writes outside write_transaction() (create_app calls it)."""
+    listen_to_sessions((("before_flush", _refuse_flush), ("do_orm_execute", _refuse_write_statement)))
+
+
 @contextmanager
 def write_transaction(session: SessionLike) -> Iterator[Session]:
     """One transaction for a service's writes: committed at the end, rolled back on any error.
@@ -116,14 +155,18 @@ def write_transaction(session: SessionLike) -> Iterator[Session]:
     read-only transaction the request had open is ended first. On PostgreSQL, whose transactions
     read committed data statement by statement, the writes carry on in a read-only transaction the
     request had open: ending it and starting another cost three round trips (COMMIT, the pool's
-    ping, BEGIN), about a sixth of a checkout's. Unsaved changes are a bug either way.
+    ping, BEGIN), about a sixth of a checkout's; but a request reading outside a transaction
+    (read_without_transaction) ends that first, so the writes get one. Unsaved changes are a bug either way.
     """
     current: Session = session() if isinstance(session, scoped_session) else session
     if current.new or current.dirty or current.deleted:
         raise RuntimeError("write_transaction() started with unsaved changes in the session")
+    reads_only = current.info.pop(READS_ONLY, False)
     sqlite = current.get_bind().dialect.name == "sqlite"
-    if sqlite and current.in_transaction():
-        current.commit()  # ends the request's read-only transaction; nothing is pending (checked above)
+    if (sqlite or reads_only) and current.in_transaction():
+        # Ends the request's read-only transaction, or its reads in autocommit (the connection goes back to the
+        # pool, which restores its isolation level); nothing is pending (checked above).
+        current.commit()
     with _sqlite_writer_turn(current):
         if not current.in_transaction():
             current.connection(execution_options={"sqlite_begin": "IMMEDIATE"})

@@ -10,6 +10,9 @@ token, no cart, no flashed message; a session holding only a language and a CSRF
 the visitor's own CSRF token (the language switch, add-to-cart): a page is rendered for keeping with a marker in its
 place, and each visitor's copy gets their own token, so no token, cart badge or name reaches another visitor. Pages
 carry a weak ETag (the same for everyone, as the token is not part of it) and answer If-None-Match with 304.
+
+These pages only read, whoever asks: a GET of one that is not served kept reads outside a transaction on
+PostgreSQL, and may write only through write_transaction() (core.database.read_without_transaction).
 """
 from __future__ import annotations
 
@@ -50,6 +53,7 @@ class PageCache:
 
     store: Any  # LimitedStore or RedisStore: get(key) / put(key, value, seconds)
     version: Callable[[], int | None]
+    read_only: Callable[[], None]  # the request's database session only reads from now on
 
 
 @dataclass
@@ -61,15 +65,16 @@ class Rendering:
     marker: str
 
 
-def register_page_cache(app: Flask, version: Callable[[], int | None]) -> None:
+def register_page_cache(app: Flask, version: Callable[[], int | None], read_only: Callable[[], None]) -> None:
     """Serve kept pages to visitors without state, and keep the pages rendered for them; `version()` reads the
-    committed catalogue version (None: keep nothing)."""
+    committed catalogue version (None: keep nothing); `read_only()` is called when one of these pages is rendered."""
     url = app.config["CACHE_REDIS_URL"]
     store = RedisStore(url, app.config["PAGE_CACHE_PREFIX"]) if url else LimitedStore(app.config["PAGE_CACHE_ENTRIES"])
-    app.extensions["page_cache"] = PageCache(store, version)
+    app.extensions["page_cache"] = PageCache(store, version, read_only)
     # First of all the hooks: a kept page needs none of the others (CSRF checks of GETs, rate limits, NUL checks of
-    # a query that was answered before, so cannot hold one).
-    app.before_request_funcs.setdefault(None, []).insert(0, _serve_kept_page)
+    # a query that was answered before, so cannot hold one). Next, before any other hook reads the database, a page
+    # to render says it only reads.
+    app.before_request_funcs.setdefault(None, [])[0:0] = [_serve_kept_page, _read_only]
     app.after_request(_keep_page)
     # Flask-WTF offers csrf_token() both as a global and from a context processor: replace both.
     app.jinja_env.globals["csrf_token"] = _token_or_marker
@@ -93,6 +98,11 @@ def visitor_without_state() -> bool:
     if "Authorization" in request.headers or config["REMEMBER_COOKIE_NAME"] in cookies:
         return False
     return config["SESSION_COOKIE_NAME"] not in cookies or session.keys() <= VISITOR_KEYS
+
+
+def _read_only() -> None:
+    if request.endpoint in KEPT_PAGES and request.method in ("GET", "HEAD"):
+        current_app.extensions["page_cache"].read_only()
 
 
 def _serve_kept_page() -> Response | None:

@@ -115,3 +115,29 @@ def test_require_photo_refuses_a_value_it_cannot_read(monkeypatch, tmp_path):
     monkeypatch.setenv("REQUIRE_PHOTO", "sometimes")
     with pytest.raises(ConfigError, match="REQUIRE_PHOTO must be on or off"):
         load_config(str(tmp_path))
+
+
+def test_prepared_statements_can_be_turned_off_on_postgresql(monkeypatch, tmp_path):
+    def options() -> dict:
+        return load_config(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"]
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://shop@localhost/shop")
+    assert options() == {"pool_pre_ping": True, "pool_use_lifo": True}
+    monkeypatch.setenv("PG_PREPARED_STATEMENTS", "off")
+    assert options()["connect_args"] == {"prepare_threshold": None}
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///shop.sqlite3")  # sqlite3.connect() takes no such argument
+    assert options() == {"pool_pre_ping": True}
+    monkeypatch.setenv("PG_PREPARED_STATEMENTS", "maybe")
+    with pytest.raises(ConfigError, match="PG_PREPARED_STATEMENTS must be on or off"):
+        load_config(str(tmp_path))
+
+
+def test_engine_options_follow_a_database_given_in_code(monkeypatch, tmp_path):
+    """The tests (and any caller) may name the database in the overrides, not the environment: the pool options
+    follow the database actually used, and options given in code are left alone."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    url = "postgresql+psycopg://shop@localhost/shop"
+    assert load_config(str(tmp_path), {"SQLALCHEMY_DATABASE_URI": url})["SQLALCHEMY_ENGINE_OPTIONS"] == {
+        "pool_pre_ping": True, "pool_use_lifo": True}
+    given = {"pool_size": 1}
+    assert load_config(str(tmp_path), {"SQLALCHEMY_ENGINE_OPTIONS": given})["SQLALCHEMY_ENGINE_OPTIONS"] is given

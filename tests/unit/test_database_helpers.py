@@ -3,7 +3,13 @@ import pytest
 from sqlalchemy import event, select, update
 
 from shop.catalog.models import Product
-from shop.core.database import reload, rowcount, write_transaction
+from shop.core.database import (
+    WriteInReadOnlyRequest,
+    read_without_transaction,
+    reload,
+    rowcount,
+    write_transaction,
+)
 from shop.extensions import db
 from shop.reports.ledger import Filters, tally
 from tests.factories import make_product
@@ -70,6 +76,60 @@ def test_a_write_transaction_ends_a_read_one_on_sqlite_and_carries_it_on_on_post
         event.remove(db.engine, "begin", begin)
     assert len(begun) == (3 if db.engine.dialect.name == "sqlite" else 2)
     assert db.session.scalar(select(Product.stock).where(Product.id == product.id)) == 4
+
+
+def _server_in_transaction() -> bool:
+    """Whether the session's connection has a transaction open on the database server itself."""
+    raw = db.session.connection().connection.dbapi_connection
+    if db.engine.dialect.name == "sqlite":
+        return raw.in_transaction
+    from psycopg.pq import TransactionStatus
+    return raw.info.transaction_status != TransactionStatus.IDLE
+
+
+def test_reads_without_a_transaction_go_on_outside_one_on_postgresql_and_in_one_on_sqlite():
+    product = make_product(stock=3)
+    db.session.commit()
+    read_without_transaction(db.session)
+    assert db.session.scalar(select(Product.stock).where(Product.id == product.id)) == 3
+    assert _server_in_transaction() is (db.engine.dialect.name == "sqlite")
+
+
+def test_a_session_that_only_reads_refuses_writes_outside_write_transaction():
+    product = make_product(stock=3)
+    db.session.commit()
+    product_id = product.id
+    read_without_transaction(db.session)
+    with pytest.raises(WriteInReadOnlyRequest, match="only reads"):
+        db.session.execute(update(Product).where(Product.id == product_id).values(stock=4)
+                           .execution_options(synchronize_session=False))
+    product.stock = 5
+    with pytest.raises(WriteInReadOnlyRequest, match="only reads"):
+        db.session.flush()
+    db.session.rollback()
+    db.session.remove()
+    assert db.session.scalar(select(Product.stock).where(Product.id == product_id)) == 3
+
+
+def test_write_transaction_after_reads_without_one_is_all_or_nothing():
+    """The writes get a transaction of their own: a failure rolls back what they had done (in autocommit, the first
+    UPDATE would have stayed), and the session takes writes outside write_transaction() again afterwards."""
+    product = make_product(stock=3)
+    db.session.commit()
+    read_without_transaction(db.session)
+    assert db.session.scalar(select(Product.stock).where(Product.id == product.id)) == 3
+    with pytest.raises(RuntimeError, match="failed"), write_transaction(db.session):
+        db.session.execute(update(Product).where(Product.id == product.id).values(stock=4)
+                           .execution_options(synchronize_session=False))
+        assert _server_in_transaction()
+        raise RuntimeError("the change failed")
+    assert db.session.scalar(select(Product.stock).where(Product.id == product.id)) == 3
+    with write_transaction(db.session):
+        db.session.execute(update(Product).where(Product.id == product.id).values(stock=6)
+                           .execution_options(synchronize_session=False))
+    product_id = product.id
+    db.session.remove()
+    assert db.session.scalar(select(Product.stock).where(Product.id == product_id)) == 6
 
 
 def test_require_totals_gives_the_totals_row_only_when_asked_for():
