@@ -151,7 +151,7 @@ def filtered_products(filters: ProductFilters, require_photo: bool | None = None
 
 
 def search_products(filters: ProductFilters, page: int, per_page: int) -> Page:
-    """One page of cards of the filtered catalogue and its count: two queries. The count stops at
+    """One page of cards of the filtered catalogue and its count, in one statement. The count stops at
     CATALOGUE_COUNT_UP_TO matches (past that the list says "1,000+"), a search's at SEARCH_COUNT_UP_TO ("100+"), so
     it does not read the whole catalogue."""
     config = current_app.config
