@@ -22,9 +22,8 @@ def bars(rows: list[Row], label_key: str, limit: int = 30) -> list[Bar]:
             for row in ranked]
 
 
-def trend(rows: list[Row]) -> list[Bar]:
-    """Monthly net sales in month order, scaled to the best month."""
-    ordered = sorted(rows, key=lambda row: str(row.keys.get("month")))
-    top = max((row.net_fen for row in ordered), default=0)
-    return [Bar(str(row.keys.get("month")), row.net_fen, max(row.net_fen, 0) / top if top > 0 else 0.0)
-            for row in ordered]
+def trend(months: list[tuple[str, int]]) -> list[Bar]:
+    """Monthly net sales ('YYYY-MM', fen) in month order, scaled to the best month."""
+    ordered = sorted(months)
+    top = max((net_fen for _, net_fen in ordered), default=0)
+    return [Bar(month, net_fen, max(net_fen, 0) / top if top > 0 else 0.0) for month, net_fen in ordered]

@@ -7,10 +7,11 @@ cooperative, counted per county). Those tallies return None here and are compute
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Label, case, distinct, func, null, select
+from sqlalchemy import DateTime, FromClause, Label, Subquery, case, cast, func, select
 from sqlalchemy.sql import ColumnElement, Select
 
 from shop.extensions import db
@@ -27,6 +28,7 @@ PRODUCT_LEVEL = {"product": ("orders", {"county", "cooperative", "category"}), "
                  "cooperative": ("orders_cooperative", {"cooperative"}), "category": ("orders_category", {"category"})}
 ORDER_LEVEL_MARKERS = {"county": "orders_county", "cooperative": "orders_cooperative", "category": "orders_category"}
 ORDER_LEVEL = ("month", "organization", "buyer_class", "buyer_region", "totals")
+METRICS = ("units", "weight_g", "gross_fen", "refunded_fen")  # summed as they are
 
 
 def enabled() -> bool:
@@ -52,11 +54,30 @@ def orders_column(by: str, filters: Filters) -> str | None:
     return ORDER_LEVEL_MARKERS[used.pop()] if len(used) == 1 else None
 
 
-def _metrics(orders: str) -> list[Label[Any]]:
-    return [func.coalesce(func.sum(T.c[orders]), 0).label("orders"),
-            func.count(distinct(case((T.c.lines > 0, T.c.buyer_key), else_=null()))).label("buyers"),
-            *[func.coalesce(func.sum(T.c[name]), 0).label(name)
-              for name in ("units", "weight_g", "gross_fen", "refunded_fen")]]
+def _per_buyer(key: ColumnElement[Any] | None, source: FromClause, orders: str, filters: Filters) -> Subquery:
+    """The rollup's cells summed per group key (`key`, None for the totals) and buyer: one row per buyer and group,
+    with the sale lines that say whether the buyer bought there. Counting those rows counts distinct buyers without a
+    COUNT(DISTINCT), which sorted every cell of the period (to disk, past the default work_mem) where this hashes them
+    into the groups' buyers."""
+    keys = [] if key is None else [key.label("code")]
+    per_buyer = select(*keys, T.c.buyer_key, func.sum(T.c.lines).label("lines"), func.sum(T.c[orders]).label("orders"),
+                       *[func.sum(T.c[name]).label(name) for name in METRICS]).select_from(source)
+    group = [] if key is None else [key]
+    return _where(per_buyer, filters).group_by(*group, T.c.buyer_key).subquery("per_buyer")
+
+
+def _metrics(per_buyer: Subquery) -> list[Label[Any]]:
+    return [func.coalesce(func.sum(per_buyer.c.orders), 0).label("orders"),
+            func.count(case((per_buyer.c.lines > 0, 1))).label("buyers"),
+            *[func.coalesce(func.sum(per_buyer.c[name]), 0).label(name) for name in METRICS]]
+
+
+def _grouped(key: ColumnElement[Any], source: FromClause, orders: str, filters: Filters,
+             shown: Callable[[ColumnElement[Any]], ColumnElement[Any]] = lambda code: code) -> Select[Any]:
+    """The tally over the rollup grouped by `key` (joined from `source`), each group's key shown as `shown(key)`."""
+    per_buyer = _per_buyer(key, source, orders, filters)
+    code = per_buyer.c.code
+    return select(shown(code).label("code"), *_metrics(per_buyer)).group_by(code).order_by(code)
 
 
 def _where(stmt: Select[Any], filters: Filters) -> Select[Any]:
@@ -72,10 +93,12 @@ def _where(stmt: Select[Any], filters: Filters) -> Select[Any]:
     return stmt
 
 
-def _month() -> ColumnElement[str]:
+def _month() -> tuple[ColumnElement[Any], Callable[[ColumnElement[Any]], ColumnElement[Any]]]:
+    """The month of a cell's day as a group key, and how to show it ('YYYY-MM'). PostgreSQL truncates the date and
+    formats the few months afterwards: to_char() on every cell cost as much as the rest of the grouping."""
     if db.session.get_bind().dialect.name == "sqlite":
-        return func.strftime("%Y-%m", T.c.day)
-    return func.to_char(T.c.day, "YYYY-MM")
+        return func.strftime("%Y-%m", T.c.day), lambda code: code
+    return func.date_trunc("month", cast(T.c.day, DateTime)), lambda code: func.to_char(code, "YYYY-MM")
 
 
 def grouped_statement(by: str, filters: Filters) -> Select[Any] | None:
@@ -83,25 +106,31 @@ def grouped_statement(by: str, filters: Filters) -> Select[Any] | None:
     orders = orders_column(by, filters)
     if orders is None:
         return None
-    metrics = _metrics(orders)
     if by in ("prefecture", "province"):
         county = Region.__table__.alias("county")
         level = county.c.prefecture_code if by == "prefecture" else county.c.province_code
-        return _where(select(level.label("code"), *metrics).select_from(T)
-                      .join(county, county.c.code == T.c.county_code), filters).group_by(level).order_by(level)
+        return _grouped(level, T.join(county, county.c.code == T.c.county_code), orders, filters)
     if by == "buyer_region":
-        region = Organization.region_code
-        return _where(select(region.label("code"), *metrics).select_from(T)
-                      .outerjoin(Organization, Organization.id == T.c.organization_id), filters
-                      ).group_by(region).order_by(region)
+        return _grouped(Organization.__table__.c.region_code,
+                        T.outerjoin(Organization.__table__, Organization.id == T.c.organization_id), orders, filters)
+    if by == "month":
+        month, shown = _month()
+        return _grouped(month, T, orders, filters, shown)
     column: ColumnElement[Any] = {
         "county": T.c.county_code, "cooperative": T.c.cooperative_id, "product": T.c.product_id,
-        "category": func.nullif(T.c.category_id, 0), "month": _month(),
-        "organization": func.nullif(T.c.organization_id, 0), "buyer_class": T.c.buyer_class}[by]
-    return _where(select(column.label("code"), *metrics), filters).group_by(column).order_by(column)
+        "category": func.nullif(T.c.category_id, 0), "organization": func.nullif(T.c.organization_id, 0),
+        "buyer_class": T.c.buyer_class}[by]
+    return _grouped(column, T, orders, filters)
 
 
 def totals_statement(filters: Filters) -> Select[Any] | None:
     """The tally's totals row over the rollup, or None when the lines must answer it."""
     orders = orders_column("totals", filters)
-    return None if orders is None else _where(select(*_metrics(orders)).select_from(T), filters)
+    return None if orders is None else select(*_metrics(_per_buyer(None, T, orders, filters)))
+
+
+def net_by_day_statement(filters: Filters) -> Select[Any]:
+    """Net sales (gross less refunds) per China day of the period: sums alone, which the rollup answers exactly
+    under any filter; for the trend chart, where a month's distinct counts are not shown."""
+    net = func.coalesce(func.sum(T.c.gross_fen), 0) - func.coalesce(func.sum(T.c.refunded_fen), 0)
+    return _where(select(T.c.day, net.label("net_fen")), filters).group_by(T.c.day).order_by(T.c.day)

@@ -10,7 +10,7 @@ from shop.core.timezones import today_in_china
 from shop.reports import charts, exports, menus, pledges
 from shop.reports.columns import METRIC_COLUMNS, key_columns
 from shop.reports.forms import PledgeYearForm, TallyFilterForm
-from shop.reports.ledger import tally
+from shop.reports.ledger import monthly_net_sales, tally
 from shop.web.downloads import csv_download, xlsx_download
 from shop.web.forms import error_text
 
@@ -31,13 +31,17 @@ def tallies() -> ResponseReturnValue:
     form = _form()
     filters = form.to_filters()
     result = tally(form.by.data, filters)
-    # The charts show groups, never totals: each reads the ledger once, not twice.
+    # The charts show net sales of groups, never totals: each reads the ledger once, not twice; the trend reads sums
+    # alone, unless the table is the month tally already.
     by_county = result if form.by.data == "county" else tally("county", filters, with_totals=False)
-    by_month = result if form.by.data == "month" else tally("month", filters, with_totals=False)
+    if form.by.data == "month":
+        months = [(str(row.keys["month"]), row.net_fen) for row in result.rows]
+    else:
+        months = monthly_net_sales(filters)
     return render_template("staff/tallies.html", form=form, tally=result, key_columns=key_columns(result.grouping),
                            metric_columns=METRIC_COLUMNS, args=form.query_args(),
                            menus=menus.filter_menus(),
-                           county_bars=charts.bars(by_county.rows, "county"), trend=charts.trend(by_month.rows))
+                           county_bars=charts.bars(by_county.rows, "county"), trend=charts.trend(months))
 
 
 def _filename(form: TallyFilterForm, extension: str) -> str:

@@ -16,7 +16,7 @@ from shop.payments import refunds
 from shop.payments.models import Method, Payment, Refund
 from shop.regions.models import PairingKind
 from shop.reports import rollup, rollup_read
-from shop.reports.ledger import GROUPINGS, Filters, grouped_statement, totals_statement
+from shop.reports.ledger import GROUPINGS, Filters, grouped_statement, monthly_net_sales, totals_statement
 from shop.reports.rollup_models import GRAIN, SUMS, DailyTally
 from tests.factories import (
     add_to_organization,
@@ -140,6 +140,24 @@ def test_the_rollup_equals_the_lines_for_every_grouping_and_filter(app_ctx, seed
     assert answered >= 130  # of 198: all but helpers and filters finer than the grouping
     assert _figures(grouped_statement("county", Filters()))  # the scenario sold something
     assert rollup.differences(db.session.connection(), date(2025, 12, 1), date(2026, 12, 31)) == []
+
+
+def test_the_trend_charts_monthly_net_sales_from_the_rollups_days_equal_the_lines(app, app_ctx):
+    """The staff page's trend sums the rollup's days per month (no distinct counts); it equals the month tally read
+    from the lines under every filter, and, with the rollup off, is that tally."""
+    def from_lines(filters: Filters) -> list[tuple[str, int]]:
+        by_month = _figures(grouped_statement("month", filters))
+        return sorted((month, sums[4] - sums[5]) for (month,), sums in by_month.items())
+
+    ids = scenario(5)
+    for filters in _filters(ids):
+        assert monthly_net_sales(filters) == from_lines(filters), filters
+    assert len(monthly_net_sales(Filters())) >= 3  # the scenario's sales span months
+    app.config["TALLY_ROLLUP"] = False
+    try:
+        assert monthly_net_sales(Filters()) == from_lines(Filters())
+    finally:
+        app.config["TALLY_ROLLUP"] = True
 
 
 def test_what_the_rollup_cannot_answer_is_left_to_the_lines():
