@@ -265,20 +265,6 @@ def tally(by: str, filters: Filters, with_totals: bool = True) -> Tally:
     return Tally(grouping, filters, rows, totals, notes)
 
 
-def monthly_net_sales(filters: Filters) -> list[tuple[str, int]]:
-    """Net sales per month ('YYYY-MM') of the period, in month order, for the trend chart: the rollup's days summed
-    (no distinct counts: a fifth of the month tally's time over millions of cells), else the month tally."""
-    from shop.reports import rollup_read  # it builds on this module: imported when first needed
-
-    if not rollup_read.enabled():
-        return [(str(row.keys["month"]), row.net_fen) for row in tally("month", filters, with_totals=False).rows]
-    months: dict[str, int] = {}
-    for day, net_fen in db.session.execute(rollup_read.net_by_day_statement(filters)):
-        month = str(day)[:7]  # a date, or 'YYYY-MM-DD' text on SQLite
-        months[month] = months.get(month, 0) + int(net_fen)
-    return sorted(months.items())
-
-
 # -- labels for the key columns ---------------------------------------------------------------------
 
 def _regions(codes: Iterable[Key]) -> dict[Key, Region]:

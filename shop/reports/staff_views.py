@@ -10,7 +10,8 @@ from shop.core.timezones import today_in_china
 from shop.reports import charts, exports, menus, pledges
 from shop.reports.columns import METRIC_COLUMNS, key_columns
 from shop.reports.forms import PledgeYearForm, TallyFilterForm
-from shop.reports.ledger import monthly_net_sales, tally
+from shop.reports.ledger import tally
+from shop.reports.rollup_read import monthly_net_sales
 from shop.web.downloads import csv_download, xlsx_download
 from shop.web.forms import error_text
 
