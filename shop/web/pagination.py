@@ -1,7 +1,7 @@
 """One page of a query's results with its count, in one statement: the count rides along as a column of the page's
-rows (a scalar subquery, which both databases evaluate once). Only a page with no rows past the first needs the
-count on its own. The count can be bounded (`count_up_to`), so counting never reads more than that many rows plus
-one."""
+rows (a scalar subquery, which both databases evaluate once). Only an empty page after the first, with no row to
+carry it, counts on its own. The count can be bounded (`count_up_to`), so counting never reads more than that many
+rows plus one."""
 from __future__ import annotations
 
 import math
