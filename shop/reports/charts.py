@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shop.reports.ledger import Row
-
 
 @dataclass(frozen=True)
 class Bar:
@@ -14,12 +12,12 @@ class Bar:
     share: float  # 0..1 of the largest bar
 
 
-def bars(rows: list[Row], label_key: str, limit: int = 30) -> list[Bar]:
-    """The largest `limit` rows by net sales, scaled to the largest; negative nets draw as empty bars."""
-    ranked = sorted(rows, key=lambda row: row.net_fen, reverse=True)[:limit]
-    top = max((row.net_fen for row in ranked), default=0)
-    return [Bar(str(row.keys.get(label_key, "")), row.net_fen, max(row.net_fen, 0) / top if top > 0 else 0.0)
-            for row in ranked]
+def bars(figures: list[tuple[str, int]], limit: int = 30) -> list[Bar]:
+    """The largest `limit` of (label, net sales in fen) by net sales, scaled to the largest; negative nets draw as
+    empty bars."""
+    ranked = sorted(figures, key=lambda figure: figure[1], reverse=True)[:limit]
+    top = max((net_fen for _, net_fen in ranked), default=0)
+    return [Bar(label, net_fen, max(net_fen, 0) / top if top > 0 else 0.0) for label, net_fen in ranked]
 
 
 def trend(months: list[tuple[str, int]]) -> list[Bar]:

@@ -274,7 +274,7 @@ def _regions(codes: Iterable[Key]) -> dict[Key, Region]:
     return {region.code: region for region in db.session.scalars(select(Region).where(Region.code.in_(wanted)))}
 
 
-def _names(codes: Iterable[Key]) -> dict[Key, str]:
+def region_names(codes: Iterable[Key]) -> dict[Key, str]:
     return {code: region.name for code, region in _regions(codes).items()}
 
 
@@ -296,7 +296,8 @@ def helpers_by_county(counties: list[Key], filters: Filters) -> dict[Key, list[s
 
 def _label_counties(codes: list[Key], filters: Filters) -> KeyNames:
     regions = _regions(codes)
-    parents = _names([r.prefecture_code for r in regions.values()] + [r.province_code for r in regions.values()])
+    parents = region_names([r.prefecture_code for r in regions.values()]
+                           + [r.province_code for r in regions.values()])
     helpers = helpers_by_county(list(codes), filters)
 
     def label(code: Key) -> dict[str, Key]:
@@ -310,7 +311,7 @@ def _label_counties(codes: list[Key], filters: Filters) -> KeyNames:
 
 def _label_prefectures(codes: list[Key], filters: Filters) -> KeyNames:
     regions = _regions(codes)
-    provinces = _names([r.province_code for r in regions.values()])
+    provinces = region_names([r.province_code for r in regions.values()])
 
     def label(code: Key) -> dict[str, Key]:
         region = regions.get(code)
@@ -371,7 +372,7 @@ def _label_buyer_classes(codes: list[Key], filters: Filters) -> KeyNames:
 
 
 def _label_buyer_regions(codes: list[Key], filters: Filters) -> KeyNames:
-    names = _names(codes)
+    names = region_names(codes)
     return lambda code: {"buyer_region_code": code or "", "buyer_region": names.get(code, "公众（个人）")
                          if code else "公众（个人）"}
 
@@ -379,8 +380,8 @@ def _label_buyer_regions(codes: list[Key], filters: Filters) -> KeyNames:
 _LABELERS: dict[str, Labeler] = {
     "county": _label_counties,
     "prefecture": _label_prefectures,
-    "province": _label_simple("province_code", "province", _names),
-    "helper": _label_simple("helper_code", "helper", _names),
+    "province": _label_simple("province_code", "province", region_names),
+    "helper": _label_simple("helper_code", "helper", region_names),
     "cooperative": _label_simple("cooperative_id", "cooperative", _cooperative_names),
     "product": _label_products,
     "category": _label_simple("category_id", "category", _category_names),

@@ -11,7 +11,7 @@ from shop.reports import charts, exports, menus, pledges
 from shop.reports.columns import METRIC_COLUMNS, key_columns
 from shop.reports.forms import PledgeYearForm, TallyFilterForm
 from shop.reports.ledger import tally
-from shop.reports.rollup_read import monthly_net_sales
+from shop.reports.rollup_read import county_net_sales, monthly_net_sales
 from shop.web.downloads import csv_download, xlsx_download
 from shop.web.forms import error_text
 
@@ -32,9 +32,11 @@ def tallies() -> ResponseReturnValue:
     form = _form()
     filters = form.to_filters()
     result = tally(form.by.data, filters)
-    # The charts show net sales of groups, never totals: each reads the ledger once, not twice; the trend reads sums
-    # alone, unless the table is the month tally already.
-    by_county = result if form.by.data == "county" else tally("county", filters, with_totals=False)
+    # The charts show net sales of groups, never totals or distinct counts: sums alone, unless the table has them.
+    if form.by.data == "county":
+        counties = [(str(row.keys["county"]), row.net_fen) for row in result.rows]
+    else:
+        counties = county_net_sales(filters)
     if form.by.data == "month":
         months = [(str(row.keys["month"]), row.net_fen) for row in result.rows]
     else:
@@ -42,7 +44,7 @@ def tallies() -> ResponseReturnValue:
     return render_template("staff/tallies.html", form=form, tally=result, key_columns=key_columns(result.grouping),
                            metric_columns=METRIC_COLUMNS, args=form.query_args(),
                            menus=menus.filter_menus(),
-                           county_bars=charts.bars(by_county.rows, "county"), trend=charts.trend(months))
+                           county_bars=charts.bars(counties), trend=charts.trend(months))
 
 
 def _filename(form: TallyFilterForm, extension: str) -> str:

@@ -142,20 +142,26 @@ def test_the_rollup_equals_the_lines_for_every_grouping_and_filter(app_ctx, seed
     assert rollup.differences(db.session.connection(), date(2025, 12, 1), date(2026, 12, 31)) == []
 
 
-def test_the_trend_charts_monthly_net_sales_from_the_rollups_days_equal_the_lines(app, app_ctx):
-    """The staff page's trend sums the rollup's days per month (no distinct counts); it equals the month tally read
-    from the lines under every filter, and, with the rollup off, is that tally."""
-    def from_lines(filters: Filters) -> list[tuple[str, int]]:
-        by_month = _figures(grouped_statement("month", filters))
-        return sorted((month, sums[4] - sums[5]) for (month,), sums in by_month.items())
+def test_the_charts_net_sales_from_the_rollups_sums_equal_the_lines(app, app_ctx):
+    """The staff page's charts sum the rollup per month and per county (no distinct counts); they equal the month
+    and county tallies read from the lines under every filter, and, with the rollup off, are those tallies."""
+    from shop.reports.ledger import region_names
+
+    def from_lines(by: str, filters: Filters) -> list[tuple[str, int]]:
+        figures = {code: sums[4] - sums[5] for (code,), sums in _figures(grouped_statement(by, filters)).items()}
+        names = region_names(figures) if by == "county" else {}
+        return [(names.get(code, code), net_fen) for code, net_fen in sorted(figures.items())]
 
     ids = scenario(5)
     for filters in _filters(ids):
-        assert rollup_read.monthly_net_sales(filters) == from_lines(filters), filters
+        assert rollup_read.monthly_net_sales(filters) == from_lines("month", filters), filters
+        assert rollup_read.county_net_sales(filters) == from_lines("county", filters), filters
     assert len(rollup_read.monthly_net_sales(Filters())) >= 3  # the scenario's sales span months
+    assert len(rollup_read.county_net_sales(Filters())) == len(COUNTIES)
     app.config["TALLY_ROLLUP"] = False
     try:
-        assert rollup_read.monthly_net_sales(Filters()) == from_lines(Filters())
+        assert rollup_read.monthly_net_sales(Filters()) == from_lines("month", Filters())
+        assert rollup_read.county_net_sales(Filters()) == from_lines("county", Filters())
     finally:
         app.config["TALLY_ROLLUP"] = True
 
