@@ -239,6 +239,8 @@ def _payment_settings(env) -> dict:
         "IMPACT_CACHE_SECONDS": int(env.get("IMPACT_CACHE_SECONDS", 300)),
         # The staff tallies read the daily rollup where it answers exactly (off: always the order lines).
         "TALLY_ROLLUP": _switch(env, "TALLY_ROLLUP", True),
+        # PostgreSQL's work_mem for the tallies' statements (empty: the server's own).
+        "REPORT_WORK_MEM": env.get("REPORT_WORK_MEM", "64MB"),
     }
 
 

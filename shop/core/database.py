@@ -16,7 +16,7 @@ try:
 except ImportError:  # Windows has no fcntl: writers there queue on the busy timeout alone
     HAVE_FLOCK = False
 
-from sqlalchemy import DateTime, Enum, MetaData, Table, event
+from sqlalchemy import DateTime, Enum, MetaData, Table, event, func, select
 from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -129,6 +129,14 @@ def read_without_transaction(session: SessionLike) -> None:
     current.info[READS_ONLY] = True
     if current.get_bind().dialect.name == "postgresql" and not current.in_transaction():
         current.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def working_memory(session: SessionLike, size: str | None) -> None:
+    """Give the sorts and hashes of the rest of this transaction `size` of memory each on PostgreSQL (work_mem,
+    e.g. "64MB"; None or empty: the server's setting). A report groups millions of rows: past the default 4 MB its
+    hash tables spill to disk and the planner picks sorts instead. SQLite has no such setting."""
+    if size and session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.set_config("work_mem", size, True)))
 
 
 def _refuse_flush(session: Session, flush_context: Any, instances: Any) -> None:

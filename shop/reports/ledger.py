@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, TypeAlias
 
+from flask import current_app
 from sqlalchemy import Date, Label, Subquery, and_, case, cast, distinct, func, literal, null, or_, select, union_all
 from sqlalchemy.engine import Row as ResultRow
 from sqlalchemy.orm import QueryableAttribute
@@ -22,6 +23,7 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from shop.catalog.models import Category
 from shop.cooperatives.models import Cooperative
+from shop.core.database import working_memory
 from shop.core.timezones import CHINA_TZ
 from shop.extensions import db
 from shop.orders.models import BUYER_CLASS_LABELS, BuyerClass, Order, OrderLine
@@ -249,6 +251,7 @@ def tally(by: str, filters: Filters, with_totals: bool = True) -> Tally:
     from shop.reports import rollup_read  # it builds on this module: imported when first needed
 
     grouping = GROUPINGS[by]
+    working_memory(db.session, current_app.config["REPORT_WORK_MEM"])
     rollup = rollup_read.enabled()
     grouped = rollup_read.grouped_statement(by, filters) if rollup else None
     records = db.session.execute(grouped_statement(by, filters) if grouped is None else grouped).all()

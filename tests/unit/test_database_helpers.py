@@ -1,6 +1,6 @@
 """The typed helpers of shop.core.database and the ledger's totals check: what they return, and what they refuse."""
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import event, select, text, update
 
 from shop.catalog.models import Product
 from shop.core.database import (
@@ -137,3 +137,38 @@ def test_require_totals_gives_the_totals_row_only_when_asked_for():
     assert with_totals.require_totals() is with_totals.totals
     with pytest.raises(ValueError, match="without its totals row"):
         tally("county", Filters(), with_totals=False).require_totals()
+
+
+def test_the_tallies_group_with_the_report_working_memory_for_their_transaction_only(app):
+    """On PostgreSQL a tally sets work_mem (REPORT_WORK_MEM) for its own transaction, which ends it; SQLite has no
+    such setting and is left alone."""
+    def show() -> str:
+        return str(db.session.scalar(text("SHOW work_mem")))
+
+    make_product()
+    if db.engine.dialect.name != "postgresql":
+        statements: list[str] = []
+
+        def seen(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            tally("county", Filters())
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+        assert statements and not any("set_config" in statement for statement in statements)
+        return
+    db.session.rollback()
+    server_default = show()
+    assert server_default != "64MB"
+    tally("county", Filters())
+    assert show() == app.config["REPORT_WORK_MEM"] == "64MB"
+    db.session.rollback()
+    assert show() == server_default
+    app.config["REPORT_WORK_MEM"] = ""
+    try:
+        tally("county", Filters())
+        assert show() == server_default
+    finally:
+        app.config["REPORT_WORK_MEM"] = "64MB"
+        db.session.rollback()
