@@ -245,23 +245,22 @@ def _row(keys: dict[str, Key], record: ResultRow[*tuple[Any, ...]]) -> Row:
 def tally(by: str, filters: Filters, with_totals: bool = True) -> Tally:
     """Run the grouped statement and label its keys (names come from small lookups, not per line).
 
-    Both read the daily rollup when it answers them exactly (reports/rollup_read.py), else the lines. The totals
-    are a second pass (distinct orders and buyers cannot be summed from the groups), so callers that do not show
-    them skip it."""
+    Both read the daily rollup when it answers them exactly (reports/rollup_read.py), in one pass where it can, else
+    the lines. The totals cost a pass of their own over the lines (distinct orders and buyers cannot be summed from
+    the groups), so callers that do not show them skip them."""
     from shop.reports import rollup_read  # it builds on this module: imported when first needed
 
     grouping = GROUPINGS[by]
     working_memory(db.session, current_app.config["REPORT_WORK_MEM"])
-    rollup = rollup_read.enabled()
-    grouped = rollup_read.grouped_statement(by, filters) if rollup else None
-    records = db.session.execute(grouped_statement(by, filters) if grouped is None else grouped).all()
+    records, total = rollup_read.tally_records(by, filters, with_totals) if rollup_read.enabled() else (None, None)
+    if records is None:
+        records = db.session.execute(grouped_statement(by, filters)).all()
     codes = [record[0] for record in records]
     label = _LABELERS[by](codes, filters)
     rows = [_row(label(code), record) for code, record in zip(codes, records)]
     totals = None
     if with_totals:
-        total = rollup_read.totals_statement(filters) if rollup else None
-        totals = _row({}, db.session.execute(totals_statement(filters) if total is None else total).one())
+        totals = _row({}, db.session.execute(totals_statement(filters)).one() if total is None else total)
     notes = []
     if by == "helper":
         notes.append("helper totals overlap: a county paired with several helpers counts for each of them")

@@ -7,11 +7,27 @@ cooperative, counted per county). Those tallies return None here and are compute
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import DateTime, FromClause, Label, Subquery, case, cast, func, select
+from sqlalchemy import (
+    CTE,
+    CompoundSelect,
+    DateTime,
+    FromClause,
+    Label,
+    Subquery,
+    case,
+    cast,
+    distinct,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
+from sqlalchemy.engine import Row
 from sqlalchemy.sql import ColumnElement, Select
 
 from shop.extensions import db
@@ -54,19 +70,24 @@ def orders_column(by: str, filters: Filters) -> str | None:
     return ORDER_LEVEL_MARKERS[used.pop()] if len(used) == 1 else None
 
 
-def _per_buyer(key: ColumnElement[Any] | None, source: FromClause, orders: str, filters: Filters) -> Subquery:
+def _per_buyer_select(key: ColumnElement[Any] | None, source: FromClause, orders: str, filters: Filters,
+                      *extra: Label[Any]) -> Select[Any]:
     """The rollup's cells summed per group key (`key`, None for the totals) and buyer: one row per buyer and group,
     with the sale lines that say whether the buyer bought there. Counting those rows counts distinct buyers without a
     COUNT(DISTINCT), which sorted every cell of the period (to disk, past the default work_mem) where this hashes them
     into the groups' buyers."""
     keys = [] if key is None else [key.label("code")]
     per_buyer = select(*keys, T.c.buyer_key, func.sum(T.c.lines).label("lines"), func.sum(T.c[orders]).label("orders"),
-                       *[func.sum(T.c[name]).label(name) for name in METRICS]).select_from(source)
+                       *[func.sum(T.c[name]).label(name) for name in METRICS], *extra).select_from(source)
     group = [] if key is None else [key]
-    return _where(per_buyer, filters).group_by(*group, T.c.buyer_key).subquery("per_buyer")
+    return _where(per_buyer, filters).group_by(*group, T.c.buyer_key)
 
 
-def _metrics(per_buyer: Subquery) -> list[Label[Any]]:
+def _per_buyer(key: ColumnElement[Any] | None, source: FromClause, orders: str, filters: Filters) -> Subquery:
+    return _per_buyer_select(key, source, orders, filters).subquery("per_buyer")
+
+
+def _metrics(per_buyer: Subquery | CTE) -> list[Label[Any]]:
     return [func.coalesce(func.sum(per_buyer.c.orders), 0).label("orders"),
             func.count(case((per_buyer.c.lines > 0, 1))).label("buyers"),
             *[func.coalesce(func.sum(per_buyer.c[name]), 0).label(name) for name in METRICS]]
@@ -116,11 +137,53 @@ def grouped_statement(by: str, filters: Filters) -> Select[Any] | None:
     if by == "month":
         month, shown = _month()
         return _grouped(month, T, orders, filters, shown)
-    column: ColumnElement[Any] = {
-        "county": T.c.county_code, "cooperative": T.c.cooperative_id, "product": T.c.product_id,
-        "category": func.nullif(T.c.category_id, 0), "organization": func.nullif(T.c.organization_id, 0),
-        "buyer_class": T.c.buyer_class}[by]
-    return _grouped(column, T, orders, filters)
+    return _grouped(_key(by), T, orders, filters)
+
+
+def _key(by: str) -> ColumnElement[Any]:
+    """The rollup column (or the month of its day) that a grouping read from the rollup alone groups by."""
+    if by == "month":
+        return _month()[0]
+    return {"county": T.c.county_code, "cooperative": T.c.cooperative_id, "product": T.c.product_id,
+            "category": func.nullif(T.c.category_id, 0), "organization": func.nullif(T.c.organization_id, 0),
+            "buyer_class": T.c.buyer_class}[by]
+
+
+def grouped_with_totals_statement(by: str, filters: Filters) -> CompoundSelect[Any] | None:
+    """The tally's groups, in order, then its totals row, from one pass over the rollup where grouped_statement()
+    and totals_statement() take two: the cells are summed per group and buyer once, and the totals add up those
+    sums (every cell is in exactly one group) and count the distinct buyers among them. Rows end with `is_total`.
+    None when the rollup cannot answer both, and for prefectures and provinces, whose groups leave out cells of a
+    county missing from the regions where the totals must not."""
+    orders, total_orders = orders_column(by, filters), orders_column("totals", filters)
+    if orders is None or total_orders is None or by in ("prefecture", "province"):
+        return None
+    if by == "buyer_region":
+        key: ColumnElement[Any] = Organization.__table__.c.region_code
+        source: FromClause = T.outerjoin(Organization.__table__, Organization.id == T.c.organization_id)
+    else:
+        key, source = _key(by), T
+    per_buyer = _per_buyer_select(key, source, orders, filters,
+                                  func.sum(T.c[total_orders]).label("total_orders")).cte("per_buyer")
+    shown = _month()[1] if by == "month" else (lambda code: code)
+    groups = (select(shown(per_buyer.c.code).label("code"), literal(0).label("is_total"), *_metrics(per_buyer))
+              .group_by(per_buyer.c.code))
+    buyers = func.count(distinct(case((per_buyer.c.lines > 0, per_buyer.c.buyer_key))))
+    totals = select(null().label("code"), literal(1).label("is_total"),
+                    func.coalesce(func.sum(per_buyer.c.total_orders), 0).label("orders"), buyers.label("buyers"),
+                    *[func.coalesce(func.sum(per_buyer.c[name]), 0).label(name) for name in METRICS])
+    return union_all(groups, totals).order_by("is_total", "code")
+
+
+def tally_records(by: str, filters: Filters,
+                  with_totals: bool) -> tuple[Sequence[Row[Any]] | None, Row[Any] | None]:
+    """The tally's group rows and totals row as far as the rollup answers them (None for a part it does not)."""
+    if with_totals and (both := grouped_with_totals_statement(by, filters)) is not None:
+        records = db.session.execute(both).all()
+        return records[:-1], records[-1]
+    grouped, totals = grouped_statement(by, filters), totals_statement(filters) if with_totals else None
+    return (None if grouped is None else db.session.execute(grouped).all(),
+            None if totals is None else db.session.execute(totals).one())
 
 
 def totals_statement(filters: Filters) -> Select[Any] | None:

@@ -127,17 +127,27 @@ def _figures(statement, sums: int = 6) -> dict:
 @pytest.mark.parametrize("seed", [11, 2026])
 def test_the_rollup_equals_the_lines_for_every_grouping_and_filter(app_ctx, seed):
     ids = scenario(seed)
-    answered = 0
+    answered = combined = 0
     for filters in _filters(ids):
         for by in GROUPINGS:
             from_rollup = rollup_read.grouped_statement(by, filters)
             if from_rollup is not None:
                 answered += 1
                 assert _figures(from_rollup) == _figures(grouped_statement(by, filters)), (by, filters)
+            both = rollup_read.grouped_with_totals_statement(by, filters)
+            if both is not None:
+                combined += 1
+                rows = db.session.execute(both).all()
+                assert [row.is_total for row in rows] == [0] * (len(rows) - 1) + [1]
+                assert [row.code for row in rows[:-1]] == [row[0] for row in db.session.execute(from_rollup)]
+                expected = {(code, 0): sums for (code,), sums in _figures(grouped_statement(by, filters)).items()}
+                expected[(None, 1)] = list(_figures(totals_statement(filters)).values())[0]
+                assert _figures(both) == expected, (by, filters)
         totals = rollup_read.totals_statement(filters)
         if totals is not None:
             assert _figures(totals) == _figures(totals_statement(filters)), filters
     assert answered >= 130  # of 198: all but helpers and filters finer than the grouping
+    assert combined >= 70  # groups and totals in one pass: also without prefectures, provinces and two filters
     assert _figures(grouped_statement("county", Filters()))  # the scenario sold something
     assert rollup.differences(db.session.connection(), date(2025, 12, 1), date(2026, 12, 31)) == []
 
