@@ -7,7 +7,7 @@ import secrets
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, text, update
 
 from shop.extensions import db
 from shop.orders import lifecycle
@@ -239,3 +239,46 @@ def test_the_back_fill_rebuilds_the_whole_rollup_from_the_lines(app_ctx):
     rollup.rebuild(db.session.connection())
     db.session.commit()
     assert kept and _figures(cells, len(SUMS)) == kept
+
+
+def test_postgresql_estimates_the_month_tallys_groups_from_statistics_of_months_and_buyers_together(app_ctx):
+    """Migration 0027: without statistics of the month and the buyer together PostgreSQL took them for independent
+    of the days and expected a tenth of the cells to be groups (at 10M lines: fifteen times the real number), so it
+    sorted the cells on disk instead of hashing them. 100 buyers buying every day of two months: 200 groups."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("statistics for PostgreSQL's planner; SQLite has none to give")
+    days = [date(2026, 3, 1) + timedelta(days=n) for n in range(61)]  # March and April
+    cells = [dict(day=day, paid_day=day, county_code="652929", product_id=1, cooperative_id=1, category_id=0,
+                  buyer_class="public", organization_id=0, buyer_key=buyer, lines=1, units=1, weight_g=500,
+                  gross_fen=990, refunded_fen=0, orders=1, orders_county=1, orders_prefecture=1, orders_province=1,
+                  orders_cooperative=1, orders_category=1, orders_all=1) for day in days for buyer in range(1, 101)]
+    db.session.execute(insert(DailyTally), cells)
+    db.session.commit()
+    db.session.execute(text("ANALYZE daily_tallies"))
+
+    def estimated_groups() -> int:
+        # Planned with its parameters bound, as the tallies run it ('month' is one).
+        statement = rollup_read.grouped_statement("month", Filters()).compile(db.engine)
+        with db.session.connection().connection.dbapi_connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", statement.params)
+            plan = cursor.fetchone()[0]
+        found: list[int] = []
+
+        def walk(node: dict) -> None:
+            if node["Node Type"] == "Aggregate" and "buyer_key" in " ".join(node.get("Group Key", [])):
+                found.append(node["Plan Rows"])
+            for child in node.get("Plans", []):
+                walk(child)
+        walk(plan[0]["Plan"])
+        return max(found)
+
+    assert estimated_groups() <= 300  # about the 200 months × buyers
+    db.session.rollback()
+    from flask_migrate import downgrade, upgrade
+    downgrade(revision="0026")
+    db.session.execute(text("ANALYZE daily_tallies"))
+    try:
+        assert estimated_groups() >= 600  # what the planner guessed before: a tenth of the cells
+    finally:
+        db.session.rollback()
+        upgrade()
