@@ -87,14 +87,23 @@ def _per_buyer(key: ColumnElement[Any] | None, source: FromClause, orders: str, 
     return _per_buyer_select(key, source, orders, filters).subquery("per_buyer")
 
 
+def _sums(per_buyer: Subquery | CTE) -> list[Label[Any]]:
+    return [func.coalesce(func.sum(per_buyer.c[name]), 0).label(name) for name in METRICS]
+
+
 def _metrics(per_buyer: Subquery | CTE) -> list[Label[Any]]:
     return [func.coalesce(func.sum(per_buyer.c.orders), 0).label("orders"),
-            func.count(case((per_buyer.c.lines > 0, 1))).label("buyers"),
-            *[func.coalesce(func.sum(per_buyer.c[name]), 0).label(name) for name in METRICS]]
+            func.count(case((per_buyer.c.lines > 0, 1))).label("buyers"), *_sums(per_buyer)]
 
 
-def _grouped(key: ColumnElement[Any], source: FromClause, orders: str, filters: Filters,
-             shown: Callable[[ColumnElement[Any]], ColumnElement[Any]] = lambda code: code) -> Select[Any]:
+Shown = Callable[[ColumnElement[Any]], ColumnElement[Any]]
+
+
+def _as_is(code: ColumnElement[Any]) -> ColumnElement[Any]:
+    return code
+
+
+def _grouped(key: ColumnElement[Any], source: FromClause, orders: str, filters: Filters, shown: Shown) -> Select[Any]:
     """The tally over the rollup grouped by `key` (joined from `source`), each group's key shown as `shown(key)`."""
     per_buyer = _per_buyer(key, source, orders, filters)
     code = per_buyer.c.code
@@ -114,12 +123,30 @@ def _where(stmt: Select[Any], filters: Filters) -> Select[Any]:
     return stmt
 
 
-def _month() -> tuple[ColumnElement[Any], Callable[[ColumnElement[Any]], ColumnElement[Any]]]:
+def _month() -> tuple[ColumnElement[Any], Shown]:
     """The month of a cell's day as a group key, and how to show it ('YYYY-MM'). PostgreSQL truncates the date and
     formats the few months afterwards: to_char() on every cell cost as much as the rest of the grouping."""
     if db.session.get_bind().dialect.name == "sqlite":
-        return func.strftime("%Y-%m", T.c.day), lambda code: code
+        return func.strftime("%Y-%m", T.c.day), _as_is
     return func.date_trunc("month", cast(T.c.day, DateTime)), lambda code: func.to_char(code, "YYYY-MM")
+
+
+def _grouping(by: str) -> tuple[ColumnElement[Any], FromClause, Shown]:
+    """What a tally read from the rollup groups by: its key, the rollup joined to what the key comes from, and how
+    each group's key is shown."""
+    if by in ("prefecture", "province"):
+        county = Region.__table__.alias("county")
+        level = county.c.prefecture_code if by == "prefecture" else county.c.province_code
+        return level, T.join(county, county.c.code == T.c.county_code), _as_is
+    if by == "buyer_region":
+        return (Organization.__table__.c.region_code,
+                T.outerjoin(Organization.__table__, Organization.id == T.c.organization_id), _as_is)
+    if by == "month":
+        month, shown = _month()
+        return month, T, shown
+    return {"county": T.c.county_code, "cooperative": T.c.cooperative_id, "product": T.c.product_id,
+            "category": func.nullif(T.c.category_id, 0), "organization": func.nullif(T.c.organization_id, 0),
+            "buyer_class": T.c.buyer_class}[by], T, _as_is
 
 
 def grouped_statement(by: str, filters: Filters) -> Select[Any] | None:
@@ -127,26 +154,8 @@ def grouped_statement(by: str, filters: Filters) -> Select[Any] | None:
     orders = orders_column(by, filters)
     if orders is None:
         return None
-    if by in ("prefecture", "province"):
-        county = Region.__table__.alias("county")
-        level = county.c.prefecture_code if by == "prefecture" else county.c.province_code
-        return _grouped(level, T.join(county, county.c.code == T.c.county_code), orders, filters)
-    if by == "buyer_region":
-        return _grouped(Organization.__table__.c.region_code,
-                        T.outerjoin(Organization.__table__, Organization.id == T.c.organization_id), orders, filters)
-    if by == "month":
-        month, shown = _month()
-        return _grouped(month, T, orders, filters, shown)
-    return _grouped(_key(by), T, orders, filters)
-
-
-def _key(by: str) -> ColumnElement[Any]:
-    """The rollup column (or the month of its day) that a grouping read from the rollup alone groups by."""
-    if by == "month":
-        return _month()[0]
-    return {"county": T.c.county_code, "cooperative": T.c.cooperative_id, "product": T.c.product_id,
-            "category": func.nullif(T.c.category_id, 0), "organization": func.nullif(T.c.organization_id, 0),
-            "buyer_class": T.c.buyer_class}[by]
+    key, source, shown = _grouping(by)
+    return _grouped(key, source, orders, filters, shown)
 
 
 def grouped_with_totals_statement(by: str, filters: Filters) -> CompoundSelect[Any] | None:
@@ -158,20 +167,15 @@ def grouped_with_totals_statement(by: str, filters: Filters) -> CompoundSelect[A
     orders, total_orders = orders_column(by, filters), orders_column("totals", filters)
     if orders is None or total_orders is None or by in ("prefecture", "province"):
         return None
-    if by == "buyer_region":
-        key: ColumnElement[Any] = Organization.__table__.c.region_code
-        source: FromClause = T.outerjoin(Organization.__table__, Organization.id == T.c.organization_id)
-    else:
-        key, source = _key(by), T
+    key, source, shown = _grouping(by)
     per_buyer = _per_buyer_select(key, source, orders, filters,
                                   func.sum(T.c[total_orders]).label("total_orders")).cte("per_buyer")
-    shown = _month()[1] if by == "month" else (lambda code: code)
     groups = (select(shown(per_buyer.c.code).label("code"), literal(0).label("is_total"), *_metrics(per_buyer))
               .group_by(per_buyer.c.code))
     buyers = func.count(distinct(case((per_buyer.c.lines > 0, per_buyer.c.buyer_key))))
     totals = select(null().label("code"), literal(1).label("is_total"),
                     func.coalesce(func.sum(per_buyer.c.total_orders), 0).label("orders"), buyers.label("buyers"),
-                    *[func.coalesce(func.sum(per_buyer.c[name]), 0).label(name) for name in METRICS])
+                    *_sums(per_buyer))
     return union_all(groups, totals).order_by("is_total", "code")
 
 
