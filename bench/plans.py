@@ -182,6 +182,47 @@ def print_summary(title: str, pages: dict[str, dict], postgresql: bool) -> None:
             print(f"    flagged: {' '.join(statement.split())[:160]}")
 
 
+def examine_catalogue(app, products: int, compare: dict[str, dict[str, str]] | None = None,
+                      verbose: bool = False) -> dict:
+    """The statements and plans of every page in PAGES on the catalogue `app` serves, once `products` listings are
+    generated: gathers statistics (as after any bulk load) and explains each page's statements, at the server's
+    settings and under each of `compare` (PostgreSQL settings). catalog_counts.py calls it at its largest size, so
+    `make bench` generates that catalogue once for both. Returns what plans-<timestamp>.json holds."""
+    from sqlalchemy import func, select, text
+
+    from shop.catalog.models import Product
+    from shop.extensions import db
+
+    compare = compare or {}
+    kept = {name: app.config[name] for name in ("PAGE_CACHE_SECONDS", "RATELIMIT_ENABLED", "IMPACT_CACHE_SECONDS")}
+    # Pages rendered afresh, but the sales figures kept for their usual 5 minutes, as in production (the
+    # benchmarks' app turns that off): the first visit of each page reads them, the one recorded does not.
+    app.config.update(PAGE_CACHE_SECONDS=0, RATELIMIT_ENABLED=False, IMPACT_CACHE_SECONDS=300)
+    try:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"))
+        newest = db.session.scalar(select(Product.id).order_by(Product.created_at.desc(), Product.id.desc()))
+        listings = db.session.scalar(select(func.count()).select_from(Product)) or 0
+        sent = {name: page_statements(app, path or f"/products/{newest}") for name, path in PAGES.items()}
+        return {"database": db.engine.dialect.name, "products": products, "listings": listings,
+                "pages": {name: examine(PAGES[name] or name, statements, listings, {}, verbose)
+                          for name, statements in sent.items()},
+                "compared": {spec: {name: examine(PAGES[name] or name, statements, listings, settings, verbose)
+                                    for name, statements in sent.items()}
+                             for spec, settings in compare.items()}}
+    finally:
+        app.config.update(kept)
+
+
+def print_results(results: dict) -> None:
+    """The summary of examine_catalogue()'s results, per page, at the server's settings and each compared."""
+    postgresql = results["database"] == "postgresql"
+    where = f"{results['database']}, {results['products']:,} generated listings"
+    print_summary(where + (", the server's settings" if postgresql else ""), results["pages"], postgresql)
+    for spec, pages in results["compared"].items():
+        print_summary(f"{where}, with {spec}", pages, postgresql)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url")
@@ -191,37 +232,16 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     compare = {spec: dict(item.split("=", 1) for item in spec.split(",")) for spec in args.compare}
+    if compare and not args.database_url:
+        parser.error("--compare takes PostgreSQL settings")
     warn_if_busy()
-    from sqlalchemy import func, select, text
-
-    from shop.catalog.models import Product
     from shop.demo.seed import generate_products
-    from shop.extensions import db
 
     with tempfile.TemporaryDirectory(prefix="bangfu-plans-") as tmp, \
             demo_app_context(Path(tmp), args.database_url) as app:
-        # Pages rendered afresh, but the sales figures kept for their usual 5 minutes, as in production (the
-        # benchmarks' app turns that off): the first visit of each page reads them, the one recorded does not.
-        app.config.update(PAGE_CACHE_SECONDS=0, RATELIMIT_ENABLED=False, IMPACT_CACHE_SECONDS=300)
         generate_products(args.products)
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"))
-        newest = db.session.scalar(select(Product.id).order_by(Product.created_at.desc(), Product.id.desc()))
-        listings = db.session.scalar(select(func.count()).select_from(Product))
-        postgresql = db.engine.dialect.name == "postgresql"
-        if compare and not postgresql:
-            parser.error("--compare takes PostgreSQL settings")
-        sent = {name: page_statements(app, path or f"/products/{newest}") for name, path in PAGES.items()}
-        results: dict = {"database": db.engine.dialect.name, "products": args.products, "listings": listings,
-                         "pages": {name: examine(PAGES[name] or name, statements, listings, {}, args.verbose)
-                                   for name, statements in sent.items()},
-                         "compared": {spec: {name: examine(PAGES[name] or name, statements, listings, settings,
-                                                           args.verbose) for name, statements in sent.items()}
-                                      for spec, settings in compare.items()}}
-    where = f"{results['database']}, {args.products:,} generated listings"
-    print_summary(where + (", the server's settings" if postgresql else ""), results["pages"], postgresql)
-    for spec, pages in results["compared"].items():
-        print_summary(f"{where}, with {spec}", pages, postgresql)
+        results = examine_catalogue(app, args.products, compare, args.verbose)
+    print_results(results)
     print(f"results written to {save_results('plans', results)}")
     return 0
 
