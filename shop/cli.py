@@ -2,6 +2,11 @@
 runner, which spans them all, is here."""
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -23,8 +28,12 @@ def run_jobs_command(once: bool, interval: float) -> None:
         if once or result.failed or any(result.counts.values()):
             click.echo(str(result))
 
-    last = jobs.JobRunner(current_app.config).run(interval, rounds=1 if once else None, report=report)
-    if last.failed:  # only a single round (--once) gets here: a non-zero exit, so cron reports it
+    runner = jobs.JobRunner(current_app.config)
+    with _stop_on_signals(runner):
+        last = runner.run(interval, rounds=1 if once else None, report=report)
+    if runner.stopping:
+        click.echo("run-jobs: stopped on request, after finishing its round")
+    if last.failed and once:  # a non-zero exit, so cron reports it (a runner asked to stop exits 0)
         raise click.ClickException(f"{len(last.failed)} of the jobs failed; the others ran")
 
 
@@ -47,6 +56,30 @@ def move_files_to_storage_command(media_folder: str | None, private_folder: str 
         except storage.StorageError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"{area} ({folder} -> {target.describe()}): {count}")
+
+
+@contextmanager
+def _stop_on_signals(runner: jobs.JobRunner) -> Iterator[None]:
+    """While inside: SIGTERM (a service manager stopping the runner) or SIGINT (Ctrl-C) asks the runner to stop
+    after its round; a second one stops it at once, as usual. The previous handlers are put back afterwards."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    signals = (signal.SIGTERM, signal.SIGINT)
+    previous = {number: signal.getsignal(number) for number in signals}
+
+    def handle(number: int, frame: object) -> None:  # nothing but flags: it may interrupt a write to the output
+        for each, handler in previous.items():  # a second signal gets whatever the first would have
+            signal.signal(each, handler)
+        runner.stop()
+
+    for number in signals:
+        signal.signal(number, handle)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def register_commands(app: Flask) -> None:

@@ -4,10 +4,13 @@ from cron with --once).
 Every job runs in its own error boundary: one that raises is logged and tried again next round, and the others
 run anyway. The session is ended after every job and every round, so the runner never sleeps inside a
 transaction (PostgreSQL would show it "idle in transaction"; SQLite's WAL could not checkpoint past it).
+Asked to stop (`JobRunner.stop`, which run-jobs calls on SIGTERM or Ctrl-C), the runner finishes the round it is
+in, reports it, and returns: a job's work is never cut off between its commit and the report of it.
 """
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -95,13 +98,26 @@ class Round:
 class JobRunner:
     """Runs the jobs of a table that are due, each in its own error boundary, and keeps when each is next due.
 
-    `clock` (seconds) and `sleep` are time.monotonic and time.sleep unless a test gives its own.
+    `clock` (seconds) is time.monotonic unless a test gives its own; so is `sleep`, which by default waits for
+    the interval or until `stop()` is called, whichever comes first.
     """
 
     def __init__(self, config: Mapping, jobs: Sequence[Job] = JOBS, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        self.config, self.jobs, self.clock, self.sleep = config, jobs, clock, sleep
+                 sleep: Callable[[float], object] | None = None) -> None:
+        self._stopping = threading.Event()
+        self.config, self.jobs, self.clock = config, jobs, clock
+        self.sleep = sleep or self._stopping.wait
         self.next_due: dict[str, float] = {}
+
+    def stop(self) -> None:
+        """Ask `run` to return once the round in progress (if any) is done and reported; safe from a signal
+        handler or another thread."""
+        self._stopping.set()
+
+    @property
+    def stopping(self) -> bool:
+        """Whether `stop()` has been called."""
+        return self._stopping.is_set()
 
     def run_round(self) -> Round:
         """Every due job, once; a job that fails stays due, so the next round tries it again."""
@@ -123,16 +139,18 @@ class JobRunner:
 
     def run(self, interval: float, rounds: int | None = None,
             report: Callable[[Round], object] = lambda result: None) -> Round:
-        """`rounds` rounds (None: until stopped), `interval` seconds apart, each reported; returns the last."""
+        """`rounds` rounds (None: until `stop()`), `interval` seconds apart, each reported; returns the last."""
         done = 0
         while True:
             result = self.run_round()
             report(result)
             db.session.remove()  # before sleeping, whatever the report read
             done += 1
-            if rounds is not None and done >= rounds:
+            if self.stopping or (rounds is not None and done >= rounds):
                 return result
             self.sleep(interval)
+            if self.stopping:  # stopped while asleep: no further round
+                return result
 
 
 def run_once() -> Counts:

@@ -132,6 +132,8 @@ def test_the_job_runner_on_both_hosts_does_every_job_once(app, hosts):
     logs = "".join(path.read_text() for host in hosts for path in host.folder.glob("jobs-*.log"))
     assert "Traceback" not in logs and "failed:" not in logs, logs[-3000:]  # neither runner's job tripped
     assert sum(int(number) for number in re.findall(r"expired=(\d+)", logs)) == orders
+    # Each stopped (SIGTERM) only after finishing and reporting its round.
+    assert logs.count("run-jobs: stopped on request, after finishing its round") == len(hosts), logs[-3000:]
 
 
 def _all_done(app) -> bool:

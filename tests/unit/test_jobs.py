@@ -1,8 +1,10 @@
 """The job runner: each job in its own error boundary, a failed job tried again next round, jobs with an
-interval run only when it has passed, and the settings for those intervals."""
+interval run only when it has passed, the settings for those intervals, and stopping: the round in progress is
+finished and reported first."""
 from __future__ import annotations
 
 import logging
+import threading
 
 import pytest
 from sqlalchemy import select
@@ -70,3 +72,39 @@ def test_job_intervals_are_read_from_the_environment(monkeypatch, tmp_path, key)
     monkeypatch.setenv(key, "-1")
     with pytest.raises(ConfigError, match=key):
         load_config(str(tmp_path))
+
+
+def _counting(name: str, runs: list[str], then=lambda: None) -> Job:
+    def run(config) -> dict[str, int]:
+        runs.append(name)
+        then()
+        return {f"{name}_runs": runs.count(name)}
+    return Job(name, run)
+
+
+def test_stopped_during_a_round_the_runner_finishes_and_reports_it_then_returns(app, app_ctx):
+    runs: list[str] = []
+    reports: list[dict[str, int]] = []
+    runner = JobRunner(app.config, clock=Clock(), sleep=lambda seconds: pytest.fail("it slept after stop()"))
+    runner.jobs = (_counting("first", runs, then=runner.stop), _counting("second", runs))
+    last = runner.run(interval=10, report=lambda result: reports.append(result.counts))
+    assert runs == ["first", "second"]  # the job after the one that was running when stop() came still ran
+    assert reports == [{"first_runs": 1, "second_runs": 1}] and last.counts == reports[0]
+    assert runner.stopping
+
+
+def test_stopped_while_asleep_the_runner_wakes_and_returns_without_another_round(app, app_ctx):
+    runs: list[str] = []
+    runner = JobRunner(app.config, jobs=(_counting("only", runs),), clock=Clock())
+    asleep = threading.Event()
+
+    def run() -> None:
+        with app.app_context():
+            runner.run(interval=3600, report=lambda result: asleep.set())
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert asleep.wait(30)
+    runner.stop()
+    thread.join(timeout=30)  # not an hour: the default sleep ends at stop()
+    assert not thread.is_alive() and runs == ["only"]
