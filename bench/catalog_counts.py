@@ -35,7 +35,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import demo_app_context, save_results, warn_if_busy  # noqa: E402
+from bench.harness import demo_app_context, save_results, settle_after_load, warn_if_busy  # noqa: E402
 from bench.plans import examine_catalogue, print_results  # noqa: E402
 
 EXACT = 10**9
@@ -109,6 +109,7 @@ def sqlite_steps(client, url: str) -> int | None:
 def measure(size: int, database_url: str | None, rounds: int, repeat: int, plans: bool = False) -> dict:
     """The lists' times at `size` listings; with `plans`, also the storefront's plans there (under "plans")."""
     from shop.demo.seed import generate_products
+    from shop.extensions import db
 
     with tempfile.TemporaryDirectory(prefix="bangfu-counts-") as tmp:
         with demo_app_context(Path(tmp), database_url) as app:
@@ -116,14 +117,10 @@ def measure(size: int, database_url: str | None, rounds: int, repeat: int, plans
             started = time.perf_counter()
             generate_products(size)
             seeded = time.perf_counter() - started
-            if database_url:
-                from sqlalchemy import text
-
-                from shop.extensions import db
-                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                    conn.execute(text("VACUUM ANALYZE"))
-            print(f"  {size:,} products generated in {seeded:.0f} s", flush=True)
-            results = {**time_lists(app, rounds, repeat), "generated_s": round(seeded, 1)}
+            settled = settle_after_load(db.engine)
+            print(f"  {size:,} products generated in {seeded:.0f} s (settled in {settled:.0f} s)", flush=True)
+            results = {**time_lists(app, rounds, repeat), "generated_s": round(seeded, 1),
+                       "settled_s": round(settled, 1)}
             if plans:
                 results["plans"] = examine_catalogue(app, size)
             return results

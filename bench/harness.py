@@ -156,6 +156,36 @@ def demo_app_context(tmp: Path, database_url: str | None):
             db.engine.dispose()
 
 
+def settle_after_load(engine, sqlite_analyze: bool = False) -> float:
+    """Let the database finish with a bulk load before anything is timed, as it has long finished with a catalogue
+    loaded once before visitors come; returns the seconds it took. On PostgreSQL: VACUUM ANALYZE (statistics, and
+    the visibility map index-only scans need), then CHECKPOINT, so the timings do not share the disk with the
+    checkpointer writing the load out (after 1,000,000 generated listings a spread checkpoint went on writing for
+    3½ minutes, through the whole timing of the list pages, which came out three times slower than at 10,000).
+    On SQLite: the write-ahead log folded into the database file and truncated, and with `sqlite_analyze` the
+    statistics gathered (catalog_counts.py times its lists without them, at every size alike)."""
+    from sqlalchemy import text
+
+    started = time.perf_counter()
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+            connection.execute(text("CHECKPOINT"))
+    else:
+        # The driver's connection: the app's engine begins a transaction on every SQLAlchemy connection (see
+        # shop/core/database.py), and SQLite does not checkpoint from inside one.
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            if sqlite_analyze:
+                cursor.execute("ANALYZE")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.close()
+        finally:
+            connection.close()
+    return time.perf_counter() - started
+
+
 def save_results(name: str, results: dict) -> Path:
     """Write a benchmark's results as bench/results/<name>-<timestamp>.json (git-ignored)."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)

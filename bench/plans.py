@@ -33,7 +33,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import demo_app_context, save_results, warn_if_busy  # noqa: E402
+from bench.harness import demo_app_context, save_results, settle_after_load, warn_if_busy  # noqa: E402
 
 PAGES = {
     "home": "/",
@@ -188,7 +188,7 @@ def examine_catalogue(app, products: int, compare: dict[str, dict[str, str]] | N
     generated: gathers statistics (as after any bulk load) and explains each page's statements, at the server's
     settings and under each of `compare` (PostgreSQL settings). catalog_counts.py calls it at its largest size, so
     `make bench` generates that catalogue once for both. Returns what plans-<timestamp>.json holds."""
-    from sqlalchemy import func, select, text
+    from sqlalchemy import func, select
 
     from shop.catalog.models import Product
     from shop.extensions import db
@@ -199,8 +199,7 @@ def examine_catalogue(app, products: int, compare: dict[str, dict[str, str]] | N
     # benchmarks' app turns that off): the first visit of each page reads them, the one recorded does not.
     app.config.update(PAGE_CACHE_SECONDS=0, RATELIMIT_ENABLED=False, IMPACT_CACHE_SECONDS=300)
     try:
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"))
+        settle_after_load(db.engine, sqlite_analyze=True)
         newest = db.session.scalar(select(Product.id).order_by(Product.created_at.desc(), Product.id.desc()))
         listings = db.session.scalar(select(func.count()).select_from(Product)) or 0
         sent = {name: page_statements(app, path or f"/products/{newest}") for name, path in PAGES.items()}
