@@ -1,9 +1,10 @@
 """What a catalogue page costs as the catalogue grows, with its count exact and bounded (CATALOGUE_COUNT_UP_TO).
 
 For each size it builds a throwaway database (SQLite in a temp dir, or the PostgreSQL database given with
---database-url, emptied first), loads the demo data plus the generated products, and renders four lists
-in-process through the Flask test client (no HTTP server, no page cache, no rate limits): the whole
-catalogue, a search (红枣), a county filter (柯坪县) and a category filter. Each list is timed with the count
+--database-url, emptied first), loads the demo data plus the generated products, lets the database settle
+(harness.settle_after_load: on PostgreSQL VACUUM ANALYZE and a checkpoint), and renders four lists in-process
+through the Flask test client (no HTTP server, no page cache, no rate limits): the whole catalogue, a search
+(红枣), a county filter (柯坪县) and a category filter. Each list is timed with the count
 exact (CATALOGUE_COUNT_UP_TO and SEARCH_COUNT_UP_TO beyond the catalogue) and bounded (the defaults: 1,000, a
 search 100); the figure is the best of --rounds rounds of --repeat renders, in milliseconds per page. The ratio
 that matters is the largest size's time ÷ the smallest's, per list (1.0: flat); the target in issue 15 is ≥ 0.9

@@ -5,8 +5,9 @@
 Builds a throwaway database (SQLite in a temp directory unless --database-url is given; the database is
 emptied first, so never point it at real data), loads the demo counties, pairings and products, then
 generates paid orders over 24 months (four lines each, 2% of orders with a refund nine days later) with COPY on
-PostgreSQL and executemany on SQLite, and recounts the rollup from them (what migration 0021 does). At a fifth of
-the lines and at the full count it times, in the same process:
+PostgreSQL and executemany on SQLite, and recounts the rollup from them (what migration 0021 does), then lets the
+database settle (harness.settle_after_load: on PostgreSQL VACUUM ANALYZE and a checkpoint). At a fifth of the
+lines and at the full count it times, in the same process:
 
 - bare: the county GROUP BY over the rollup (rows fetched and discarded), and the same over the lines;
 - export: the whole county CSV (the same statement, the labels, the formatting), written to a sink;
