@@ -49,12 +49,16 @@ class Product(Model):
         Index("ix_products_active_price", "is_active", "price_fen", "id"),
         # Covers the catalogue's count and its search, so neither reads the wide table rows.
         Index("ix_products_listing", "is_active", "cooperative_id", "search_text"),
+        # A county's or a category's listings newest first, and their count read off the index alone (the
+        # cooperative's id is there for its verified check): a filtered list never reads table rows to count.
+        Index("ix_products_county_listing", "origin_county_code", "is_active", "created_at", "id", "cooperative_id"),
+        Index("ix_products_category_listing", "category_id", "is_active", "created_at", "id", "cooperative_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id"), index=True)
-    origin_county_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
-    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    origin_county_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))  # indexed: county listing
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))  # indexed: category listing
     sku: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
