@@ -12,9 +12,12 @@ between machines better than raw requests per second:
 
 The uncached targets run on a server with PAGE_CACHE_SECONDS=0; the "kept" ones on a second server with the
 page cache on (each worker's memory), as wrk's requests carry no cookie, like a visitor's first page; the
-minimal page on a third server (bench.minimal:app, same database, same worker count).
+minimal page on a third server (bench.minimal:app, same database, same worker count). The three servers run
+side by side and the targets are measured in interleaved rounds (every target once per round, after one
+warm-up each): a ratio is the median of its per-round ratios and a rate the median of its rounds, so a few
+seconds of noise on a busy machine move one round, not the verdict.
 
-Usage: python bench/catalog.py [--database-url URL] [--duration 10] [--connections 16]
+Usage: python bench/catalog.py [--database-url URL] [--rounds 3] [--duration 5] [--connections 16]
                                [--workers 2] [--threads 2] [--products 10000]
 
 The exit status is non-zero when the set-up, the server or wrk fails (including non-2xx answers
@@ -28,10 +31,13 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -56,19 +62,24 @@ from bench.harness import (  # noqa: E402
 
 SEARCH = quote("红枣")
 
-# (name, path): the first is the bare route the others are compared against.
+# Server name -> (settings on top of the environment, WSGI app).
+SERVERS = {
+    "uncached": ({"PAGE_CACHE_SECONDS": "0"}, "wsgi:app"),
+    "kept": ({}, "wsgi:app"),  # the page cache on, in each worker's memory
+    "minimal": ({}, "bench.minimal:app"),  # bench/minimal.py's hand-written catalogue page, same database
+}
+# (name, path, server): the first is the bare route the others are compared against.
 TARGETS = [
-    ("bare", "/ping"),
-    ("catalog", "/products"),
-    ("catalog p50", "/products?page=50"),
-    ("search", f"/products?q={SEARCH}"),
-    ("search+filter", f"/products?q={SEARCH}&sort=price_asc&in_stock=y"),
-    ("catalog kept", "/products"),
-    ("search kept", f"/products?q={SEARCH}"),
-    ("minimal", "/products"),
+    ("bare", "/ping", "uncached"),
+    ("catalog", "/products", "uncached"),
+    ("catalog p50", "/products?page=50", "uncached"),
+    ("search", f"/products?q={SEARCH}", "uncached"),
+    ("search+filter", f"/products?q={SEARCH}&sort=price_asc&in_stock=y", "uncached"),
+    ("catalog kept", "/products", "kept"),
+    ("search kept", f"/products?q={SEARCH}", "kept"),
+    ("minimal", "/products", "minimal"),
 ]
-KEPT = " kept"  # targets named so are measured with the page cache on
-MINIMAL = "minimal"  # measured on bench/minimal.py's hand-written catalogue page, same database
+MINIMAL = "minimal"
 # (label, numerator, denominator, minimum ratio of requests/sec)
 CHECKS = [
     ("catalog/bare", "catalog", "bare", 0.12),
@@ -102,13 +113,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url",
                         help="e.g. postgresql+psycopg://user:pass@host/db (default: SQLite in a temp dir)")
-    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per target (default 10)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds over every target (default 3)")
+    parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per target and round (default 5)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--products", type=int, default=10_000, help="generated products (default 10000)")
     args = parser.parse_args(argv)
-    for name in ("duration", "connections", "threads", "workers"):
+    for name in ("rounds", "duration", "connections", "threads", "workers"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be at least 1")
     if args.connections < args.threads:
@@ -170,25 +182,38 @@ def parse_wrk(name: str, path: str, output: str) -> Result:
                   non_2xx_3xx=int(non_2xx.group(1)) if non_2xx else 0, socket_errors=socket_errors)
 
 
-def measure(wrk: str, server: subprocess.Popen, base: str, name: str, path: str,
-            args: argparse.Namespace) -> Result:
-    url = base + path
-    status = fetch_status(url)
-    if status != 200:
-        raise BenchError(f"{path} answered {status}, not 200")
-    run_wrk(wrk, url, args, WARM_UP_SECONDS)
-    result = parse_wrk(name, path, run_wrk(wrk, url, args, args.duration))
+def measure(wrk: str, server: subprocess.Popen, base: str, name: str, path: str, args: argparse.Namespace,
+            duration: int) -> Result:
+    """One wrk run of `duration` seconds against `path` on the server at `base`."""
+    result = parse_wrk(name, path, run_wrk(wrk, base + path, args, duration))
     if server.poll() is not None:
         raise BenchError(f"gunicorn exited with status {server.returncode} while measuring {path}")
-    print(f"  {name:<14} {result.requests_per_sec:>9.1f} req/s")
     return result
 
 
-def ratios(results: dict[str, Result]) -> list[dict]:
+def median_result(rounds: list[Result]) -> Result:
+    """One target over its rounds: the median rate and latencies, the requests and failures added up."""
+    errors: dict[str, int] = {}
+    for one in rounds:
+        for kind, count in one.socket_errors.items():
+            errors[kind] = errors.get(kind, 0) + count
+    first = rounds[0]
+    return Result(name=first.name, path=first.path,
+                  requests_per_sec=statistics.median(r.requests_per_sec for r in rounds),
+                  p50_ms=statistics.median(r.p50_ms for r in rounds),
+                  p99_ms=statistics.median(r.p99_ms for r in rounds),
+                  requests=sum(r.requests for r in rounds), non_2xx_3xx=sum(r.non_2xx_3xx for r in rounds),
+                  socket_errors=errors)
+
+
+def ratios(rounds: list[dict[str, Result]]) -> list[dict]:
+    """Each check's median over the rounds of its per-round ratio (both sides measured in the same round)."""
     rows = []
     for label, top, bottom, target in CHECKS:
-        ratio = results[top].requests_per_sec / results[bottom].requests_per_sec
-        rows.append({"ratio": label, "value": round(ratio, 3), "target": target, "met": ratio >= target})
+        per_round = [one[top].requests_per_sec / one[bottom].requests_per_sec for one in rounds]
+        ratio = statistics.median(per_round)
+        rows.append({"ratio": label, "value": round(ratio, 3), "target": target, "met": ratio >= target,
+                     "rounds": [round(value, 3) for value in per_round]})
     return rows
 
 
@@ -205,7 +230,7 @@ def print_report(results: dict[str, Result], checks: list[dict]) -> None:
 
 
 def write_json(args: argparse.Namespace, results: dict[str, Result], checks: list[dict],
-               context: dict) -> Path:
+               rounds: list[dict[str, Result]], context: dict) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     path = RESULTS_DIR / f"catalog-{stamp}.json"
@@ -216,12 +241,14 @@ def write_json(args: argparse.Namespace, results: dict[str, Result], checks: lis
         "database": database,
         "products": args.products,
         **context,
-        "wrk": {"threads": args.threads, "connections": args.connections, "duration_s": args.duration},
+        "wrk": {"threads": args.threads, "connections": args.connections, "duration_s": args.duration,
+                "rounds": args.rounds},
         "gunicorn_workers": args.workers,
         "cpus": os.cpu_count(),
         "results": [{**asdict(r), "ratio_to_bare": round(r.requests_per_sec / bare, 4)}
                     for r in results.values()],
         "checks": checks,
+        "rounds": [{name: r.requests_per_sec for name, r in one.items()} for one in rounds],
     }
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
@@ -232,16 +259,17 @@ def benchmark(args: argparse.Namespace, wrk: str, tmp: Path) -> int:
     warn_if_untranslated()
     load = warn_if_busy()
     seed_seconds = prepare_database(env, args.products)
-    results = serve_and_measure({**env, "PAGE_CACHE_SECONDS": "0"}, args, wrk, tmp,
-                                [(name, path) for name, path in TARGETS if not name.endswith(KEPT) and name != MINIMAL])
-    print("page cache on:")
-    results.update(serve_and_measure(env, args, wrk, tmp, [(n, p) for n, p in TARGETS if n.endswith(KEPT)]))
-    print("the minimal hand-written catalogue page (bench/minimal.py):")
-    results.update(serve_and_measure(env, args, wrk, tmp, [(n, p) for n, p in TARGETS if n == MINIMAL],
-                                     app="bench.minimal:app"))
-    checks = ratios(results)
+    with ExitStack() as servers:
+        bases = {name: servers.enter_context(serving({**env, **settings}, args, tmp, app))
+                 for name, (settings, app) in SERVERS.items()}
+        print(f"gunicorn: {args.workers} workers per server; wrk: {args.threads} threads, {args.connections} "
+              f"connections; {args.rounds} rounds of {args.duration}s per target")
+        rounds = measure_rounds(wrk, bases, args)
+    results = {name: median_result([one[name] for one in rounds]) for name in rounds[0]}
+    checks = ratios(rounds)
     print_report(results, checks)
-    saved = write_json(args, results, checks, {"seed_seconds": round(seed_seconds, 2), "load_average": load})
+    saved = write_json(args, results, checks, rounds,
+                       {"seed_seconds": round(seed_seconds, 2), "load_average": load})
     print(f"\nresults written to {saved.relative_to(REPO_ROOT)}")
     failures = [f"{r.path}: {problem}" for r in results.values() for problem in r.failures]
     for failure in failures:
@@ -249,9 +277,32 @@ def benchmark(args: argparse.Namespace, wrk: str, tmp: Path) -> int:
     return 1 if failures else 0
 
 
-def serve_and_measure(env: dict[str, str], args: argparse.Namespace, wrk: str, tmp: Path,
-                      targets: list[tuple[str, str]], app: str = "wsgi:app") -> dict[str, Result]:
-    """Start gunicorn serving `app` with `env`, measure `targets` with wrk, stop it whatever happens."""
+def measure_rounds(wrk: str, bases: dict[str, tuple[subprocess.Popen, str]],
+                   args: argparse.Namespace) -> list[dict[str, Result]]:
+    """Every target checked (200), warmed up, then measured once per round, the rounds one after another."""
+    for name, path, server in TARGETS:
+        process, base = bases[server]
+        status = fetch_status(base + path)
+        if status != 200:
+            raise BenchError(f"{path} on the {server} server answered {status}, not 200")
+        measure(wrk, process, base, name, path, args, WARM_UP_SECONDS)
+    rounds = []
+    for number in range(1, args.rounds + 1):
+        one = {}
+        for name, path, server in TARGETS:
+            process, base = bases[server]
+            one[name] = measure(wrk, process, base, name, path, args, args.duration)
+        print(f"  round {number}: " + ", ".join(f"{name} {r.requests_per_sec:.0f}" for name, r in one.items())
+              + " req/s")
+        rounds.append(one)
+    return rounds
+
+
+@contextmanager
+def serving(env: dict[str, str], args: argparse.Namespace, tmp: Path,
+            app: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """gunicorn serving `app` with `env` on a free port while the block runs (its process and base URL); its log's
+    end is shown if anything goes wrong."""
     port = free_port()
     base = f"http://{HOST}:{port}"
     log_path = tmp / f"gunicorn-{port}.log"
@@ -259,12 +310,10 @@ def serve_and_measure(env: dict[str, str], args: argparse.Namespace, wrk: str, t
         server = start_server(env, args.workers, port, log, app)
         try:
             wait_until_up(server, base)
-            print(f"gunicorn: {args.workers} workers on {base}; wrk: {args.threads} threads, "
-                  f"{args.connections} connections, {args.duration}s per target")
-            return {name: measure(wrk, server, base, name, path, args) for name, path in targets}
+            yield server, base
         except BenchError:
             stop_server(server)
-            print(f"--- gunicorn log (last 40 lines) ---\n{tail(log_path, 40)}", file=sys.stderr)
+            print(f"--- gunicorn log of {app} (last 40 lines) ---\n{tail(log_path, 40)}", file=sys.stderr)
             raise
         finally:
             stop_server(server)

@@ -149,7 +149,7 @@ class Bench:
 
 
 BENCHES = (
-    Bench("catalog", "catalog", ("--products", "10000"), ("--products", "10000", "--duration", "5"), catalog_figures),
+    Bench("catalog", "catalog", ("--products", "10000"), ("--products", "10000", "--duration", "3"), catalog_figures),
     # The plans of every page are explained on the largest catalogue the counts generated (plans.py's own
     # generation of it took as long again).
     Bench("catalog_counts", "catalog-counts", ("--sizes", "10000,1000000", "--plans"),
