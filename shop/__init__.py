@@ -174,7 +174,8 @@ def _register_listeners(app: Flask) -> None:
     from shop.reports import rollup
 
     with app.app_context():
-        database.configure_engine(db.engine)
+        for engine in db.engines.values():
+            database.configure_engine(engine)
     database.refuse_stray_writes()
     search.listen()
     versions.listen()
@@ -183,12 +184,14 @@ def _register_listeners(app: Flask) -> None:
 
 
 def _register_page_cache(app: Flask) -> None:
-    from shop.catalog.versions import committed_version
+    from shop.catalog.versions import read_committed_version
+    from shop.config import VERSION_BIND
     from shop.core.database import read_without_transaction
     from shop.extensions import db
     from shop.web.pagecache import register_page_cache
 
-    register_page_cache(app, lambda: committed_version(db.engine), lambda: read_without_transaction(db.session))
+    register_page_cache(app, lambda: read_committed_version(db.engines[VERSION_BIND]),
+                        lambda: read_without_transaction(db.session))
 
 
 def _register_messages(app: Flask) -> None:

@@ -12,6 +12,9 @@ class ConfigError(RuntimeError):
 
 
 DEV_SECRET = "dev-only-not-secret"
+# The Flask-SQLAlchemy bind the page cache reads the catalogue version through (shop.catalog.versions.
+# read_committed_version): the same database, with a pool of its own that does not ping connections before use.
+VERSION_BIND = "catalogue_version"
 # The per-address limits, each applied by shop.web.ratelimits to its endpoints.
 RATE_LIMITS = ("RATELIMIT_LOGIN", "RATELIMIT_REGISTER", "RATELIMIT_PASSWORD_RESET", "RATELIMIT_SEARCH", "RATELIMIT_API",
                "RATELIMIT_VERIFY")
@@ -258,6 +261,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         **(overrides or {}),
     }
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(env, config["SQLALCHEMY_DATABASE_URI"]))
+    config.setdefault("SQLALCHEMY_BINDS", {VERSION_BIND: {"url": config["SQLALCHEMY_DATABASE_URI"],
+                                                          "pool_pre_ping": False}})
     _check(config)
     return config
 

@@ -83,7 +83,8 @@ def app(database_url, tmp_path_factory, stripe_settings):
     yield app
     with app.app_context():
         db.session.remove()
-        db.engine.dispose()
+        for engine in db.engines.values():  # the page cache's version reads have their own
+            engine.dispose()
 
 
 def _drop_everything() -> None:

@@ -99,6 +99,21 @@ def committed_version(engine: Engine) -> int | None:
     return None if row is None else row[0]
 
 
+def read_committed_version(engine: Engine) -> int | None:
+    """committed_version() on the page cache's own engine (shop.config.VERSION_BIND), whose pool hands connections
+    out without pinging them first: the ping is a round trip as long as the read itself, and the read is most of
+    what a kept page costs (on PostgreSQL, a kept page is served about a sixth faster without it). A connection the
+    server dropped makes the read fail instead; then the pool, whose other connections most likely went with it, is
+    replaced and the read tried once more, so a database restart costs a retry, not an error page."""
+    try:
+        return committed_version(engine)
+    except exc.DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        engine.dispose()
+    return committed_version(engine)
+
+
 def touch(session: SessionLike) -> None:
     """Mark the session's transaction as changing the catalogue (for writes the events cannot see)."""
     session.info[CHANGED] = True

@@ -84,7 +84,8 @@ def production_app(app, database_url, monkeypatch, tmp_path):
     yield production
     with production.app_context():
         db.session.remove()
-        db.engine.dispose()
+        for engine in db.engines.values():  # the page cache's version reads have their own
+            engine.dispose()
 
 
 def test_production_sends_hsts_and_host_prefixed_secure_cookies(app, production_app):

@@ -34,7 +34,8 @@ def make_worker(app, database_url, tmp_path):
     for worker in made:
         with worker.app_context():
             db.session.remove()
-            db.engine.dispose()
+            for engine in db.engines.values():  # the page cache's version reads have their own
+                engine.dispose()
 
 
 def pages(catalog) -> list[str]:

@@ -31,7 +31,8 @@ def make_app(app, database_url, tmp_path):
     for other in made:
         with other.app_context():
             db.session.remove()
-            db.engine.dispose()
+            for engine in db.engines.values():  # the page cache's version reads have their own
+                engine.dispose()
 
 
 def client_of(app, address: str = CLIENT, **headers):

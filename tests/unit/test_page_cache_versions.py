@@ -8,7 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from shop.catalog import listings
 from shop.catalog.importing.services import confirm_import, start_import
@@ -256,3 +257,55 @@ def test_a_failed_version_read_raises_sqlalchemys_error_and_hands_the_connection
         assert versions.committed_version(engine) == before == version()
     finally:
         engine.dispose()
+
+
+def _drop_the_servers_end(engine) -> None:
+    """What a database restart does to the one connection in `engine`'s pool: the server's end of it is gone."""
+    engine.dispose()  # one connection in the pool, the next one handed out
+    connection = engine.raw_connection()
+    driver_connection = connection.driver_connection
+    cursor = connection.cursor()
+    cursor.execute("SELECT pg_backend_pid()" if engine.dialect.name == "postgresql" else "SELECT 1")
+    pid = cursor.fetchone()[0]
+    cursor.close()
+    connection.close()  # back into the pool, reset, idle
+    if engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        db.session.commit()
+    else:
+        driver_connection.close()
+
+
+def test_the_page_caches_version_read_survives_a_dropped_connection():
+    """The page cache's own pool does not ping connections before use: a connection the server dropped fails the
+    read, which is then made again on a new connection, so visitors do not see an error page."""
+    from shop.catalog.versions import read_committed_version
+    from shop.config import VERSION_BIND
+    make_product()
+    db.session.commit()
+    engine = db.engines[VERSION_BIND]
+    assert read_committed_version(engine) == version()
+    _drop_the_servers_end(engine)
+    with pytest.raises(DBAPIError) as dropped:  # what the read meets first: no ping replaced the connection
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    assert dropped.value.connection_invalidated
+    _drop_the_servers_end(engine)
+    assert read_committed_version(engine) == version()
+    assert read_committed_version(engine) == version()
+
+
+def test_the_page_caches_version_read_does_not_retry_a_refused_statement(monkeypatch):
+    """Only a dropped connection is worth a second try; a statement the database refuses raises at once."""
+    from shop.catalog import versions
+    from shop.config import VERSION_BIND
+    make_product()
+    db.session.commit()
+    reads = []
+    read = versions.committed_version
+    monkeypatch.setattr(versions, "committed_version", lambda engine: reads.append(engine) or read(engine))
+    monkeypatch.setattr(versions, "_VERSION_SQL", "SELECT version FROM no_such_table WHERE id = 1")
+    with pytest.raises(DBAPIError) as refused:
+        versions.read_committed_version(db.engines[VERSION_BIND])
+    assert not refused.value.connection_invalidated
+    assert len(reads) == 1
