@@ -5,11 +5,12 @@
 Builds a throwaway database (SQLite in a temp directory unless --database-url is given; the database is
 emptied first, so never point it at real data), loads the demo counties, pairings and products, then
 generates paid orders over 24 months (four lines each, 2% of orders with a refund nine days later) with COPY on
-PostgreSQL and executemany on SQLite, and recounts the rollup from them (what migration 0021 does), then lets the
+PostgreSQL and executemany on SQLite, and recounts the rollups from them (what migration 0029 does), then lets the
 database settle (harness.settle_after_load: on PostgreSQL VACUUM ANALYZE and a checkpoint). At a fifth of the
 lines and at the full count it times, in the same process:
 
-- bare: the county GROUP BY over the rollup (rows fetched and discarded), and the same over the lines;
+- bare: the county tally's two GROUP BYs over the rollups (sums and orders from the daily cells, distinct buyers
+  from the monthly ones; rows fetched and discarded), and the one over the lines;
 - export: the whole county CSV (the same statement, the labels, the formatting), written to a sink;
 - the staff page (by county, by month) and its CSV and XLSX downloads through the test client, logged in.
 
@@ -39,7 +40,7 @@ from shop.extensions import db  # noqa: E402
 from shop.organizations.models import Organization  # noqa: E402
 from shop.reports import exports, rollup, rollup_read  # noqa: E402
 from shop.reports.ledger import Filters, grouped_statement, tally  # noqa: E402
-from shop.reports.rollup_models import DailyTally  # noqa: E402
+from shop.reports.rollup_models import DailyTally, MonthlyBuyer  # noqa: E402
 
 TARGET = 1.3
 PAGE_TARGET = 2.0
@@ -187,8 +188,9 @@ def measure(client, lines_too: bool, repeats: int = 3) -> dict:
     """The county tally: bare GROUP BY over the rollup (what the export runs) and, optionally, over the lines; the
     CSV export in-process; the staff page and its CSV and XLSX downloads through the test client."""
     filters = Filters()
-    rollup_statement = rollup_read.grouped_statement("county", filters)
-    results = {"bare_rollup_s": _best(lambda: db.session.execute(rollup_statement).all(), repeats),
+    statements = (rollup_read.sums_statement("county", filters, with_totals=False),
+                  rollup_read.buyers_statement("county", filters, with_totals=False))
+    results = {"bare_rollup_s": _best(lambda: [db.session.execute(s).all() for s in statements], repeats),
                "export_s": _best(_csv_export, repeats),
                "page_s": _best(lambda: _get(client, "/staff/tallies/?by=county"), repeats),
                "page_by_month_s": _best(lambda: _get(client, "/staff/tallies/?by=month"), repeats),
@@ -204,6 +206,7 @@ def measure(client, lines_too: bool, repeats: int = 3) -> dict:
     tracemalloc.stop()
     results["export_peak_kib"] = round(peak / 1024, 1)
     results["rollup_cells"] = db.session.scalar(select(func.count()).select_from(DailyTally))
+    results["buyer_month_rows"] = db.session.scalar(select(func.count()).select_from(MonthlyBuyer))
     return {name: round(value, 4) if isinstance(value, float) else value for name, value in results.items()}
 
 
@@ -222,7 +225,7 @@ def _staff_client(app):
 
 
 def _rebuild_rollup() -> float:
-    """Recount the whole rollup from the lines (what migration 0021 does to existing data), then let the database
+    """Recount both rollups from the lines (what migration 0029 does to existing data), then let the database
     settle (statistics; on PostgreSQL the visibility map and a checkpoint) before anything is timed; returns the
     rebuild's seconds."""
     started = time.perf_counter()

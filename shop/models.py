@@ -41,4 +41,4 @@ from shop.payments.models import (  # noqa: F401
 )
 from shop.regions.models import Pairing, Region  # noqa: F401
 from shop.reports.certificates_models import PurchaseCertificate  # noqa: F401
-from shop.reports.rollup_models import DailyTally  # noqa: F401
+from shop.reports.rollup_models import DailyTally, MonthlyBuyer  # noqa: F401

@@ -4,10 +4,10 @@ Revision ID: 0021
 Revises: 0020
 Create Date: 2026-12-01 22:00:00
 
-The tallies' daily rollup (shop.reports.rollup_models.DailyTally), back-filled from the existing order lines and
-refunds by the same statement that keeps it in step (shop.reports.rollup.movements), so the two can never count
-differently. That statement reads orders, order_lines, refunds, refund_lines and regions by the names they have at
-this revision.
+The tallies' daily rollup (shop.reports.rollup_models.DailyTally), with the person in its grain (buyer_key).
+Migration 0029 took the person out of the grain and fills the table from the order lines and refunds; this revision
+used to fill it with the statement that keeps it in step, which now writes 0029's grain, so it leaves the table empty
+(nothing reads it before 0029).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -42,8 +42,6 @@ def upgrade():
         sa.UniqueConstraint(*GRAIN, name='uq_daily_tallies_cell'),
     )
     op.create_index('ix_daily_tallies_day_county', 'daily_tallies', ['day', 'county_code'])
-    from shop.reports.rollup import rebuild
-    rebuild(op.get_bind())
 
 
 def downgrade():

@@ -217,11 +217,13 @@ class OrderLine(Model):
         CheckConstraint(f"quantity > 0 AND quantity <= {MAX_QUANTITY}", name="quantity_range"),
         CheckConstraint("unit_price_fen > 0", name="unit_price_positive"),
         CheckConstraint("line_total_fen = unit_price_fen * quantity", name="line_total_consistent"),
+        # A product's lines newest first: the tallies label each product from its latest line (migration 0030).
+        Index("ix_order_lines_product_newest", "product_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id"), index=True)
     cooperative_name: Mapped[str] = mapped_column(String(120))
     sku: Mapped[str] = mapped_column(String(64))

@@ -10,7 +10,6 @@ from flask.cli import with_appcontext
 from shop.extensions import db
 from shop.reports import exports, rollup
 from shop.reports.ledger import GROUPINGS, Filters, tally
-from shop.reports.rollup_models import GRAIN, SUMS
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -54,10 +53,11 @@ def export_tallies_command(by: str, date_from: datetime | None, date_to: datetim
 @click.command("reconcile-tallies")
 @click.option("--from", "date_from", type=DAY, help="first day (China time); default: the first day with sales")
 @click.option("--to", "date_to", type=DAY, help="last day, included; default: the last day with sales")
-@click.option("--repair", is_flag=True, help="rebuild the days that differ from the order lines")
+@click.option("--repair", is_flag=True, help="rebuild the days and months that differ, from the order lines")
 @with_appcontext
 def reconcile_tallies_command(date_from: datetime | None, date_to: datetime | None, repair: bool) -> None:
-    """Check the daily tally rollup against the order lines, cell by cell, fen for fen (and repair it)."""
+    """Check the tallies' rollups (daily sums, monthly buyers) against the order lines, cell by cell, fen for fen
+    (and repair them)."""
     span = rollup.ledger_days(db.session.connection())
     db.session.rollback()
     first = date_from.date() if date_from else (span[0] if span else None)
@@ -69,12 +69,15 @@ def reconcile_tallies_command(date_from: datetime | None, date_to: datetime | No
         raise click.BadParameter("--to is before --from")
     found = rollup.reconcile(db.session, first, last, repair)
     for difference in found:
-        cell = ", ".join(f"{name}={value}" for name, value in zip(GRAIN, difference.cell))
+        grain, sums = difference.names
+        cell = ", ".join(f"{name}={value}" for name, value in zip(grain, difference.cell))
         changes = ", ".join(f"{name} {kept} (lines: {counted})" for name, kept, counted
-                            in zip(SUMS, difference.rollup, difference.ledger) if kept != counted)
-        click.echo(f"differs: {cell}: {changes}")
-    days = len({difference.day for difference in found})
-    click.echo(f"checked {first} to {last}: {len(found)} cells on {days} days differ"
-               + ("; rebuilt those days" if repair and found else ""))
+                            in zip(sums, difference.rollup, difference.ledger) if kept != counted)
+        click.echo(f"differs in {difference.table}: {cell}: {changes}")
+    daily = [difference for difference in found if difference.table == "daily_tallies"]
+    buyers = [difference for difference in found if difference.table != "daily_tallies"]
+    click.echo(f"checked {first} to {last}: {len(daily)} cells on {len(set(d.day for d in daily))} days and "
+               f"{len(buyers)} buyer cells in {len(set(d.day for d in buyers))} months differ"
+               + ("; rebuilt them" if repair and found else ""))
     if found and not repair:
         raise SystemExit(1)

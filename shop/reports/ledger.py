@@ -10,23 +10,34 @@ Counting rules (also in the README):
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, TypeAlias
 
 from flask import current_app
-from sqlalchemy import Date, Label, Subquery, and_, case, cast, distinct, func, literal, null, or_, select, union_all
-from sqlalchemy.engine import Row as ResultRow
+from sqlalchemy import (
+    Date,
+    Label,
+    Subquery,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import ColumnElement, Select
 
-from shop.catalog.models import Category
-from shop.cooperatives.models import Cooperative
 from shop.core.database import working_memory
 from shop.core.timezones import CHINA_TZ
 from shop.extensions import db
-from shop.orders.models import BUYER_CLASS_LABELS, BuyerClass, Order, OrderLine
+from shop.orders.models import Order, OrderLine
 from shop.organizations.models import Organization
 from shop.payments.models import Refund, RefundLine, RefundStatus
 from shop.regions.models import Pairing, Region
@@ -237,7 +248,8 @@ def totals_statement(filters: Filters) -> AnySelect:
     return select(*_metrics(led))
 
 
-def _row(keys: dict[str, Key], record: ResultRow[*tuple[Any, ...]]) -> Row:
+def _row(keys: dict[str, Key], record: Any) -> Row:
+    """A tally row from a result row of the lines or a rollup_read.Record (the same named columns)."""
     return Row(keys=keys, orders=int(record.orders), buyers=int(record.buyers), units=int(record.units),
                weight_g=int(record.weight_g), gross_fen=int(record.gross_fen), refunded_fen=int(record.refunded_fen))
 
@@ -245,150 +257,24 @@ def _row(keys: dict[str, Key], record: ResultRow[*tuple[Any, ...]]) -> Row:
 def tally(by: str, filters: Filters, with_totals: bool = True) -> Tally:
     """Run the grouped statement and label its keys (names come from small lookups, not per line).
 
-    Both read the daily rollup when it answers them exactly (reports/rollup_read.py), in one pass where it can, else
-    the lines. The totals cost a pass of their own over the lines (distinct orders and buyers cannot be summed from
-    the groups), so callers that do not show them skip them."""
-    from shop.reports import rollup_read  # it builds on this module: imported when first needed
+    Both read the rollups when they answer them exactly (reports/rollup_read.py), else the lines. The totals cost
+    a pass of their own over the lines (distinct orders and buyers cannot be summed from the groups), so callers
+    that do not show them skip them."""
+    from shop.reports import labels, rollup_read  # they build on this module: imported when first needed
 
     grouping = GROUPINGS[by]
     working_memory(db.session, current_app.config["REPORT_WORK_MEM"])
+    records: Sequence[Any] | None
     records, total = rollup_read.tally_records(by, filters, with_totals) if rollup_read.enabled() else (None, None)
     if records is None:
         records = db.session.execute(grouped_statement(by, filters)).all()
     codes = [record[0] for record in records]
-    label = _LABELERS[by](codes, filters)
+    label = labels.LABELERS[by](codes, filters)
     rows = [_row(label(code), record) for code, record in zip(codes, records)]
     totals = None
     if with_totals:
-        totals = _row({}, db.session.execute(totals_statement(filters)).one() if total is None else total)
+        totals = _row({}, total or db.session.execute(totals_statement(filters)).one())
     notes = []
     if by == "helper":
         notes.append("helper totals overlap: a county paired with several helpers counts for each of them")
     return Tally(grouping, filters, rows, totals, notes)
-
-
-# -- labels for the key columns ---------------------------------------------------------------------
-
-def _regions(codes: Iterable[Key]) -> dict[Key, Region]:
-    wanted = {code for code in codes if code}
-    if not wanted:
-        return {}
-    return {region.code: region for region in db.session.scalars(select(Region).where(Region.code.in_(wanted)))}
-
-
-def region_names(codes: Iterable[Key]) -> dict[Key, str]:
-    return {code: region.name for code, region in _regions(codes).items()}
-
-
-def helpers_by_county(counties: list[Key], filters: Filters) -> dict[Key, list[str]]:
-    """The helper regions paired with each county at some time in the period (or today, without one)."""
-    if not counties:
-        return {}
-    start = filters.date_from or date.min
-    end = filters.date_to or date.max
-    pairings = db.session.scalars(select(Pairing).where(Pairing.recipient_code.in_(counties)).order_by(Pairing.id))
-    result: dict[Key, list[str]] = {}
-    for pairing in pairings:
-        if pairing.starts_on <= end and (pairing.ends_on is None or pairing.ends_on >= start):
-            names = result.setdefault(pairing.recipient_code, [])
-            if pairing.helper.name not in names:
-                names.append(pairing.helper.name)
-    return result
-
-
-def _label_counties(codes: list[Key], filters: Filters) -> KeyNames:
-    regions = _regions(codes)
-    parents = region_names([r.prefecture_code for r in regions.values()]
-                           + [r.province_code for r in regions.values()])
-    helpers = helpers_by_county(list(codes), filters)
-
-    def label(code: Key) -> dict[str, Key]:
-        region = regions.get(code)
-        return {"county_code": code, "county": region.name if region else code,
-                "prefecture": parents.get(region.prefecture_code, "") if region else "",
-                "province": parents.get(region.province_code, "") if region else "",
-                "helpers": "、".join(helpers.get(code, []))}
-    return label
-
-
-def _label_prefectures(codes: list[Key], filters: Filters) -> KeyNames:
-    regions = _regions(codes)
-    provinces = region_names([r.province_code for r in regions.values()])
-
-    def label(code: Key) -> dict[str, Key]:
-        region = regions.get(code)
-        return {"prefecture_code": code or "", "prefecture": region.name if region else "",
-                "province": provinces.get(region.province_code, "") if region else ""}
-    return label
-
-
-def _label_simple(key_code: str, key_name: str, lookup: Callable[[list[Key]], dict[Key, str]]) -> Labeler:
-    def make(codes: list[Key], filters: Filters) -> KeyNames:
-        names = lookup([code for code in codes if code is not None])
-        return lambda code: {key_code: "" if code is None else code, key_name: names.get(code, "")}
-    return make
-
-
-def _cooperative_names(ids: list[Key]) -> dict[Key, str]:
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(Cooperative.id, Cooperative.name).where(Cooperative.id.in_(ids))).all())
-
-
-def _category_names(ids: list[Key]) -> dict[Key, str]:
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(Category.id, Category.name_zh).where(Category.id.in_(ids))).all())
-
-
-def _organization_names(ids: list[Key]) -> dict[Key, str]:
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids))).all())
-
-
-def _label_products(codes: list[Key], filters: Filters) -> KeyNames:
-    if not codes:
-        return lambda code: {}
-    latest = (select(OrderLine.product_id, func.max(OrderLine.id).label("line_id"))
-              .where(OrderLine.product_id.in_(codes)).group_by(OrderLine.product_id).subquery())
-    info = {row.product_id: row for row in db.session.execute(
-        select(OrderLine.product_id, OrderLine.sku, OrderLine.product_name, OrderLine.cooperative_name)
-        .join(latest, latest.c.line_id == OrderLine.id))}
-
-    def label(code: Key) -> dict[str, Key]:
-        row = info.get(code)
-        return {"product_id": code, "sku": row.sku if row else "", "product": row.product_name if row else "",
-                "cooperative": row.cooperative_name if row else ""}
-    return label
-
-
-def _label_organizations(codes: list[Key], filters: Filters) -> KeyNames:
-    names = _organization_names([code for code in codes if code is not None])
-    return lambda code: {"organization_id": "" if code is None else code,
-                         "organization": "公众（个人）" if code is None else names.get(code, "")}
-
-
-def _label_buyer_classes(codes: list[Key], filters: Filters) -> KeyNames:
-    return lambda code: {"buyer_class": str(BUYER_CLASS_LABELS.get(BuyerClass(str(code)), code))}
-
-
-def _label_buyer_regions(codes: list[Key], filters: Filters) -> KeyNames:
-    names = region_names(codes)
-    return lambda code: {"buyer_region_code": code or "", "buyer_region": names.get(code, "公众（个人）")
-                         if code else "公众（个人）"}
-
-
-_LABELERS: dict[str, Labeler] = {
-    "county": _label_counties,
-    "prefecture": _label_prefectures,
-    "province": _label_simple("province_code", "province", region_names),
-    "helper": _label_simple("helper_code", "helper", region_names),
-    "cooperative": _label_simple("cooperative_id", "cooperative", _cooperative_names),
-    "product": _label_products,
-    "category": _label_simple("category_id", "category", _category_names),
-    "month": lambda codes, filters: (lambda code: {"month": code}),
-    "organization": _label_organizations,
-    "buyer_class": _label_buyer_classes,
-    "buyer_region": _label_buyer_regions,
-}

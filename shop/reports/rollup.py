@@ -1,11 +1,13 @@
-"""The daily tally rollup, written from the ledger: increments in the transactions that pay and refund, rebuilds of
-whole days, and the comparison with the ledger that `reconcile-tallies` prints.
+"""The tallies' rollups, written from the ledger: increments in the transactions that pay and refund, rebuilds of
+whole days (and of the months their buyers are counted in), and the comparison with the ledger that
+`reconcile-tallies` prints.
 
-One statement (`movements`) turns order lines and refund lines into rollup cells, following the ledger's counting
-rules (reports/ledger.py): the session events add its cells for the orders a transaction paid and the refunds it
+Two statements turn order lines into rollup cells, following the ledger's counting rules (reports/ledger.py):
+`movements` makes the daily cells (sales and refunds), `buyer_months` who bought what each month (sales only: a
+refund takes no buyer away). The session events add the cells of the orders a transaction paid and the refunds it
 settled with INSERT ... ON CONFLICT DO UPDATE SET x = x + excluded.x, as the last statements before the commit, so
 concurrent payments add up (the database serialises the two updates of one cell) and a rolled back payment adds
-nothing. The migration that made the table back-filled it with the same statement.
+nothing. Migration 0029 filled both tables with the same statements.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from shop.core.timezones import CHINA_TZ
 from shop.orders.models import Order, OrderLine
 from shop.payments.models import Refund, RefundLine, RefundStatus
 from shop.regions.models import Region
-from shop.reports.rollup_models import GRAIN, SUMS, DailyTally
+from shop.reports.rollup_models import BUYER_GRAIN, BUYER_SUMS, GRAIN, SUMS, DailyTally, MonthlyBuyer
 
 PENDING = "tally_rollup_pending"  # Session.info: the order and refund ids this transaction may have to post
 Cell = tuple[Any, ...]
@@ -42,18 +44,56 @@ def china_day(column: ColumnElement[Any] | QueryableAttribute[Any], dialect: str
     return cast(func.timezone("Asia/Shanghai", column), Date)
 
 
+def china_month(column: ColumnElement[Any] | QueryableAttribute[Any], dialect: str) -> ColumnElement[Any]:
+    """The first day of the China calendar month of a UTC timestamp column, in SQL ('YYYY-MM-DD' text on SQLite)."""
+    if dialect == "sqlite":
+        return func.date(column, "+8 hours", "start of month")
+    return cast(func.date_trunc("month", func.timezone("Asia/Shanghai", column)), Date)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
 def _first(*partition: Any) -> ColumnElement[int]:
     """1 on an order's first line (lowest id) within `partition`, else 0: counts the order once there."""
     number = func.row_number().over(partition_by=(OrderLine.order_id, *partition), order_by=OrderLine.id)
     return case((number == 1, 1), else_=0)
 
 
-def _keys(day: ColumnElement[Any], paid_day: ColumnElement[Any]) -> list[ColumnElement[Any]]:
-    buyer = case((Order.organization_id.is_not(None), -Order.organization_id), else_=Order.user_id)
-    return [day.label("day"), paid_day.label("paid_day"), OrderLine.origin_county_code.label("county_code"),
-            OrderLine.product_id.label("product_id"), OrderLine.cooperative_id.label("cooperative_id"),
+def _line_keys() -> list[ColumnElement[Any]]:
+    """The grain columns both rollups take from a line and its order, after their days or month."""
+    return [OrderLine.origin_county_code.label("county_code"), OrderLine.product_id.label("product_id"),
+            OrderLine.cooperative_id.label("cooperative_id"),
             func.coalesce(OrderLine.category_id, 0).label("category_id"), Order.buyer_class.label("buyer_class"),
-            func.coalesce(Order.organization_id, 0).label("organization_id"), buyer.label("buyer_key")]
+            func.coalesce(Order.organization_id, 0).label("organization_id")]
+
+
+def _keys(day: ColumnElement[Any], paid_day: ColumnElement[Any]) -> list[ColumnElement[Any]]:
+    return [day.label("day"), paid_day.label("paid_day"), *_line_keys()]
+
+
+def buyer_key() -> ColumnElement[int]:
+    """The ledger's buyer: an organization counts as one buyer (its id, negated); otherwise the person."""
+    return case((Order.organization_id.is_not(None), -Order.organization_id), else_=Order.user_id)
+
+
+def buyer_lines(dialect: str, sales_where: Sequence[ColumnElement[bool]] = ()) -> Select[Any]:
+    """The paid lines matching the conditions as MonthlyBuyer's grain (one row per line, not yet summed)."""
+    return (select(china_month(Order.paid_at, dialect).label("month"), *_line_keys(), buyer_key().label("buyer_key"))
+            .select_from(OrderLine).join(Order, Order.id == OrderLine.order_id)
+            .where(Order.paid_at.is_not(None), *sales_where))
+
+
+def buyer_months(dialect: str, sales_where: Sequence[ColumnElement[bool]] = ()) -> Select[Any]:
+    """MonthlyBuyer cells (BUYER_GRAIN, then BUYER_SUMS) of the paid lines matching the conditions."""
+    lines = buyer_lines(dialect, sales_where).subquery("paid_lines")
+    grain = [lines.c[name] for name in BUYER_GRAIN]
+    return (select(*grain, func.count().label("lines")).where(true()).group_by(*grain).order_by(*grain))
 
 
 def movements(dialect: str, sales_where: Sequence[ColumnElement[bool]] = (),
@@ -87,16 +127,18 @@ def movements(dialect: str, sales_where: Sequence[ColumnElement[bool]] = (),
             .group_by(*grain).order_by(*grain))
 
 
-def add(connection: Connection, cells: Select[Any]) -> None:
-    """Add `cells` to the rollup: new cells are inserted, existing ones incremented, in the caller's transaction.
+def add(connection: Connection, cells: Select[Any], model: type[DailyTally] | type[MonthlyBuyer] = DailyTally) -> None:
+    """Add `cells` to a rollup (the daily one unless `model` says otherwise): new cells are inserted, existing ones
+    incremented, in the caller's transaction.
 
     Cells come sorted by their grain, so two transactions lock the rows they share in the same order."""
-    table = DailyTally.__table__
+    table = model.__table__
+    grain, sums = (GRAIN, SUMS) if model is DailyTally else (BUYER_GRAIN, BUYER_SUMS)
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table).from_select([*GRAIN, *SUMS], cells)
+    statement = insert(table).from_select([*grain, *sums], cells)
     connection.execute(statement.on_conflict_do_update(
-        index_elements=[table.c[name] for name in GRAIN],
-        set_={name: table.c[name] + statement.excluded[name] for name in SUMS}))
+        index_elements=[table.c[name] for name in grain],
+        set_={name: table.c[name] + statement.excluded[name] for name in sums}))
 
 
 def utc_range(first: date, last: date) -> tuple[datetime, datetime]:
@@ -121,7 +163,14 @@ def _period(first: date | None, last: date | None) -> tuple[list[ColumnElement[b
 
 
 def rebuild(connection: Connection, first: date | None = None, last: date | None = None) -> None:
-    """Replace the rollup's days first..last (all days without bounds) by cells recounted from the ledger."""
+    """Replace the daily rollup's days first..last (all days without bounds) by cells recounted from the ledger, and
+    the monthly buyers of every month those days touch (whole months)."""
+    rebuild_days(connection, first, last)
+    rebuild_months(connection, first and month_start(first), last and month_end(last))
+
+
+def rebuild_days(connection: Connection, first: date | None = None, last: date | None = None) -> None:
+    """Replace the daily rollup's days first..last (all without bounds) by cells recounted from the ledger."""
     table = DailyTally.__table__
     in_days = [condition for condition in (table.c.day >= first if first else None,
                                            table.c.day <= last if last else None) if condition is not None]
@@ -129,19 +178,36 @@ def rebuild(connection: Connection, first: date | None = None, last: date | None
     add(connection, movements(connection.dialect.name, *_period(first, last)))
 
 
+def rebuild_months(connection: Connection, first: date | None = None, last: date | None = None) -> None:
+    """Replace the monthly buyers of the months from first's to last's (all without bounds) by a recount."""
+    table = MonthlyBuyer.__table__
+    first, last = first and month_start(first), last and month_end(last)
+    in_months = [condition for condition in (table.c.month >= first if first else None,
+                                             table.c.month <= last if last else None) if condition is not None]
+    connection.execute(delete(table).where(*in_months))
+    add(connection, buyer_months(connection.dialect.name, _period(first, last)[0]), MonthlyBuyer)
+
+
 @dataclass(frozen=True)
 class Difference:
-    """One cell where the rollup and the ledger disagree: the grain and the sums on either side."""
+    """One cell where a rollup and the ledger disagree: which rollup (`daily_tallies` or `monthly_buyers`), the
+    cell's grain and the sums on either side."""
 
+    table: str
     cell: Cell
     rollup: tuple[int, ...]
     ledger: tuple[int, ...]
 
     @property
     def day(self) -> date:
-        """The China day of the cell."""
+        """The China day of the cell (a month's first day for monthly buyers)."""
         day: date = self.cell[0]
         return day
+
+    @property
+    def names(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The names of the cell's grain and of its sums."""
+        return (GRAIN, SUMS) if self.table == DailyTally.__tablename__ else (BUYER_GRAIN, BUYER_SUMS)
 
 
 def _normal(cell: Iterable[Any]) -> Cell:
@@ -151,27 +217,42 @@ def _normal(cell: Iterable[Any]) -> Cell:
                  else value.value if isinstance(value, enum.Enum) else value for value in cell)
 
 
-def differences(connection: Connection, first: date, last: date) -> list[Difference]:
-    """The cells of days first..last whose sums differ between the rollup and a recount from the ledger."""
-    table = DailyTally.__table__
-    width = len(GRAIN)
-    kept = {_normal(row[:width]): tuple(int(v) for v in row[width:]) for row in connection.execute(
-        select(*[table.c[name] for name in (*GRAIN, *SUMS)]).where(table.c.day >= first, table.c.day <= last))}
-    counted = {_normal(row[:width]): tuple(int(v) for v in row[width:]) for row in connection.execute(
-        movements(connection.dialect.name, *_period(first, last)))}
-    zero = (0,) * len(SUMS)
-    return [Difference(cell, kept.get(cell, zero), counted.get(cell, zero))
+def _compare(connection: Connection, model: type[DailyTally] | type[MonthlyBuyer], kept_cells: Select[Any],
+             counted_cells: Select[Any]) -> list[Difference]:
+    width = len(GRAIN if model is DailyTally else BUYER_GRAIN)
+    kept = {_normal(row[:width]): tuple(int(v) for v in row[width:]) for row in connection.execute(kept_cells)}
+    counted = {_normal(row[:width]): tuple(int(v) for v in row[width:]) for row in connection.execute(counted_cells)}
+    zero = (0,) * (len(SUMS) if model is DailyTally else len(BUYER_SUMS))
+    return [Difference(model.__tablename__, cell, kept.get(cell, zero), counted.get(cell, zero))
             for cell in sorted(kept.keys() | counted.keys(), key=repr)
             if kept.get(cell, zero) != counted.get(cell, zero)]
 
 
+def differences(connection: Connection, first: date, last: date) -> list[Difference]:
+    """The cells whose sums differ between the rollups and a recount from the ledger: the daily cells of days
+    first..last, and the monthly buyers of every month those days touch (whole months)."""
+    days = DailyTally.__table__
+    found = _compare(connection, DailyTally,
+                     select(*[days.c[name] for name in (*GRAIN, *SUMS)]).where(days.c.day >= first, days.c.day <= last),
+                     movements(connection.dialect.name, *_period(first, last)))
+    months = MonthlyBuyer.__table__
+    start, end = month_start(first), month_end(last)
+    return found + _compare(connection, MonthlyBuyer,
+                            select(*[months.c[name] for name in (*BUYER_GRAIN, *BUYER_SUMS)])
+                            .where(months.c.month >= start, months.c.month <= end),
+                            buyer_months(connection.dialect.name, _period(start, end)[0]))
+
+
 def ledger_days(connection: Connection) -> tuple[date, date] | None:
-    """The first and last China days the rollup or the ledger has anything on (None when both are empty)."""
+    """The first and last China days the rollups or the ledger have anything on (None when all are empty)."""
     table = DailyTally.__table__
     moments = [connection.scalar(select(func.min(Order.paid_at))), connection.scalar(select(func.max(Order.paid_at))),
                connection.scalar(select(func.min(Refund.refunded_at))),
                connection.scalar(select(func.max(Refund.refunded_at)))]
-    moments += [connection.scalar(select(func.min(table.c.day))), connection.scalar(select(func.max(table.c.day)))]
+    months = MonthlyBuyer.__table__
+    moments += [connection.scalar(select(func.min(table.c.day))), connection.scalar(select(func.max(table.c.day))),
+                connection.scalar(select(func.min(months.c.month))),
+                connection.scalar(select(func.max(months.c.month)))]
     days = [_as_day(value) for value in moments if value is not None]
     return (min(days), max(days)) if days else None
 
@@ -186,21 +267,24 @@ def _as_day(value: Any) -> date:
     return day
 
 
-def reconcile(session: SessionLike, first: date, last: date, repair: bool, chunk_days: int = 31) -> list[Difference]:
-    """Compare days first..last a month at a time (so memory stays bounded); with `repair`, rebuild each month
-    that differed in its own transaction. Returns the differences found (before any repair)."""
+def reconcile(session: SessionLike, first: date, last: date, repair: bool) -> list[Difference]:
+    """Compare days first..last a calendar month at a time (so memory stays bounded); with `repair`, rebuild each
+    day that differed and the buyers of each month that did, the month in its own transaction. Returns the
+    differences found (before any repair)."""
     found: list[Difference] = []
     start = first
     while start <= last:
-        end = min(last, start + timedelta(days=chunk_days - 1))
+        end = min(last, month_end(start))
         with write_transaction(session) if repair else nullcontext(session):
             if repair and session.get_bind().dialect.name == "postgresql":
                 # Payments committing meanwhile wait to add their cells until the rebuilt days are in.
-                session.execute(text("LOCK TABLE daily_tallies IN EXCLUSIVE MODE"))
+                session.execute(text("LOCK TABLE daily_tallies, monthly_buyers IN EXCLUSIVE MODE"))
             chunk = differences(session.connection(), start, end)
             if chunk and repair:
-                for day in sorted({difference.day for difference in chunk}):
-                    rebuild(session.connection(), day, day)
+                for day in sorted({d.day for d in chunk if d.table == DailyTally.__tablename__}):
+                    rebuild_days(session.connection(), day, day)
+                if any(d.table == MonthlyBuyer.__tablename__ for d in chunk):
+                    rebuild_months(session.connection(), start, start)
         found.extend(chunk)
         start = end + timedelta(days=1)
     return found
@@ -257,9 +341,10 @@ def _before_commit(session: Session) -> None:
     connection = session.connection()
     # A candidate that did not end up paid (or settled) matches no row: movements() reads the final state.
     none = [literal(False)]
-    add(connection, movements(connection.dialect.name,
-                              [Order.id.in_(sorted(orders))] if orders else none,
-                              [Refund.id.in_(sorted(refunds))] if refunds else none))
+    paid = [Order.id.in_(sorted(orders))] if orders else none
+    add(connection, movements(connection.dialect.name, paid, [Refund.id.in_(sorted(refunds))] if refunds else none))
+    if orders:
+        add(connection, buyer_months(connection.dialect.name, paid), MonthlyBuyer)
 
 
 def _forget(session: Session, *args: object) -> None:

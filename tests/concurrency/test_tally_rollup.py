@@ -12,7 +12,7 @@ from shop.orders.models import OrderLine
 from shop.payments.models import Method, Payment
 from shop.payments.refunds import refund_order
 from shop.reports import rollup
-from shop.reports.rollup_models import DailyTally
+from shop.reports.rollup_models import DailyTally, MonthlyBuyer
 from tests.concurrency.test_checkout_races import race
 from tests.factories import add_to_organization, make_organization, make_product, make_user
 from tests.order_factories import make_order
@@ -52,4 +52,6 @@ def test_concurrent_payments_and_refunds_add_up_in_the_rollup(app):
                                          func.sum(DailyTally.gross_fen), func.sum(DailyTally.refunded_fen),
                                          func.sum(DailyTally.orders_all), func.count())).one()
         assert tuple(int(value) for value in sums) == (BUYERS, BUYERS, BUYERS * 2500, BUYERS * 1250, BUYERS, 2)
+        # One organization, one product, one month: one buyer cell, every payment's line added to it.
+        assert db.session.execute(select(MonthlyBuyer.lines)).scalars().all() == [BUYERS]
         assert rollup.differences(db.session.connection(), date(2026, 4, 1), date(2026, 5, 31)) == []

@@ -99,12 +99,12 @@ def test_the_api_and_the_page_use_the_same_columns(app, staff, runner):
     assert "<th>帮扶方</th>" in html and '<th class="num">净销售额</th>' in html
 
 
-def _ledger_scans(app, client, url: str) -> int:
-    """How many statements the request runs over the ledger subquery."""
+def _ledger_scans(app, client, url: str, marker: str = "AS ledger") -> int:
+    """How many statements the request runs over the ledger subquery (or over what `marker` names)."""
     scans = []
 
     def seen(conn, cursor, statement, parameters, context, executemany):
-        if "AS ledger" in statement:
+        if marker in statement:
             scans.append(statement)
 
     with app.app_context():
@@ -118,10 +118,13 @@ def _ledger_scans(app, client, url: str) -> int:
 
 
 @pytest.mark.parametrize("by, scans", [
-    ("prefecture", 4),  # the table and its totals, then county and month for the charts (six before: with totals)
-    ("county", 2),  # the table and its totals in one pass, the table is the county chart's; the month chart
-    ("month", 2),  # the table and its totals in one pass, the county chart (three before)
+    ("prefecture", 3),  # the table and its totals, then county and month for the charts (six before: with totals)
+    ("county", 2),  # the table and its totals in one statement, the table is the county chart's; the month chart
+    ("month", 2),  # the table and its totals in one statement, the county chart (three before)
 ])
 def test_the_tallies_page_reads_the_ledger_once_per_figure(app, staff, by, scans):
     assert _ledger_scans(app, staff, f"/staff/tallies/?by={by}") == scans
     assert _ledger_scans(app, staff, f"/staff/tallies/export.csv?by={by}") == 1  # no totals row in CSV
+    # The distinct buyers, groups and totals: one statement over who bought what in the period.
+    assert _ledger_scans(app, staff, f"/staff/tallies/?by={by}", "AS bought") == 1
+    assert _ledger_scans(app, staff, f"/staff/tallies/export.csv?by={by}", "AS bought") == 1

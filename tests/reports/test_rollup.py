@@ -7,7 +7,7 @@ import secrets
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import delete, inspect, select, update
 
 from shop.extensions import db
 from shop.orders import lifecycle
@@ -17,7 +17,7 @@ from shop.payments.models import Method, Payment, Refund
 from shop.regions.models import PairingKind
 from shop.reports import rollup, rollup_read
 from shop.reports.ledger import GROUPINGS, Filters, grouped_statement, totals_statement
-from shop.reports.rollup_models import GRAIN, SUMS, DailyTally
+from shop.reports.rollup_models import BUYER_GRAIN, BUYER_SUMS, GRAIN, SUMS, DailyTally, MonthlyBuyer
 from tests.factories import (
     add_to_organization,
     make_category,
@@ -108,7 +108,8 @@ def scenario(seed: int) -> dict:
 
 def _filters(ids: dict) -> list[Filters]:
     periods = [(None, None), (date(2026, 1, 20), date(2026, 2, 14)), (date(2026, 2, 15), date(2026, 6, 30)),
-               (date(2026, 1, 10), date(2026, 1, 10))]
+               (date(2026, 1, 10), date(2026, 1, 10)), (date(2026, 1, 1), date(2026, 3, 31)),
+               (date(2026, 2, 10), date.today() + timedelta(days=40))]
     narrower = [Filters(buyer_class="public"), Filters(buyer_class="budget_unit"),
                 Filters(organization_id=ids["organizations"][0]), Filters(cooperative_id=ids["cooperatives"][1]),
                 Filters(category_id=ids["categories"][0]), Filters(county="652929"),
@@ -127,35 +128,51 @@ def _figures(statement, sums: int = 6) -> dict:
 @pytest.mark.parametrize("seed", [11, 2026])
 def test_the_rollup_equals_the_lines_for_every_grouping_and_filter(app_ctx, seed):
     ids = scenario(seed)
-    answered = combined = 0
+    answered = with_totals = 0
     for filters in _filters(ids):
+        expected_totals = list(_figures(totals_statement(filters)).values())[0]
         for by in GROUPINGS:
-            from_rollup = rollup_read.grouped_statement(by, filters)
-            if from_rollup is not None:
+            expected = [(code, *sums) for (code,), sums in _figures(grouped_statement(by, filters)).items()]
+            groups, _ = rollup_read.tally_records(by, filters, with_totals=False)
+            if groups is not None:
                 answered += 1
-                assert _figures(from_rollup) == _figures(grouped_statement(by, filters)), (by, filters)
-            both = rollup_read.grouped_with_totals_statement(by, filters)
-            if both is not None:
-                combined += 1
-                rows = db.session.execute(both).all()
-                assert [row.is_total for row in rows] == [0] * (len(rows) - 1) + [1]
-                assert [row.code for row in rows[:-1]] == [row[0] for row in db.session.execute(from_rollup)]
-                expected = {(code, 0): sums for (code,), sums in _figures(grouped_statement(by, filters)).items()}
-                expected[(None, 1)] = list(_figures(totals_statement(filters)).values())[0]
-                assert _figures(both) == expected, (by, filters)
-        totals = rollup_read.totals_statement(filters)
-        if totals is not None:
-            assert _figures(totals) == _figures(totals_statement(filters)), filters
-    assert answered >= 130  # of 198: all but helpers and filters finer than the grouping
-    assert combined >= 70  # groups and totals in one pass: also without prefectures, provinces and two filters
+                assert [tuple(record) for record in groups] == expected, (by, filters)
+            groups, totals = rollup_read.tally_records(by, filters, with_totals=True)
+            if totals is not None:
+                with_totals += 1
+                assert [tuple(record) for record in groups] == expected, (by, filters)
+                assert tuple(totals)[1:] == expected_totals, (by, filters)
+    assert answered >= 150  # of 242: all but helpers and filters finer than the grouping
+    assert with_totals >= 100  # not with two line filters, whose orders only the lines count
     assert _figures(grouped_statement("county", Filters()))  # the scenario sold something
     assert rollup.differences(db.session.connection(), date(2025, 12, 1), date(2026, 12, 31)) == []
+
+
+def test_a_period_is_read_as_whole_months_and_the_days_of_part_months():
+    today = date(2026, 12, 3)
+
+    def parts(first, last):
+        return rollup_read.period_parts(Filters(date_from=first, date_to=last), today)
+    assert parts(None, None) == ((None, None), [])
+    assert parts(date(2026, 1, 1), date(2026, 3, 31)) == ((date(2026, 1, 1), date(2026, 3, 1)), [])
+    assert parts(date(2026, 2, 1), date(2026, 2, 28)) == ((date(2026, 2, 1), date(2026, 2, 1)), [])
+    assert parts(date(2026, 1, 20), date(2026, 2, 14)) == (None, [(date(2026, 1, 20), date(2026, 1, 31)),
+                                                                  (date(2026, 2, 1), date(2026, 2, 14))])
+    assert parts(date(2026, 2, 15), date(2026, 6, 30)) == ((date(2026, 3, 1), date(2026, 6, 1)),
+                                                           [(date(2026, 2, 15), date(2026, 2, 28))])
+    assert parts(date(2026, 1, 10), date(2026, 1, 10)) == (None, [(date(2026, 1, 10), date(2026, 1, 10))])
+    assert parts(None, date(2026, 3, 15)) == ((None, date(2026, 2, 1)), [(date(2026, 3, 1), date(2026, 3, 15))])
+    assert parts(date(2024, 2, 10), None) == ((date(2024, 3, 1), None), [(date(2024, 2, 10), date(2024, 2, 29))])
+    # Ending today or later: nothing can have been paid after today, so the period ends with its month.
+    assert parts(date(2026, 1, 1), today) == ((date(2026, 1, 1), None), [])
+    assert parts(date(2026, 12, 2), date(2027, 1, 31)) == ((date(2027, 1, 1), None),
+                                                           [(date(2026, 12, 2), date(2026, 12, 31))])
 
 
 def test_the_charts_net_sales_from_the_rollups_sums_equal_the_lines(app, app_ctx):
     """The staff page's charts sum the rollup per month and per county (no distinct counts); they equal the month
     and county tallies read from the lines under every filter, and, with the rollup off, are those tallies."""
-    from shop.reports.ledger import region_names
+    from shop.reports.labels import region_names
 
     def from_lines(by: str, filters: Filters) -> list[tuple[str, int]]:
         figures = {code: sums[4] - sums[5] for (code,), sums in _figures(grouped_statement(by, filters)).items()}
@@ -186,17 +203,23 @@ def test_what_the_rollup_cannot_answer_is_left_to_the_lines():
 
 
 def test_the_tallies_read_the_rollup(app, app_ctx):
-    """A cell changed behind the rollup's back shows on the page's figures: proof that they come from it."""
+    """Cells changed behind the rollups' backs show on the page's figures: proof that they come from them."""
     scenario(7)
     db.session.execute(update(DailyTally).values(gross_fen=DailyTally.gross_fen + 1))
+    db.session.execute(delete(MonthlyBuyer).where(MonthlyBuyer.month == date(2026, 2, 1)))
     db.session.commit()
     cells = db.session.scalar(select(db.func.count()).select_from(DailyTally))
     from shop.reports.ledger import tally
-    lines = _figures(totals_statement(Filters()))
-    assert tally("county", Filters()).require_totals().gross_fen == list(lines.values())[0][4] + cells
+    lines = list(_figures(totals_statement(Filters())).values())[0]
+    february = Filters(date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
+    assert list(_figures(totals_statement(february)).values())[0][1] > 0  # February had buyers
+    assert tally("county", Filters()).require_totals().gross_fen == lines[4] + cells
+    assert tally("county", february).require_totals().buyers == 0
+    assert tally("county", Filters(date_from=date(2026, 2, 2), date_to=date(2026, 2, 28))).require_totals().buyers > 0
     app.config["TALLY_ROLLUP"] = False
     try:
-        assert tally("county", Filters()).require_totals().gross_fen == list(lines.values())[0][4]
+        assert tally("county", Filters()).require_totals().gross_fen == lines[4]
+        assert tally("county", february).require_totals().buyers > 0
     finally:
         app.config["TALLY_ROLLUP"] = True
 
@@ -205,7 +228,8 @@ def test_reconcile_tallies_reports_and_repairs(app, app_ctx):
     scenario(5)
     runner = app.test_cli_runner()
     clean = runner.invoke(args=["reconcile-tallies"])
-    assert clean.exit_code == 0 and " 0 cells on 0 days differ" in clean.output, clean.output
+    assert clean.exit_code == 0 and " 0 cells on 0 days and 0 buyer cells in 0 months differ" in clean.output, \
+        clean.output
     changed = db.session.scalars(select(DailyTally).where(DailyTally.lines > 0).order_by(DailyTally.id)).first()
     changed_day = changed.day
     db.session.execute(update(DailyTally).where(DailyTally.id == changed.id)
@@ -213,16 +237,21 @@ def test_reconcile_tallies_reports_and_repairs(app, app_ctx):
     lost = db.session.scalars(select(DailyTally).where(DailyTally.day != changed_day)
                               .order_by(DailyTally.id.desc())).first()
     db.session.execute(delete(DailyTally).where(DailyTally.id == lost.id))
+    buyer = db.session.scalars(select(MonthlyBuyer).order_by(MonthlyBuyer.id)).first()
+    db.session.execute(delete(MonthlyBuyer).where(MonthlyBuyer.id == buyer.id))
     db.session.commit()
     found = runner.invoke(args=["reconcile-tallies"])
     assert found.exit_code == 1, found.output
-    assert "2 cells on 2 days differ" in found.output and f"day={changed_day}" in found.output
-    assert "gross_fen " in found.output and f"day={lost.day}" in found.output
+    assert "2 cells on 2 days and 1 buyer cells in 1 months differ" in found.output, found.output
+    assert f"day={changed_day}" in found.output and "gross_fen " in found.output and f"day={lost.day}" in found.output
+    assert f"differs in monthly_buyers: month={buyer.month}" in found.output
+    assert f"buyer_key={buyer.buyer_key}: lines 0 (lines: {buyer.lines})" in found.output
     db.session.remove()
     repaired = runner.invoke(args=["reconcile-tallies", "--repair"])
-    assert repaired.exit_code == 0 and "rebuilt those days" in repaired.output, repaired.output
+    assert repaired.exit_code == 0 and "rebuilt them" in repaired.output, repaired.output
     after = runner.invoke(args=["reconcile-tallies", "--from", "2026-01-01", "--to", "2026-12-31"])
-    assert after.exit_code == 0 and " 0 cells on 0 days differ" in after.output, after.output
+    assert after.exit_code == 0 and " 0 cells on 0 days and 0 buyer cells in 0 months differ" in after.output, \
+        after.output
 
 
 def test_reconcile_tallies_refuses_a_backwards_period(app):
@@ -230,55 +259,32 @@ def test_reconcile_tallies_refuses_a_backwards_period(app):
     assert result.exit_code != 0 and "--to is before --from" in result.output
 
 
-def test_the_back_fill_rebuilds_the_whole_rollup_from_the_lines(app_ctx):
-    """What migration 0021 runs on existing data: rebuild() with no period."""
+def _both_rollups() -> tuple[dict, dict]:
+    days = select(*[DailyTally.__table__.c[name] for name in (*GRAIN, *SUMS)])
+    months = select(*[MonthlyBuyer.__table__.c[name] for name in (*BUYER_GRAIN, *BUYER_SUMS)])
+    return _figures(days, len(SUMS)), _figures(months, len(BUYER_SUMS))
+
+
+def test_the_back_fill_rebuilds_both_rollups_from_the_lines(app_ctx):
+    """What migration 0029 runs on existing data: rebuild() with no period."""
     scenario(3)
-    cells = select(*[DailyTally.__table__.c[name] for name in (*GRAIN, *SUMS)])
-    kept = _figures(cells, len(SUMS))
+    kept = _both_rollups()
     db.session.execute(delete(DailyTally))
+    db.session.execute(delete(MonthlyBuyer))
     rollup.rebuild(db.session.connection())
     db.session.commit()
-    assert kept and _figures(cells, len(SUMS)) == kept
+    assert kept[0] and kept[1] and _both_rollups() == kept
 
 
-def test_postgresql_estimates_the_month_tallys_groups_from_statistics_of_months_and_buyers_together(app_ctx):
-    """Migration 0027: without statistics of the month and the buyer together PostgreSQL took them for independent
-    of the days and expected a tenth of the cells to be groups (at 10M lines: fifteen times the real number), so it
-    sorted the cells on disk instead of hashing them. 100 buyers buying every day of two months: 200 groups."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("statistics for PostgreSQL's planner; SQLite has none to give")
-    days = [date(2026, 3, 1) + timedelta(days=n) for n in range(61)]  # March and April
-    cells = [dict(day=day, paid_day=day, county_code="652929", product_id=1, cooperative_id=1, category_id=0,
-                  buyer_class="public", organization_id=0, buyer_key=buyer, lines=1, units=1, weight_g=500,
-                  gross_fen=990, refunded_fen=0, orders=1, orders_county=1, orders_prefecture=1, orders_province=1,
-                  orders_cooperative=1, orders_category=1, orders_all=1) for day in days for buyer in range(1, 101)]
-    db.session.execute(insert(DailyTally), cells)
+def test_migration_0029_fills_both_rollups_from_the_orders_already_paid(app_ctx):
+    """Upgraded from 0028 (the person in the daily grain) with orders already paid and refunded, the shop's tallies
+    have both rollups filled as the transactions would have; downgraded, the old table is back."""
+    scenario(9)
+    kept = _both_rollups()
     db.session.commit()
-    db.session.execute(text("ANALYZE daily_tallies"))
-
-    def estimated_groups() -> int:
-        # Planned with its parameters bound, as the tallies run it ('month' is one).
-        statement = rollup_read.grouped_statement("month", Filters()).compile(db.engine)
-        with db.session.connection().connection.dbapi_connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", statement.params)
-            plan = cursor.fetchone()[0]
-        found: list[int] = []
-
-        def walk(node: dict) -> None:
-            if node["Node Type"] == "Aggregate" and "buyer_key" in " ".join(node.get("Group Key", [])):
-                found.append(node["Plan Rows"])
-            for child in node.get("Plans", []):
-                walk(child)
-        walk(plan[0]["Plan"])
-        return max(found)
-
-    assert estimated_groups() <= 300  # about the 200 months × buyers
-    db.session.rollback()
     from flask_migrate import downgrade, upgrade
-    downgrade(revision="0026")
-    db.session.execute(text("ANALYZE daily_tallies"))
-    try:
-        assert estimated_groups() >= 600  # what the planner guessed before: a tenth of the cells
-    finally:
-        db.session.rollback()
-        upgrade()
+    downgrade(revision="0028")
+    columns = {column["name"] for column in inspect(db.engine).get_columns("daily_tallies")}
+    assert "buyer_key" in columns and not inspect(db.engine).has_table("monthly_buyers")
+    upgrade()
+    assert kept[0] and kept[1] and _both_rollups() == kept
