@@ -4,13 +4,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from openpyxl import load_workbook
 
+from shop.catalog.models import Product
 from shop.core.money import fen_to_yuan_str, kilograms
+from shop.extensions import db
+from shop.reports import labels
 from shop.reports.ledger import Filters, tally
+from tests.factories import make_product, make_user
+from tests.order_factories import make_paid_order
 from tests.reports import recount as rc
 from tests.web import login
 
@@ -50,7 +55,6 @@ def test_every_grouping_matches_the_recount(app_ctx, ledger, by, key, recount_ke
 
 def _codes(by, filters):
     """The raw group keys, in the order of the tally's rows."""
-    from shop.extensions import db
     from shop.reports.ledger import grouped_statement
     return [record[0] for record in db.session.execute(grouped_statement(by, filters))]
 
@@ -227,3 +231,28 @@ def test_filters_are_picked_by_name_and_named_in_the_excel_file(app, ledger, sta
     described = {row[0]: row[1] for row in sheet.iter_rows(max_row=8, values_only=True) if row and row[0]}
     assert described["合作社"] == "{1} ({0})".format(*picked["cooperative"])
     assert described["分类"] == "{1} ({0})".format(*picked["category"])
+
+
+def test_products_are_named_by_their_latest_line_across_statements(app_ctx):
+    """The by-product tally names each product from the snapshot of its latest line (the name it was last sold
+    under), found product by product, several statements' worth of products."""
+    buyer = make_user()
+    products = [make_product(stock=100) for _ in range(5)]
+    paid = datetime(2026, 3, 1, 4, 0, tzinfo=timezone.utc)
+    for product in products:
+        make_paid_order(buyer, (product, 1), paid_at=paid)
+    renamed = db.session.get(Product, products[2].id)
+    renamed.name = "新疆薄皮核桃（新包装）"
+    db.session.commit()
+    make_paid_order(buyer, (renamed, 1), paid_at=paid)
+    make_paid_order(make_user(), (products[0], 1), paid_at=paid)
+    ids = [product.id for product in products]
+    found = labels._latest_lines(ids, chunk=2)
+    assert sorted(found) == sorted(ids)
+    assert found[products[2].id].product_name == "新疆薄皮核桃（新包装）"
+    assert {found[p.id].product_name for p in products if p.id != products[2].id} == {
+        p.name for p in products if p.id != products[2].id}
+    result = tally("product", Filters())
+    assert [row.keys["product"] for row in result.rows if row.keys["product_id"] == products[2].id] == [
+        "新疆薄皮核桃（新包装）"]
+    assert labels._latest_lines([]) == {}
