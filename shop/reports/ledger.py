@@ -146,7 +146,7 @@ def local_month(column: ColumnElement[datetime | None]) -> ColumnElement[str]:
     return func.to_char(func.timezone(TZ_NAME, column), "YYYY-MM")
 
 
-def _buyer_key() -> ColumnElement[int]:
+def buyer_key() -> ColumnElement[int]:
     """An organization counts as one buyer; otherwise the person."""
     return case((Order.organization_id.is_not(None), -Order.organization_id), else_=Order.user_id)
 
@@ -155,7 +155,7 @@ def ledger(filters: Filters) -> Subquery:
     """Sale rows (one per paid order line, at the payment time) and refund rows (one per refunded line
     part, at the refund time, negative), as one subquery."""
     start, end = utc_bounds(filters)
-    common = (OrderLine.order_id.label("order_id"), _buyer_key().label("buyer_key"),
+    common = (OrderLine.order_id.label("order_id"), buyer_key().label("buyer_key"),
               Order.organization_id.label("organization_id"), Order.buyer_class.label("buyer_class"),
               OrderLine.origin_county_code.label("county_code"), OrderLine.cooperative_id.label("cooperative_id"),
               OrderLine.product_id.label("product_id"), OrderLine.category_id.label("category_id"),

@@ -30,7 +30,8 @@ from shop.core.timezones import CHINA_TZ
 from shop.orders.models import Order, OrderLine
 from shop.payments.models import Refund, RefundLine, RefundStatus
 from shop.regions.models import Region
-from shop.reports.rollup_models import BUYER_GRAIN, BUYER_SUMS, GRAIN, SUMS, DailyTally, MonthlyBuyer
+from shop.reports.ledger import buyer_key
+from shop.reports.rollup_models import BUYER_GRAIN, BUYER_SUMS, GRAIN, SHAPES, SUMS, DailyTally, MonthlyBuyer
 
 PENDING = "tally_rollup_pending"  # Session.info: the order and refund ids this transaction may have to post
 Cell = tuple[Any, ...]
@@ -75,11 +76,6 @@ def _line_keys() -> list[ColumnElement[Any]]:
 
 def _keys(day: ColumnElement[Any], paid_day: ColumnElement[Any]) -> list[ColumnElement[Any]]:
     return [day.label("day"), paid_day.label("paid_day"), *_line_keys()]
-
-
-def buyer_key() -> ColumnElement[int]:
-    """The ledger's buyer: an organization counts as one buyer (its id, negated); otherwise the person."""
-    return case((Order.organization_id.is_not(None), -Order.organization_id), else_=Order.user_id)
 
 
 def buyer_lines(dialect: str, sales_where: Sequence[ColumnElement[bool]] = ()) -> Select[Any]:
@@ -133,7 +129,7 @@ def add(connection: Connection, cells: Select[Any], model: type[DailyTally] | ty
 
     Cells come sorted by their grain, so two transactions lock the rows they share in the same order."""
     table = model.__table__
-    grain, sums = (GRAIN, SUMS) if model is DailyTally else (BUYER_GRAIN, BUYER_SUMS)
+    grain, sums = SHAPES[model.__tablename__]
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     statement = insert(table).from_select([*grain, *sums], cells)
     connection.execute(statement.on_conflict_do_update(
@@ -166,7 +162,7 @@ def rebuild(connection: Connection, first: date | None = None, last: date | None
     """Replace the daily rollup's days first..last (all days without bounds) by cells recounted from the ledger, and
     the monthly buyers of every month those days touch (whole months)."""
     rebuild_days(connection, first, last)
-    rebuild_months(connection, first and month_start(first), last and month_end(last))
+    rebuild_months(connection, first, last)
 
 
 def rebuild_days(connection: Connection, first: date | None = None, last: date | None = None) -> None:
@@ -207,7 +203,7 @@ class Difference:
     @property
     def names(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The names of the cell's grain and of its sums."""
-        return (GRAIN, SUMS) if self.table == DailyTally.__tablename__ else (BUYER_GRAIN, BUYER_SUMS)
+        return SHAPES[self.table]
 
 
 def _normal(cell: Iterable[Any]) -> Cell:
@@ -219,10 +215,11 @@ def _normal(cell: Iterable[Any]) -> Cell:
 
 def _compare(connection: Connection, model: type[DailyTally] | type[MonthlyBuyer], kept_cells: Select[Any],
              counted_cells: Select[Any]) -> list[Difference]:
-    width = len(GRAIN if model is DailyTally else BUYER_GRAIN)
+    grain, sums = SHAPES[model.__tablename__]
+    width = len(grain)
     kept = {_normal(row[:width]): tuple(int(v) for v in row[width:]) for row in connection.execute(kept_cells)}
     counted = {_normal(row[:width]): tuple(int(v) for v in row[width:]) for row in connection.execute(counted_cells)}
-    zero = (0,) * (len(SUMS) if model is DailyTally else len(BUYER_SUMS))
+    zero = (0,) * len(sums)
     return [Difference(model.__tablename__, cell, kept.get(cell, zero), counted.get(cell, zero))
             for cell in sorted(kept.keys() | counted.keys(), key=repr)
             if kept.get(cell, zero) != counted.get(cell, zero)]

@@ -76,3 +76,7 @@ class MonthlyBuyer(Model):
     organization_id: Mapped[int]  # 0: a member of the public
     buyer_key: Mapped[int]  # -organization id, or the person's user id (the ledger's buyer)
     lines: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# Each rollup table's grain and sums, by table name: what the upserts conflict on and add up.
+SHAPES = {"daily_tallies": (GRAIN, SUMS), "monthly_buyers": (BUYER_GRAIN, BUYER_SUMS)}
