@@ -6,6 +6,8 @@ from pathlib import Path
 
 from limits import parse_many
 
+from shop.core.replica import REPORTS_BIND
+
 
 class ConfigError(RuntimeError):
     """Raised when the environment cannot make a safe configuration."""
@@ -244,6 +246,9 @@ def _payment_settings(env) -> dict:
         "TALLY_ROLLUP": _switch(env, "TALLY_ROLLUP", True),
         # PostgreSQL's work_mem for the tallies' statements (empty: the server's own).
         "REPORT_WORK_MEM": env.get("REPORT_WORK_MEM", "64MB"),
+        # A PostgreSQL streaming replica of DATABASE_URL for the tallies, their downloads, the impact figures and
+        # the tallies API (shop.core.replica); empty: they read DATABASE_URL like everything else.
+        "REPORTS_DATABASE_URL": env.get("REPORTS_DATABASE_URL") or "",
     }
 
 
@@ -261,10 +266,18 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         **(overrides or {}),
     }
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(env, config["SQLALCHEMY_DATABASE_URI"]))
-    config.setdefault("SQLALCHEMY_BINDS", {VERSION_BIND: {"url": config["SQLALCHEMY_DATABASE_URI"],
-                                                          "pool_pre_ping": False}})
+    config.setdefault("SQLALCHEMY_BINDS", _binds(env, config))
     _check(config)
     return config
+
+
+def _binds(env, config: dict) -> dict:
+    """The engines beside DATABASE_URL's: the page cache's version reads and, when configured, the reports replica."""
+    binds: dict = {VERSION_BIND: {"url": config["SQLALCHEMY_DATABASE_URI"], "pool_pre_ping": False}}
+    replica = config["REPORTS_DATABASE_URL"]
+    if replica:
+        binds[REPORTS_BIND] = {"url": replica, **_engine_options(env, replica)}
+    return binds
 
 
 def _check(config: dict) -> None:
@@ -277,6 +290,10 @@ def _check(config: dict) -> None:
             raise ConfigError(f"{key} must be a number of minutes, 0 or more (0: every round of run-jobs)")
     _check_rate_limits(config)
     _check_storage(config)
+    if config["REPORTS_DATABASE_URL"] and not (
+            config["REPORTS_DATABASE_URL"].startswith("postgresql")
+            and config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")):
+        raise ConfigError("REPORTS_DATABASE_URL must be a PostgreSQL replica of a PostgreSQL DATABASE_URL")
     if config["TRUSTED_PROXIES"] < 0:
         raise ConfigError("TRUSTED_PROXIES must be 0 or the number of proxies in front of the shop")
     if config["SHOP_ENV"] == "production":

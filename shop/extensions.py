@@ -8,10 +8,12 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from shop.core.database import Base
+from shop.core.replica import RoutingSession
 
 # Objects stay loaded after a commit: a request that commits and then renders must not reload
-# everything it already has (services reload what they changed, with populate_existing).
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+# everything it already has (services reload what they changed, with populate_existing). The session's class sends
+# the reads of reports to the replica when one is configured (shop.core.replica).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False, "class_": RoutingSession})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -35,6 +35,7 @@ from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import ColumnElement, Select
 
 from shop.core.database import working_memory
+from shop.core.replica import replica_reads
 from shop.core.timezones import CHINA_TZ
 from shop.extensions import db
 from shop.orders.models import Order, OrderLine
@@ -259,21 +260,22 @@ def tally(by: str, filters: Filters, with_totals: bool = True) -> Tally:
 
     Both read the rollups when they answer them exactly (reports/rollup_read.py), else the lines. The totals cost
     a pass of their own over the lines (distinct orders and buyers cannot be summed from the groups), so callers
-    that do not show them skip them."""
+    that do not show them skip them. They read the reports replica when one is configured (core.replica)."""
     from shop.reports import labels, rollup_read  # they build on this module: imported when first needed
 
     grouping = GROUPINGS[by]
-    working_memory(db.session, current_app.config["REPORT_WORK_MEM"])
-    records: Sequence[Any] | None
-    records, total = rollup_read.tally_records(by, filters, with_totals) if rollup_read.enabled() else (None, None)
-    if records is None:
-        records = db.session.execute(grouped_statement(by, filters)).all()
-    codes = [record[0] for record in records]
-    label = labels.LABELERS[by](codes, filters)
-    rows = [_row(label(code), record) for code, record in zip(codes, records)]
-    totals = None
-    if with_totals:
-        totals = _row({}, total or db.session.execute(totals_statement(filters)).one())
+    with replica_reads(db.session):
+        working_memory(db.session, current_app.config["REPORT_WORK_MEM"])
+        records: Sequence[Any] | None
+        records, total = rollup_read.tally_records(by, filters, with_totals) if rollup_read.enabled() else (None, None)
+        if records is None:
+            records = db.session.execute(grouped_statement(by, filters)).all()
+        codes = [record[0] for record in records]
+        label = labels.LABELERS[by](codes, filters)
+        rows = [_row(label(code), record) for code, record in zip(codes, records)]
+        totals = None
+        if with_totals:
+            totals = _row({}, total or db.session.execute(totals_statement(filters)).one())
     notes = []
     if by == "helper":
         notes.append("helper totals overlap: a county paired with several helpers counts for each of them")

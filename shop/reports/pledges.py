@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
 from shop.core.money import fen_to_yuan_str
+from shop.core.replica import replica_reads
 from shop.core.timezones import today_in_china
 from shop.extensions import db
 from shop.organizations.models import Pledge
@@ -124,14 +125,16 @@ def _year_filters(year: int, organization_id: int | None) -> Filters:
 
 
 def _net_by(year: int, organization_id: int | None, key: str) -> dict[tuple[int, str], int]:
-    """Net fen per (organization, county) or (organization, month) in the year, from the ledger."""
+    """Net fen per (organization, county) or (organization, month) in the year, from the ledger (on the reports
+    replica when there is one)."""
     led = ledger(_year_filters(year, organization_id))
     column = led.c.county_code if key == "county" else local_month(led.c.at)
     net = func.coalesce(func.sum(led.c.gross_fen), 0) - func.coalesce(func.sum(led.c.refunded_fen), 0)
     statement = (select(led.c.organization_id, column.label("code"), net.label("net"))
                  .where(led.c.organization_id.is_not(None))
                  .group_by(led.c.organization_id, column).order_by(led.c.organization_id, column))
-    return {(row.organization_id, row.code): int(row.net) for row in db.session.execute(statement)}
+    with replica_reads(db.session):
+        return {(row.organization_id, row.code): int(row.net) for row in db.session.execute(statement)}
 
 
 def _progress(pledge: Pledge, by_county: dict[str, int], by_month: dict[str, int], names: dict[str, str],

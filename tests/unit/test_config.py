@@ -141,3 +141,25 @@ def test_engine_options_follow_a_database_given_in_code(monkeypatch, tmp_path):
         "pool_pre_ping": True, "pool_use_lifo": True}
     given = {"pool_size": 1}
     assert load_config(str(tmp_path), {"SQLALCHEMY_ENGINE_OPTIONS": given})["SQLALCHEMY_ENGINE_OPTIONS"] is given
+
+
+def test_a_reports_replica_is_a_bind_of_its_own(monkeypatch, tmp_path):
+    """REPORTS_DATABASE_URL adds the replica's engine (shop.core.replica) with the primary's pool options; unset,
+    there is none and reports read DATABASE_URL."""
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://shop@primary/shop")
+    monkeypatch.delenv("REPORTS_DATABASE_URL", raising=False)
+    assert "reports" not in load_config(str(tmp_path))["SQLALCHEMY_BINDS"]
+    monkeypatch.setenv("REPORTS_DATABASE_URL", "postgresql+psycopg://reader@replica/shop")
+    binds = load_config(str(tmp_path))["SQLALCHEMY_BINDS"]
+    assert binds["reports"] == {"url": "postgresql+psycopg://reader@replica/shop", "pool_pre_ping": True,
+                                "pool_use_lifo": True}
+    assert binds["catalogue_version"]["url"] == "postgresql+psycopg://shop@primary/shop"
+
+
+@pytest.mark.parametrize("primary, replica", [("sqlite:///shop.sqlite3", "postgresql+psycopg://r@replica/shop"),
+                                              ("postgresql+psycopg://shop@primary/shop", "sqlite:///copy.sqlite3")])
+def test_a_reports_replica_needs_postgresql(monkeypatch, tmp_path, primary, replica):
+    monkeypatch.setenv("DATABASE_URL", primary)
+    monkeypatch.setenv("REPORTS_DATABASE_URL", replica)
+    with pytest.raises(ConfigError, match="REPORTS_DATABASE_URL must be a PostgreSQL replica"):
+        load_config(str(tmp_path))
