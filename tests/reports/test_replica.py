@@ -61,8 +61,6 @@ def reporting(app, database_url, replica_url, tmp_path):
             assert not conn.scalar(text("SELECT pg_is_in_recovery()"))
     yield shop
     with shop.app_context():
-        with db.engines[REPORTS_BIND].connect() as conn:  # never leave replay paused for the other tests
-            conn.execute(text("SELECT pg_wal_replay_resume()"))
         db.session.remove()
         for engine in db.engines.values():
             engine.dispose()
@@ -83,6 +81,8 @@ def _wait_for_replica(shop, timeout: float = 30) -> None:
 
 @contextmanager
 def paused_replay(shop) -> Iterator[None]:
+    """The replica's replay paused meanwhile (for the whole server: tests on other workers waiting for it to catch
+    up wait until it resumes, never longer), resumed whatever happens."""
     with shop.app_context():
         with db.engines[REPORTS_BIND].connect() as conn:
             conn.execute(text("SELECT pg_wal_replay_pause()"))
